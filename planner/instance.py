@@ -1,0 +1,296 @@
+"""Facts derived once from a validated scenario: the unit tree, selectors, calendar, eligibility.
+
+`Instance` is what the model, `verify` and the outputs read. It holds no decision: only what the scenario
+says, resolved (which units a selector picks, on which days a unit may meet, which member–unit pairs a rule
+allows). Building it never touches the solver.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from .calendar import Calendar, Month, PeriodSlot, month_of, period_slots, preferred_date
+from .scenario import (
+    AttendanceRule,
+    CoverageRule,
+    FixedAttendance,
+    FixedCharge,
+    FixedDate,
+    Member,
+    MemberSelector,
+    ResponsibilityRule,
+    Scenario,
+    Unit,
+    UnitSelector,
+)
+
+Pair = tuple[str, str]  # (member id, unit id)
+
+_LEVEL_OF_KIND = {"province_committee": "province", "district_committee": "district", "commune_committee": "commune"}
+
+
+@dataclass(frozen=True)
+class CountSpec:
+    """What one quota counts for one member: attendances at ``units`` (only while in charge, if ``in_charge``)."""
+
+    units: frozenset[str]
+    in_charge: bool
+
+
+class Instance:
+    def __init__(self, scenario: Scenario):
+        self.scenario = s = scenario
+        self.units: dict[str, Unit] = {u.id: u for u in s.units}
+        self.members: dict[str, Member] = {m.id: m for m in s.members}
+        self.unit_order = {u.id: i for i, u in enumerate(s.units)}
+        self.member_order = {m.id: i for i, m in enumerate(s.members)}
+        self.children: dict[str, list[str]] = defaultdict(list)
+        for u in s.units:
+            if u.parent is not None:
+                self.children[u.parent].append(u.id)
+        self.calendar = Calendar(s.start, s.end, s.calendar.public_holidays, s.calendar.blackouts)
+        self.months: list[Month] = self.calendar.months
+
+    # ------------------------------------------------------------------------------------------ tree
+    @cached_property
+    def ancestors(self) -> dict[str, tuple[str, ...]]:
+        """Each unit's chain upwards, the unit itself first."""
+        out: dict[str, tuple[str, ...]] = {}
+        for uid in self.units:
+            chain, cur, seen = [], uid, set()
+            while cur is not None and cur in self.units and cur not in seen:
+                seen.add(cur)
+                chain.append(cur)
+                cur = self.units[cur].parent
+            out[uid] = tuple(chain)
+        return out
+
+    def is_under(self, unit: str, top: str) -> bool:
+        return top in self.ancestors.get(unit, ())
+
+    def unit_level(self, uid: str) -> str | None:
+        u = self.units[uid]
+        return u.level or _LEVEL_OF_KIND.get(u.kind)
+
+    def member_level(self, mid: str) -> str | None:
+        return self.unit_level(self.members[mid].committee)
+
+    # ------------------------------------------------------------------------------------------ selectors
+    def select_members(self, sel: MemberSelector) -> tuple[str, ...]:
+        out = []
+        for m in self.scenario.members:
+            if sel.ids is not None and m.id not in sel.ids:
+                continue
+            if sel.committee is not None and m.committee not in sel.committee:
+                continue
+            if sel.level is not None and self.member_level(m.id) not in sel.level:
+                continue
+            if sel.roles is not None and not set(sel.roles) & set(m.roles):
+                continue
+            if sel.tags is not None and not set(sel.tags) & set(m.tags):
+                continue
+            out.append(m.id)
+        return tuple(out)
+
+    def select_units(self, sel: UnitSelector) -> tuple[str, ...]:
+        """The units a selector picks, ignoring ``in_charge`` (which depends on the plan)."""
+        out = []
+        for u in self.scenario.units:
+            if sel.ids is not None and u.id not in sel.ids:
+                continue
+            if sel.kind is not None and u.kind not in sel.kind:
+                continue
+            if sel.under is not None and not set(sel.under) & set(self.ancestors[u.id]):
+                continue
+            if sel.level is not None and self.unit_level(u.id) not in sel.level:
+                continue
+            if sel.tags is not None and not set(sel.tags) & set(u.tags):
+                continue
+            out.append(u.id)
+        return tuple(out)
+
+    # ------------------------------------------------------------------------------------------ basis
+    def lives_in(self, mid: str, uid: str) -> bool:
+        """The member lives in the unit or below it."""
+        res = self.members[mid].residence
+        return res is not None and res in self.units and self.is_under(res, uid)
+
+    def sector_match(self, mid: str, uid: str) -> bool:
+        u = self.units[uid]
+        return any(sec == u.kind or sec in u.tags for sec in self.members[mid].sectors)
+
+    def basis(self, mid: str, uid: str) -> str:
+        if self.lives_in(mid, uid):
+            return "residence"
+        if self.sector_match(mid, uid):
+            return "sector"
+        return "none"
+
+    # ------------------------------------------------------------------------------------------ rule ids
+    @cached_property
+    def rule_ids(self) -> dict[int, str]:
+        """A name for every rule: its ``id``, or ``attendance[2]`` (1-based position in its list)."""
+        out = {}
+        s = self.scenario
+        for family, rules in (("responsibility", s.responsibility), ("attendance", s.attendance),
+                              ("coverage", s.coverage)):
+            for i, r in enumerate(rules, start=1):
+                out[id(r)] = r.id or f"{family}[{i}]"
+        return out
+
+    def rule_id(self, rule: ResponsibilityRule | AttendanceRule | CoverageRule) -> str:
+        return self.rule_ids[id(rule)]
+
+    # ------------------------------------------------------------------------------------------ calendar
+    @cached_property
+    def meeting_units(self) -> tuple[str, ...]:
+        return tuple(u.id for u in self.scenario.units if u.meeting is not None)
+
+    @cached_property
+    def pinned_dates(self) -> dict[tuple[str, Month], dt.date]:
+        return {(f.unit, f.month): f.date for f in self.scenario.fixed if isinstance(f, FixedDate)}
+
+    @cached_property
+    def candidate_days(self) -> dict[tuple[str, Month], list[dt.date]]:
+        """Possible dates of each unit's meeting in each month, best (least shift) first."""
+        out = {}
+        for uid in self.meeting_units:
+            u = self.units[uid]
+            assert u.meeting is not None
+            for mo in self.months:
+                pin = self.pinned_dates.get((uid, mo))
+                out[uid, mo] = [pin] if pin is not None else self.calendar.candidates(u.meeting, u.closed, mo)
+        return out
+
+    def preferred(self, uid: str, month: Month) -> dt.date:
+        meeting = self.units[uid].meeting
+        assert meeting is not None
+        return preferred_date(meeting, month)
+
+    def shift(self, uid: str, day: dt.date) -> int:
+        return abs((day - self.preferred(uid, month_of(day))).days)
+
+    def unavailable(self, mid: str, day: dt.date) -> str | None:
+        """Why the member cannot attend a meeting on ``day`` (None: free)."""
+        for c in self.members[mid].unavailable:
+            if c.covers(day):
+                return c.reason or "unavailable"
+        return None
+
+    def own_units(self, mid: str) -> tuple[str, ...]:
+        """Units whose meetings keep this member busy (its committee, its home cell) when own_meetings_busy."""
+        if not self.scenario.limits.own_meetings_busy:
+            return ()
+        m = self.members[mid]
+        return tuple(dict.fromkeys(u for u in (m.committee, m.home_cell) if u is not None and u in self.units
+                                   and self.units[u].meeting is not None))
+
+    # ------------------------------------------------------------------------------------------ responsibility
+    def responsibility_pairs(self, rule: ResponsibilityRule) -> tuple[Pair, ...]:
+        """Pairs this rule may put in charge: its members × its units, less what ``basis``/``own_cell`` exclude."""
+        units = self.select_units(rule.units)
+        out = []
+        for mid in self.select_members(rule.members):
+            for uid in units:
+                if rule.basis == "require" and self.basis(mid, uid) == "none":
+                    continue
+                if rule.own_cell == "forbid" and self.members[mid].home_cell == uid:
+                    continue
+                out.append((mid, uid))
+        return tuple(out)
+
+    @cached_property
+    def fixed_charges(self) -> dict[Pair, bool]:
+        return {(f.member, f.unit): f.charge for f in self.scenario.fixed if isinstance(f, FixedCharge)}
+
+    @cached_property
+    def charge_pairs(self) -> tuple[Pair, ...]:
+        """Every pair that some rule (or a pin) allows to be in charge, in scenario order."""
+        pairs = {p for r in self.scenario.responsibility for p in self.responsibility_pairs(r)}
+        pairs |= {p for p, on in self.fixed_charges.items() if on}
+        return tuple(sorted(pairs, key=self.pair_key))
+
+    @cached_property
+    def rewarded_pairs(self) -> frozenset[Pair]:
+        """Pairs whose residence/sector basis earns the objective's reward (a rule with basis other than ignore)."""
+        return frozenset(p for r in self.scenario.responsibility if r.basis != "ignore"
+                         for p in self.responsibility_pairs(r))
+
+    def pair_key(self, pair: Pair) -> tuple[int, int]:
+        return self.member_order[pair[0]], self.unit_order[pair[1]]
+
+    @cached_property
+    def cover_sources(self) -> dict[Pair, tuple[str, ...]]:
+        """For (member, unit): the units whose charge would put the member in charge of it (itself or above)."""
+        by_member: dict[str, set[str]] = defaultdict(set)
+        for mid, uid in self.charge_pairs:
+            by_member[mid].add(uid)
+        out = {}
+        for mid, charged in by_member.items():
+            for uid in self.units:
+                srcs = tuple(a for a in self.ancestors[uid] if a in charged)
+                if srcs:
+                    out[mid, uid] = srcs
+        return out
+
+    # ------------------------------------------------------------------------------------------ attendance
+    def attendance_counts(self, rule: AttendanceRule) -> dict[str, CountSpec]:
+        units = frozenset(self.select_units(rule.units))
+        spec = CountSpec(units, rule.units.in_charge)
+        return {mid: spec for mid in self.select_members(rule.members)}
+
+    def including_counts(self, rule: AttendanceRule) -> list[CountSpec]:
+        """Each ``including`` sub-count, within the rule's own units ("2 a quarter, of which 1 at …")."""
+        main = frozenset(self.select_units(rule.units))
+        return [CountSpec(main & frozenset(self.select_units(inc.units)), inc.units.in_charge or rule.units.in_charge)
+                for inc in rule.including]
+
+    def coverage_spec(self, rule: CoverageRule) -> tuple[tuple[str, ...], frozenset[str], bool]:
+        """(units, counted members, in_charge) of a coverage rule."""
+        return (self.select_units(rule.units), frozenset(self.select_members(rule.by)),
+                rule.in_charge or rule.units.in_charge)
+
+    def slots(self, per: str) -> list[PeriodSlot]:
+        return period_slots(per, self.months)
+
+    @cached_property
+    def fixed_attendance(self) -> dict[tuple[str, str, Month], bool]:
+        return {(f.member, f.unit, f.month): f.attend for f in self.scenario.fixed if isinstance(f, FixedAttendance)}
+
+    @cached_property
+    def attend_sources(self) -> dict[Pair, str]:
+        """Pairs a member may attend: ``"free"`` (a rule without in_charge) or ``"in_charge"`` (only while in
+        charge). Only units that hold meetings; only rules with a positive ``at_least`` make a pair eligible."""
+        out: dict[Pair, str] = {}
+
+        def add(mid: str, uid: str, in_charge: bool) -> None:
+            if self.units[uid].meeting is None:
+                return
+            if in_charge and (mid, uid) not in self.cover_sources:
+                return
+            if out.get((mid, uid)) != "free":
+                out[mid, uid] = "in_charge" if in_charge else "free"
+
+        s = self.scenario
+        for r in s.attendance:
+            counts = [(r.at_least, CountSpec(frozenset(self.select_units(r.units)), r.units.in_charge))]
+            counts += [(inc.at_least, spec) for inc, spec in zip(r.including, self.including_counts(r))]
+            for mid in self.select_members(r.members):
+                for at_least, spec in counts:
+                    if at_least >= 1:
+                        for uid in spec.units:
+                            add(mid, uid, spec.in_charge)
+        for c in s.coverage:
+            if c.at_least >= 1:
+                units, by, in_charge = self.coverage_spec(c)
+                for mid in by:
+                    for uid in units:
+                        add(mid, uid, in_charge)
+        return dict(sorted(out.items(), key=lambda kv: self.pair_key(kv[0])))
+
+    def may_attend(self, mid: str, uid: str, month: Month) -> bool:
+        """Static part of eligibility: some rule or pin makes the pair eligible (in_charge still to be checked)."""
+        return (mid, uid) in self.attend_sources or self.fixed_attendance.get((mid, uid, month), False)

@@ -1,0 +1,162 @@
+"""A plan, free of any solver: who is in charge of what, when each unit meets, who attends which meeting.
+
+A `Plan` comes from the solver, from the contract files of an earlier run, or from a spreadsheet drafted by
+hand; `planner.verify` checks any of them. `write_plan` and `read_plan` are the contract layout:
+
+    charges.csv     member_id, member_name, unit_id, unit_name, unit_kind, basis
+    meetings.csv    unit_id, unit_name, month, date, preferred_date
+    attendance.csv  date, member_id, member_name, unit_id, unit_name, unit_kind
+    summary.json    status, objective, bound, gap, seconds, scenario_sha256, seed, terms, ...
+
+CSV files are UTF-8 with a BOM (so Excel shows Vietnamese right), rows in a fixed order, so the same plan is
+always the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .calendar import Month, month_of
+from .errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from .instance import Instance
+
+CHARGES_COLUMNS = ("member_id", "member_name", "unit_id", "unit_name", "unit_kind", "basis")
+MEETINGS_COLUMNS = ("unit_id", "unit_name", "month", "date", "preferred_date")
+ATTENDANCE_COLUMNS = ("date", "member_id", "member_name", "unit_id", "unit_name", "unit_kind")
+PLAN_FILES = ("charges.csv", "meetings.csv", "attendance.csv")
+
+
+@dataclass(frozen=True)
+class Plan:
+    charges: frozenset[tuple[str, str]] = frozenset()  # (member_id, unit_id)
+    meetings: dict[tuple[str, Month], dt.date] = field(default_factory=dict)  # (unit_id, month) -> date
+    attendance: frozenset[tuple[str, str, dt.date]] = frozenset()  # (member_id, unit_id, date)
+
+    def attendances_by_month(self) -> dict[tuple[str, str, Month], dt.date]:
+        return {(m, u, month_of(d)): d for m, u, d in self.attendance}
+
+
+@dataclass
+class Summary:
+    status: str
+    objective: int | None = None
+    bound: float | None = None
+    gap: float | None = None
+    seconds: float = 0.0
+    scenario_sha256: str = ""
+    seed: int = 0
+    terms: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    TIMING_FIELDS = ("seconds", "build_seconds", "solve_seconds", "wall_time")
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {
+            "status": self.status, "objective": self.objective, "bound": self.bound, "gap": self.gap,
+            "seconds": round(self.seconds, 3), "scenario_sha256": self.scenario_sha256, "seed": self.seed,
+            "terms": self.terms,
+        }
+        data.update(self.extra)
+        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------- writing
+def _csv_text(columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    w.writerows(rows)
+    return "\ufeff" + buf.getvalue()
+
+
+def plan_files(instance: Instance, plan: Plan) -> dict[str, str]:
+    """The contract CSV files of a plan, as text, rows in scenario order."""
+    units, members = instance.units, instance.members
+    charges = sorted(plan.charges, key=instance.pair_key)
+    charge_rows = [(m, members[m].name, u, units[u].name, units[u].kind, instance.basis(m, u)) for m, u in charges]
+    meeting_rows = [
+        (u, units[u].name, mo, d.isoformat(), instance.preferred(u, mo).isoformat())
+        for (u, mo), d in sorted(plan.meetings.items(), key=lambda kv: (instance.unit_order[kv[0][0]], kv[0][1]))
+    ]
+    att = sorted(plan.attendance, key=lambda a: (a[2], instance.member_order[a[0]], instance.unit_order[a[1]]))
+    att_rows = [(d.isoformat(), m, members[m].name, u, units[u].name, units[u].kind) for m, u, d in att]
+    return {
+        "charges.csv": _csv_text(CHARGES_COLUMNS, charge_rows),
+        "meetings.csv": _csv_text(MEETINGS_COLUMNS, meeting_rows),
+        "attendance.csv": _csv_text(ATTENDANCE_COLUMNS, att_rows),
+    }
+
+
+# ---------------------------------------------------------------------------------------------- reading
+def _read_rows(path: Path, needed: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    if not path.is_file():
+        raise InputError([Problem(str(path), None, None, "the plan file is missing",
+                                  f"a plan directory holds {', '.join(PLAN_FILES)}")])
+    text = path.read_text(encoding="utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in needed if c not in header]
+    if missing:
+        raise InputError([Problem(str(path), 1, ", ".join(missing), "the header lacks these columns",
+                                  f"the header row must name at least: {', '.join(needed)}")])
+    rows = []
+    for i, row in enumerate(reader, start=2):
+        clean = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+        if any(clean.values()):
+            rows.append((i, clean))
+    return rows
+
+
+def _date(path: Path, row: int, col: str, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError([Problem(str(path), row, col, f"'{text}' is not a date",
+                                  "write dates as YYYY-MM-DD, e.g. 2026-03-05")]) from None
+
+
+def read_plan(directory: str | Path) -> Plan:
+    """Read a plan in the contract layout (names and extra columns are ignored; ids count)."""
+    d = Path(directory)
+    if not d.is_dir():
+        raise InputError([Problem(str(d), None, None, "is not a directory", "give the directory a plan was written to")])
+    charges = frozenset((r["member_id"], r["unit_id"])
+                        for _, r in _read_rows(d / "charges.csv", ("member_id", "unit_id")))
+    meetings: dict[tuple[str, Month], dt.date] = {}
+    problems = []
+    for i, r in _read_rows(d / "meetings.csv", ("unit_id", "date")):
+        day = _date(d / "meetings.csv", i, "date", r["date"])
+        mo = r.get("month") or month_of(day)
+        if mo != month_of(day):
+            problems.append(Problem(str(d / "meetings.csv"), i, "month", f"month {mo} does not hold date {day}",
+                                    "make 'month' the month of 'date' (YYYY-MM)"))
+        if (r["unit_id"], mo) in meetings:
+            problems.append(Problem(str(d / "meetings.csv"), i, "unit_id",
+                                    f"a second meeting of {r['unit_id']} in {mo}",
+                                    "a unit meets once a month: keep one row per unit and month"))
+        meetings[r["unit_id"], mo] = day
+    if problems:
+        raise InputError(problems)
+    attendance = frozenset(
+        (r["member_id"], r["unit_id"], _date(d / "attendance.csv", i, "date", r["date"]))
+        for i, r in _read_rows(d / "attendance.csv", ("date", "member_id", "unit_id"))
+    )
+    return Plan(charges, meetings, attendance)
+
+
+def read_summary(directory: str | Path) -> dict[str, Any] | None:
+    p = Path(directory) / "summary.json"
+    if not p.is_file():
+        return None
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return None

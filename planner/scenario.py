@@ -1,0 +1,346 @@
+"""Validated, immutable scenario data (scenario format v1).
+
+These models are the only shape the rest of the planner sees: the loader (`planner.loader`) turns YAML and
+table files into them, and everything downstream (calendar, model, verify, outputs) reads them. Every model is
+frozen and forbids unknown keys, so a typo in a scenario file is an error rather than a silently ignored field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ROLES = ("secretary", "deputy_secretary", "standing", "executive", "leader")
+LEVELS = ("province", "district", "commune")
+PERIODS = ("month", "quarter", "half", "year")
+COMMITTEE_KINDS = ("province_committee", "district_committee", "commune_committee")
+
+StrList = tuple[str, ...]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+def _as_tuple(value: Any) -> Any:
+    """A scalar or a list in the file becomes a tuple (``roles: standing`` == ``roles: [standing]``)."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    return (value,)
+
+
+def _check_weekdays(values: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    if values is None:
+        return None
+    out = []
+    for v in values:
+        w = str(v).strip().lower()
+        if w not in WEEKDAYS:
+            raise ValueError(f"'{v}' is not a weekday; use one of {', '.join(WEEKDAYS)}")
+        out.append(w)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------------- dates
+class Conflict(Frozen):
+    """A date, a range of dates, or weekdays, on which something does not happen."""
+
+    date: dt.date | None = None
+    from_: dt.date | None = Field(default=None, alias="from")
+    to: dt.date | None = None
+    weekdays: StrList | None = None
+    reason: str | None = None
+
+    _tuple = field_validator("weekdays", mode="before")(_as_tuple)
+
+    @field_validator("weekdays")
+    @classmethod
+    def _weekdays(cls, v: StrList | None) -> StrList | None:
+        return _check_weekdays(v)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Conflict":
+        kinds = [self.date is not None, self.from_ is not None or self.to is not None, self.weekdays is not None]
+        if sum(kinds) != 1:
+            raise ValueError("give exactly one of 'date', 'from'/'to' or 'weekdays'")
+        if (self.from_ is None) != (self.to is None):
+            raise ValueError("a range needs both 'from' and 'to'")
+        if self.from_ is not None and self.to is not None and self.to < self.from_:
+            raise ValueError(f"the range ends ({self.to}) before it starts ({self.from_}); swap 'from' and 'to'")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        if self.date is not None:
+            return day == self.date
+        if self.from_ is not None and self.to is not None:
+            return self.from_ <= day <= self.to
+        assert self.weekdays is not None
+        return WEEKDAYS[day.weekday()] in self.weekdays
+
+    def describe(self) -> str:
+        if self.date is not None:
+            text = self.date.isoformat()
+        elif self.from_ is not None:
+            text = f"{self.from_.isoformat()}..{self.to.isoformat() if self.to else ''}"
+        else:
+            text = ",".join(self.weekdays or ())
+        return f"{text} ({self.reason})" if self.reason else text
+
+
+class Period(Frozen):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _whole_months(self) -> "Period":
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+        if self.start.day != 1:
+            raise ValueError(f"the period must start on the 1st of a month, not {self.start}")
+        nxt = self.end + dt.timedelta(days=1)
+        if nxt.day != 1:
+            raise ValueError(f"the period must end on the last day of a month, not {self.end}")
+        return self
+
+
+class CalendarSpec(Frozen):
+    public_holidays: str = "VN"
+    blackouts: tuple[Conflict, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------------- units
+class Meeting(Frozen):
+    """One regular meeting a month, on ``day`` or up to ``flex`` days either side, on allowed weekdays."""
+
+    day: Annotated[int, Field(ge=1, le=31)]
+    flex: tuple[Annotated[int, Field(ge=0, le=30)], Annotated[int, Field(ge=0, le=30)]] = (0, 0)
+    weekdays: StrList | None = None
+
+    @field_validator("flex", mode="before")
+    @classmethod
+    def _flex(cls, v: Any) -> Any:
+        if v is None:
+            return (0, 0)
+        if isinstance(v, bool):
+            raise ValueError("flex is a number of days, or [before, after]")
+        if isinstance(v, int):
+            return (v, v)
+        if isinstance(v, (list, tuple)) and len(v) == 2:
+            return tuple(v)
+        raise ValueError("flex is a number of days (2) or a pair [before, after] ([0, 3])")
+
+    _tuple = field_validator("weekdays", mode="before")(_as_tuple)
+
+    @field_validator("weekdays")
+    @classmethod
+    def _weekdays(cls, v: StrList | None) -> StrList | None:
+        return _check_weekdays(v)
+
+
+class Unit(Frozen):
+    id: str
+    name: str
+    kind: str
+    parent: str | None = None
+    level: Literal["province", "district", "commune"] | None = None
+    tags: StrList = ()
+    meeting: Meeting | None = None
+    closed: tuple[Conflict, ...] = ()
+
+    _tuple = field_validator("tags", mode="before")(lambda v: _as_tuple(v) or ())
+
+    @property
+    def is_committee(self) -> bool:
+        return self.kind in COMMITTEE_KINDS or self.level is not None
+
+
+class Member(Frozen):
+    id: str
+    name: str
+    committee: str
+    roles: tuple[Literal["secretary", "deputy_secretary", "standing", "executive", "leader"], ...] = ()
+    residence: str | None = None
+    home_cell: str | None = None
+    sectors: StrList = ()
+    tags: StrList = ()
+    unavailable: tuple[Conflict, ...] = ()
+    max_per_month: Annotated[int, Field(ge=0, le=31)] | None = None
+
+    _tuple = field_validator("roles", "sectors", "tags", mode="before")(lambda v: _as_tuple(v) or ())
+
+
+# ---------------------------------------------------------------------------------------------- selectors
+class MemberSelector(Frozen):
+    """Fields combine with AND, the items of a list with OR; ``{}`` selects every member."""
+
+    ids: StrList | None = None
+    committee: StrList | None = None
+    level: tuple[Literal["province", "district", "commune"], ...] | None = None
+    roles: tuple[Literal["secretary", "deputy_secretary", "standing", "executive", "leader"], ...] | None = None
+    tags: StrList | None = None
+
+    _tuple = field_validator("ids", "committee", "level", "roles", "tags", mode="before")(_as_tuple)
+
+
+class UnitSelector(Frozen):
+    """Fields combine with AND, the items of a list with OR; ``{}`` selects every unit."""
+
+    ids: StrList | None = None
+    kind: StrList | None = None
+    under: StrList | None = None
+    level: tuple[Literal["province", "district", "commune"], ...] | None = None
+    tags: StrList | None = None
+    in_charge: bool = False
+
+    _tuple = field_validator("ids", "kind", "under", "level", "tags", mode="before")(_as_tuple)
+
+
+NonNeg = Annotated[int, Field(ge=0, le=100_000)]
+
+
+class Range(Frozen):
+    min: NonNeg | None = None
+    max: NonNeg | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Range":
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is larger than max ({self.max})")
+        return self
+
+
+# ---------------------------------------------------------------------------------------------- rules
+class ResponsibilityRule(Frozen):
+    id: str = ""
+    members: MemberSelector = MemberSelector()
+    units: UnitSelector = UnitSelector()
+    per_unit: Range = Range(min=1)
+    per_member: Range = Range(min=0)
+    basis: Literal["require", "prefer", "ignore"] = "prefer"
+    own_cell: Literal["allow", "forbid"] = "allow"
+
+    @field_validator("per_unit", mode="after")
+    @classmethod
+    def _default_min(cls, v: Range) -> Range:
+        return v if v.min is not None else Range(min=1, max=v.max) if (v.max is None or v.max >= 1) else v
+
+    @property
+    def unit_min(self) -> int:
+        return self.per_unit.min if self.per_unit.min is not None else 1
+
+    @property
+    def member_min(self) -> int:
+        return self.per_member.min or 0
+
+
+class Including(Frozen):
+    units: UnitSelector
+    at_least: NonNeg = 0
+
+
+class AttendanceRule(Frozen):
+    id: str = ""
+    members: MemberSelector = MemberSelector()
+    units: UnitSelector = UnitSelector()
+    per: Literal["month", "quarter", "half", "year"]
+    at_least: NonNeg = 0
+    at_most: NonNeg | None = None
+    including: tuple[Including, ...] = ()
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "AttendanceRule":
+        if self.at_most is not None and self.at_least > self.at_most:
+            raise ValueError(f"at_least ({self.at_least}) is larger than at_most ({self.at_most})")
+        return self
+
+
+class CoverageRule(Frozen):
+    id: str = ""
+    units: UnitSelector = UnitSelector()
+    by: MemberSelector = MemberSelector()
+    per: Literal["month", "quarter", "half", "year"]
+    at_least: NonNeg = 0
+    at_most: NonNeg | None = None
+    in_charge: bool = False
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "CoverageRule":
+        if self.at_most is not None and self.at_least > self.at_most:
+            raise ValueError(f"at_least ({self.at_least}) is larger than at_most ({self.at_most})")
+        return self
+
+
+class Limits(Frozen):
+    meetings_per_day: Annotated[int, Field(ge=1, le=10)] = 1
+    own_meetings_busy: bool = True
+
+
+class FixedCharge(Frozen):
+    member: str
+    unit: str
+    charge: bool
+
+
+class FixedAttendance(Frozen):
+    member: str
+    unit: str
+    month: str
+    attend: bool
+
+
+class FixedDate(Frozen):
+    unit: str
+    month: str
+    date: dt.date
+
+
+FixedItem = FixedCharge | FixedAttendance | FixedDate
+
+
+class Weights(Frozen):
+    residence: NonNeg = 10
+    sector: NonNeg = 6
+    shift: NonNeg = 1
+    visit: NonNeg = 1
+    balance: NonNeg = 2
+    stability: NonNeg = 20
+
+
+class Scenario(Frozen):
+    """A whole scenario, validated. ``source`` is the file it came from (for messages)."""
+
+    name: str
+    year: int | None = None
+    period: Period | None = None
+    calendar: CalendarSpec = CalendarSpec()
+    units: tuple[Unit, ...]
+    members: tuple[Member, ...]
+    responsibility: tuple[ResponsibilityRule, ...] = ()
+    attendance: tuple[AttendanceRule, ...] = ()
+    coverage: tuple[CoverageRule, ...] = ()
+    limits: Limits = Limits()
+    fixed: tuple[FixedItem, ...] = ()
+    weights: Weights = Weights()
+    source: str = Field(default="<memory>", exclude=True)
+    sha256: str = Field(default="", exclude=True)
+
+    @model_validator(mode="after")
+    def _window(self) -> "Scenario":
+        if (self.year is None) == (self.period is None):
+            raise ValueError("give either 'year' or 'period', not both and not neither")
+        if self.year is not None and not 1900 <= self.year <= 2200:
+            raise ValueError(f"year {self.year} is out of range")
+        return self
+
+    @property
+    def start(self) -> dt.date:
+        return self.period.start if self.period else dt.date(self.year or 0, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return self.period.end if self.period else dt.date(self.year or 0, 12, 31)
