@@ -58,6 +58,12 @@ class Conflict(Frozen):
 
     _tuple = field_validator("weekdays", mode="before")(_as_tuple)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_date(cls, v: Any) -> Any:
+        """A bare date in a list of conflicts (``- 2026-03-08``) is short for ``{date: 2026-03-08}``."""
+        return {"date": v} if isinstance(v, (dt.date, str)) else v
+
     @field_validator("weekdays")
     @classmethod
     def _weekdays(cls, v: StrList | None) -> StrList | None:
