@@ -160,3 +160,48 @@ def read_summary(directory: str | Path) -> dict[str, Any] | None:
         return json.loads(p.read_text(encoding="utf-8"))
     except json.JSONDecodeError:
         return None
+
+
+def write_directory(directory: str | Path, files: dict[str, str]) -> None:
+    """Write files into ``directory`` whole or not at all: into a temporary sibling first, then swapped in.
+
+    An existing directory is replaced only if it holds nothing but files of a plan (so a typo in ``--out``
+    never wipes unrelated work)."""
+    import os
+    import shutil
+    import tempfile
+
+    target = Path(directory)
+    if target.exists() and not target.is_dir():
+        raise InputError([Problem(str(target), None, None, "exists and is not a directory",
+                                  "give --out a directory name")])
+    if target.is_dir():
+        foreign = [p.name for p in target.iterdir() if p.name not in set(files) | {"summary.json", *PLAN_FILES}]
+        if foreign:
+            raise InputError([Problem(str(target), None, None,
+                                      f"holds files that are not a plan ({', '.join(sorted(foreign)[:3])})",
+                                      "choose another --out directory, or empty this one")])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        for name, text in files.items():
+            with open(tmp / name, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.old.{os.getpid()}")
+            os.replace(target, old)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def plan_directory_files(instance: Instance, plan: Plan, summary: Summary) -> dict[str, str]:
+    files = plan_files(instance, plan)
+    files["summary.json"] = summary.to_json()
+    return files

@@ -1,0 +1,177 @@
+"""The hard rules of scenario format v1, one function per rule family, each named for the rule it enforces."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..calendar import month_of
+from .context import ModelContext, RuleKey
+from .variables import counted
+
+
+def add_responsibility(ctx: ModelContext) -> None:
+    """Responsibility: each selected unit gets per_unit.min..max members in charge; each member per_member."""
+    inst, v = ctx.inst, ctx.vars
+    for rule in inst.scenario.responsibility:
+        rid = inst.rule_id(rule)
+        pairs = [p for p in inst.responsibility_pairs(rule) if p in v.charge]
+        by_unit, by_member = defaultdict(list), defaultdict(list)
+        for m, u in pairs:
+            by_unit[u].append(v.charge[m, u])
+            by_member[m].append(v.charge[m, u])
+        for u in inst.select_units(rule.units):
+            ctx.add_linear(RuleKey("responsibility", rid, u, extra="per_unit"), by_unit[u], rule.unit_min,
+                           rule.per_unit.max)
+        for m in inst.select_members(rule.members):
+            ctx.add_linear(RuleKey("responsibility", rid, m, extra="per_member"), by_member[m], rule.member_min,
+                           rule.per_member.max)
+
+
+def add_attendance_eligibility(ctx: ModelContext) -> None:
+    """Eligibility: a member attends a unit that a rule reaches only "in charge" only while in charge of it."""
+    inst, v = ctx.inst, ctx.vars
+    for (m, u, mo), att in v.attend.items():
+        if inst.attend_sources.get((m, u)) != "in_charge" or inst.fixed_attendance.get((m, u, mo)):
+            continue
+        cov = v.cover.get((m, u))
+        ctx.model.add_implication(att, cov) if cov is not None else ctx.model.add(att == 0)
+
+
+def add_attendance_on_meeting_day(ctx: ModelContext) -> None:
+    """Calendar: a member attends nothing on a day it is unavailable."""
+    inst, v = ctx.inst, ctx.vars
+    for (m, u, d), on in v.on.items():
+        if inst.unavailable(m, d) is None:
+            continue
+        key = RuleKey("unavailable", "unavailable", m, d.isoformat(), u)
+        ctx.keys.append(key)
+        ctx.model.add_bool_or([~on]).only_enforce_if(ctx.guard(key))
+
+
+def _events_by_day(ctx: ModelContext) -> dict[tuple[str, object], list[tuple[str, object]]]:
+    """For each (member, day): (unit, literal) of every meeting the member could attend that day."""
+    if "events" not in ctx.memo:
+        events: dict[tuple[str, object], list[tuple[str, object]]] = defaultdict(list)
+        for (m, u, d), on in ctx.vars.on.items():
+            if ctx.inst.unavailable(m, d) is None:
+                events[m, d].append((u, on))
+        order = ctx.inst.member_order
+        ctx.memo["events"] = dict(sorted(events.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])))
+    return ctx.memo["events"]
+
+
+def add_meetings_per_day(ctx: ModelContext) -> None:
+    """One meeting a day: a member attends at most ``limits.meetings_per_day`` meetings on any day."""
+    k = ctx.inst.scenario.limits.meetings_per_day
+    for (m, d), evs in _events_by_day(ctx).items():
+        if len(evs) > k:
+            ctx.add_linear(RuleKey("meetings_per_day", "meetings_per_day", m, d.isoformat()),
+                           [on for _, on in evs], None, k)
+
+
+def add_own_meetings_busy(ctx: ModelContext) -> None:
+    """Own meetings: on a day its committee or home cell meets, a member attends no other meeting."""
+    inst, v, model = ctx.inst, ctx.vars, ctx.model
+    if not inst.scenario.limits.own_meetings_busy:
+        return
+    k = inst.scenario.limits.meetings_per_day
+    for (m, d), evs in _events_by_day(ctx).items():
+        mo = month_of(d)
+        for own in inst.own_units(m):
+            own_days = dict(v.days_of(inst, own, mo))
+            others = [on for u, on in evs if u != own]
+            if d not in own_days or not others:
+                continue
+            own_lit = own_days[d]
+            key = RuleKey("own_meetings", "own_meetings_busy", m, d.isoformat(), own)
+            ctx.keys.append(key)
+            enforce = ctx.guard(key)
+            if own_lit is None:  # the own meeting is surely that day
+                for on in others:
+                    model.add_bool_or([~on]).only_enforce_if(enforce)
+            else:  # sum(others) <= k * (1 - own)
+                model.add(sum(others) + k * own_lit <= k).only_enforce_if(enforce)
+
+
+def add_max_per_month(ctx: ModelContext) -> None:
+    """Personal limit: a member attends at most ``max_per_month`` meetings in any month."""
+    inst, v = ctx.inst, ctx.vars
+    per_month: dict[tuple[str, str], list] = defaultdict(list)
+    for (m, u, mo), att in v.attend.items():
+        per_month[m, mo].append(att)
+    for member in inst.scenario.members:
+        if member.max_per_month is None:
+            continue
+        for mo in inst.months:
+            ctx.add_linear(RuleKey("max_per_month", "max_per_month", member.id, mo), per_month[member.id, mo],
+                           None, member.max_per_month)
+
+
+def _member_count(ctx: ModelContext, m: str, units, in_charge: bool, months) -> list:
+    lits = []
+    for u in sorted(units, key=ctx.inst.unit_order.__getitem__):
+        for mo in months:
+            lit = counted(ctx.model, ctx.inst, ctx.vars, (m, u, mo), in_charge)
+            if lit is not None:
+                lits.append(lit)
+    return lits
+
+
+def add_attendance_quotas(ctx: ModelContext) -> None:
+    """Quota: each selected member attends at_least..at_most meetings of the selected units per period,
+    with each ``including`` sub-count; partial periods scale at_least by their share of months, rounded up."""
+    inst = ctx.inst
+    for rule in inst.scenario.attendance:
+        rid = inst.rule_id(rule)
+        includings = inst.including_counts(rule)
+        for m, spec in inst.attendance_counts(rule).items():
+            for slot in inst.slots(rule.per):
+                lits = _member_count(ctx, m, spec.units, spec.in_charge, slot.months)
+                ctx.add_linear(RuleKey("attendance", rid, m, slot.label), lits, slot.scaled(rule.at_least),
+                               rule.at_most)
+                for i, (inc, ispec) in enumerate(zip(rule.including, includings)):
+                    ilits = _member_count(ctx, m, ispec.units, ispec.in_charge, slot.months)
+                    ctx.add_linear(RuleKey("including", rid, m, slot.label, str(i + 1)), ilits,
+                                   slot.scaled(inc.at_least), None)
+
+
+def add_coverage(ctx: ModelContext) -> None:
+    """Coverage: each selected unit receives at_least..at_most visits by the selected members per period."""
+    inst, v = ctx.inst, ctx.vars
+    for rule in inst.scenario.coverage:
+        rid = inst.rule_id(rule)
+        units, by, in_charge = inst.coverage_spec(rule)
+        for u in units:
+            for slot in inst.slots(rule.per):
+                lits = []
+                for m in sorted(by, key=inst.member_order.__getitem__):
+                    for mo in slot.months:
+                        lit = counted(ctx.model, inst, v, (m, u, mo), in_charge)
+                        if lit is not None:
+                            lits.append(lit)
+                ctx.add_linear(RuleKey("coverage", rid, u, slot.label), lits, slot.scaled(rule.at_least),
+                               rule.at_most)
+
+
+def add_fixed(ctx: ModelContext) -> None:
+    """Pins: charges and attendances the plan must (or must not) contain. Dates are pinned in the calendar."""
+    inst, v = ctx.inst, ctx.vars
+    for (m, u), on in inst.fixed_charges.items():
+        if on:
+            ctx.fix(RuleKey("fixed", "fixed", m, extra=u), v.charge.get((m, u)), True)
+    for (m, u, mo), on in inst.fixed_attendance.items():
+        if on:
+            ctx.fix(RuleKey("fixed", "fixed", m, mo, u), v.attend.get((m, u, mo)), True)
+
+
+RULE_FAMILIES = (
+    add_responsibility,
+    add_attendance_eligibility,
+    add_attendance_on_meeting_day,
+    add_meetings_per_day,
+    add_own_meetings_busy,
+    add_max_per_month,
+    add_attendance_quotas,
+    add_coverage,
+    add_fixed,
+)

@@ -1,0 +1,122 @@
+"""All decision variables of the model, created once, only where a decision is possible.
+
+- ``charge[m, u]``: member m is in charge of unit u — only for pairs some responsibility rule (or pin) allows.
+- ``day[u, month, d]``: unit u meets on day d of that month — only for candidate days, and only for units
+  whose date matters to someone (others meet on their best candidate day, a constant).
+- ``attend[m, u, month]``: m attends u's meeting that month — only for eligible pairs with a day m is free.
+- ``on[m, u, d]``: m attends u on day d — one per candidate day of an attendance (``attend`` = their sum,
+  ``on`` ⇒ ``day``): the day-level conflicts (one meeting a day, own meetings) are sums of these.
+- ``cover[m, u]``: m is in charge of u or of a unit above it (a literal over the ``charge`` variables).
+No dense member × unit × day cube: only eligible pairs, only candidate days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from ..calendar import Month
+from ..instance import Instance
+
+Lit = cp_model.IntVar
+
+
+@dataclass
+class Variables:
+    charge: dict[tuple[str, str], Lit] = field(default_factory=dict)
+    cover: dict[tuple[str, str], Lit] = field(default_factory=dict)
+    day: dict[tuple[str, Month, dt.date], Lit] = field(default_factory=dict)
+    fixed_day: dict[tuple[str, Month], dt.date] = field(default_factory=dict)  # units whose date is a constant
+    attend: dict[tuple[str, str, Month], Lit] = field(default_factory=dict)
+    on: dict[tuple[str, str, dt.date], Lit] = field(default_factory=dict)  # m attends u on that day
+    counted: dict[tuple[str, str, Month], Lit] = field(default_factory=dict)  # attend ∧ cover, made on demand
+
+    def days_of(self, inst: Instance, uid: str, month: Month) -> list[tuple[dt.date, Lit | None]]:
+        """Candidate days of a meeting with their literal (None: the date is fixed, always true)."""
+        if (uid, month) in self.fixed_day:
+            return [(self.fixed_day[uid, month], None)]
+        return [(d, self.day[uid, month, d]) for d in inst.candidate_days[uid, month]]
+
+
+def date_matters(inst: Instance) -> set[str]:
+    """Units whose meeting date can affect a rule: someone may attend them, or they keep a member busy."""
+    units = {u for (_, u) in inst.attend_sources} | {u for (_, u, _), on in inst.fixed_attendance.items() if on}
+    for mid in inst.members:
+        units.update(inst.own_units(mid))
+    return units
+
+
+def create_variables(model: cp_model.CpModel, inst: Instance) -> Variables:
+    v = Variables()
+    fixed_charges = inst.fixed_charges
+    for m, u in inst.charge_pairs:
+        if fixed_charges.get((m, u)) is False:
+            continue
+        v.charge[m, u] = model.new_bool_var(f"charge[{m},{u}]")
+
+    for (m, u), sources in inst.cover_sources.items():
+        lits = [v.charge[m, a] for a in sources if (m, a) in v.charge]
+        if len(lits) == 1:
+            v.cover[m, u] = lits[0]
+        elif lits:
+            c = model.new_bool_var(f"cover[{m},{u}]")
+            model.add_max_equality(c, lits)
+            v.cover[m, u] = c
+
+    matters = date_matters(inst)
+    for uid in inst.meeting_units:
+        for mo in inst.months:
+            days = inst.candidate_days[uid, mo]
+            if uid not in matters or len(days) == 1:
+                v.fixed_day[uid, mo] = days[0]
+                continue
+            lits = [model.new_bool_var(f"day[{uid},{mo},{d.day}]") for d in days]
+            for d, lit in zip(days, lits):
+                v.day[uid, mo, d] = lit
+            model.add_exactly_one(lits)
+
+    pairs = set(inst.attend_sources) | {(m, u) for (m, u, _), on in inst.fixed_attendance.items() if on}
+    for m, u in sorted(pairs, key=inst.pair_key):
+        if inst.units[u].meeting is None:
+            continue
+        for mo in inst.months:
+            if inst.fixed_attendance.get((m, u, mo)) is False:
+                continue
+            if (m, u) not in inst.attend_sources and not inst.fixed_attendance.get((m, u, mo)):
+                continue
+            free_days = [d for d, _ in v.days_of(inst, u, mo) if inst.unavailable(m, d) is None]
+            if not free_days and not inst.fixed_attendance.get((m, u, mo)):
+                continue
+            att = v.attend[m, u, mo] = model.new_bool_var(f"attend[{m},{u},{mo}]")
+            days = v.days_of(inst, u, mo)
+            if len(days) == 1:
+                v.on[m, u, days[0][0]] = att
+                continue
+            ons = []
+            for d, lit in days:  # attending means attending on the one day the meeting takes place
+                on = v.on[m, u, d] = model.new_bool_var(f"on[{m},{u},{d.isoformat()}]")
+                model.add_implication(on, lit)
+                ons.append(on)
+            model.add(sum(ons) == att)
+    return v
+
+
+def counted(model: cp_model.CpModel, inst: Instance, v: Variables, key: tuple[str, str, str],
+            in_charge: bool) -> Lit | None:
+    """The literal that an attendance counts under a quota: ``attend``, or ``attend ∧ cover`` with in_charge."""
+    att = v.attend.get(key)
+    if att is None or not in_charge:
+        return att
+    m, u, mo = key
+    cov = v.cover.get((m, u))
+    if cov is None:
+        return None
+    if inst.attend_sources.get((m, u)) == "in_charge" and not inst.fixed_attendance.get(key):
+        return att  # eligibility already forces attend → cover
+    if key not in v.counted:
+        y = model.new_bool_var(f"counted[{m},{u},{mo}]")
+        model.add_multiplication_equality(y, [att, cov])
+        v.counted[key] = y
+    return v.counted[key]

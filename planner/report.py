@@ -1,0 +1,201 @@
+"""Terminal tables of a scenario and of a plan (rich). Reads the instance and the plan; never the solver."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from rich.console import Console
+from rich.table import Table
+
+from .calendar import Month, month_of
+from .instance import CountSpec, Instance
+from .plan import Plan, Summary
+
+TERM_SIGNS = {"residence": 1, "sector": 1, "shift": -1, "visit": -1, "balance": -1, "stability": -1}
+
+
+class PlanView:
+    """Counts over a plan, as the rules define them (who is in charge of what, attendances per period)."""
+
+    def __init__(self, inst: Instance, plan: Plan):
+        self.inst, self.plan = inst, plan
+        self.charged: dict[str, set[str]] = defaultdict(set)
+        for m, u in plan.charges:
+            self.charged[m].add(u)
+        self.att_by_member: dict[str, list[tuple[str, Month]]] = defaultdict(list)
+        self.att_by_unit: dict[str, list[tuple[str, Month]]] = defaultdict(list)
+        for m, u, d in plan.attendance:
+            self.att_by_member[m].append((u, month_of(d)))
+            self.att_by_unit[u].append((m, month_of(d)))
+
+    def in_charge(self, mid: str, uid: str) -> bool:
+        return any(a in self.charged[mid] for a in self.inst.ancestors.get(uid, ()))
+
+    def member_count(self, mid: str, spec: CountSpec, months: Iterable[Month]) -> int:
+        months = set(months)
+        return sum(1 for u, mo in self.att_by_member[mid] if mo in months and u in spec.units
+                   and (not spec.in_charge or self.in_charge(mid, u)))
+
+    def unit_count(self, uid: str, by: frozenset[str], in_charge: bool, months: Iterable[Month]) -> int:
+        months = set(months)
+        return sum(1 for m, mo in self.att_by_unit[uid] if mo in months and m in by
+                   and (not in_charge or self.in_charge(m, uid)))
+
+
+def _span(values: list[int]) -> str:
+    if not values:
+        return "–"
+    lo, hi = min(values), max(values)
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
+def _need(at_least: int, at_most: int | None) -> str:
+    if at_most is None:
+        return f"≥{at_least}"
+    return f"{at_least}–{at_most}" if at_least else f"≤{at_most}"
+
+
+def status_line(summary: Summary) -> str:
+    s = summary
+    if s.status == "optimal":
+        return f"[bold green]optimal[/]: objective {s.objective} (proven), {s.seconds:.1f} s"
+    if s.status == "feasible":
+        gap = f"{100 * s.gap:.1f} %" if s.gap is not None else "unknown"
+        return (f"[bold yellow]feasible[/]: objective {s.objective}, best bound {s.bound:g}, gap {gap} "
+                f"(not proven optimal), {s.seconds:.1f} s")
+    if s.status == "infeasible":
+        return f"[bold red]infeasible[/]: no plan satisfies every rule ({s.seconds:.1f} s)"
+    return f"[bold red]{s.status}[/]: no plan found within the time limit ({s.seconds:.1f} s)"
+
+
+def member_table(inst: Instance, plan: Plan) -> Table:
+    view = PlanView(inst, plan)
+    t = Table(title="Members: charges and attendances", show_lines=False, expand=False)
+    t.add_column("Member", overflow="fold")
+    t.add_column("In charge of", overflow="fold")
+    t.add_column("Att.", justify="right")
+    t.add_column("Per period vs quota", overflow="fold")
+    rules = inst.scenario.attendance
+    counts = [inst.attendance_counts(r) for r in rules]
+    for mid, member in inst.members.items():
+        units = sorted(view.charged[mid], key=inst.unit_order.__getitem__)
+        checks = []
+        for rule, spec_by_member in zip(rules, counts):
+            spec = spec_by_member.get(mid)
+            if spec is None:
+                continue
+            got = [view.member_count(mid, spec, slot.months) for slot in inst.slots(rule.per)]
+            checks.append(f"{inst.rule_id(rule)}: {_span(got)} a {rule.per} ({_need(rule.at_least, rule.at_most)})")
+        t.add_row(f"{member.name} ({mid})", ", ".join(inst.units[u].name for u in units) or "–",
+                  str(len(view.att_by_member[mid])), "; ".join(checks) or "–")
+    return t
+
+
+def unit_table(inst: Instance, plan: Plan) -> Table:
+    view = PlanView(inst, plan)
+    t = Table(title="Units: visits vs coverage", expand=False)
+    t.add_column("Unit", overflow="fold")
+    t.add_column("In charge", overflow="fold")
+    t.add_column("Visits", justify="right")
+    t.add_column("Per period vs coverage", overflow="fold")
+    in_charge: dict[str, list[str]] = defaultdict(list)
+    for m, u in sorted(plan.charges, key=inst.pair_key):
+        in_charge[u].append(inst.members[m].name)
+    specs = [(r, *inst.coverage_spec(r)) for r in inst.scenario.coverage]
+    for uid, unit in inst.units.items():
+        checks = []
+        for rule, units, by, ic in specs:
+            if uid in units:
+                got = [view.unit_count(uid, by, ic, slot.months) for slot in inst.slots(rule.per)]
+                checks.append(f"{inst.rule_id(rule)}: {_span(got)} a {rule.per} ({_need(rule.at_least, rule.at_most)})")
+        visits = len(view.att_by_unit[uid])
+        if not (in_charge[uid] or visits or checks):
+            continue
+        t.add_row(f"{unit.name} ({uid})", ", ".join(in_charge[uid]) or "–", str(visits), "; ".join(checks) or "–")
+    return t
+
+
+def objective_table(inst: Instance, terms: dict[str, int]) -> Table:
+    w = inst.scenario.weights.model_dump()
+    t = Table(title="Objective (maximised)")
+    t.add_column("Term")
+    t.add_column("Count", justify="right")
+    t.add_column("Weight", justify="right")
+    t.add_column("Contribution", justify="right")
+    total = 0
+    for name, sign in TERM_SIGNS.items():
+        value = terms.get(name, 0)
+        contrib = sign * w[name] * value
+        total += contrib
+        t.add_row(name, str(value), f"{'+' if sign > 0 else '−'}{w[name]}", f"{contrib:+d}")
+    t.add_row("[bold]total[/]", "", "", f"[bold]{total:+d}[/]")
+    return t
+
+
+def print_plan(console: Console, inst: Instance, plan: Plan, summary: Summary) -> None:
+    console.print(f"[bold]{inst.scenario.name}[/]")
+    console.print(status_line(summary))
+    console.print(member_table(inst, plan))
+    console.print(unit_table(inst, plan))
+    console.print(objective_table(inst, summary.terms))
+
+
+def print_scenario(console: Console, inst: Instance) -> None:
+    """What a scenario holds: units by kind, members by level and role, rules, days blocked by holidays."""
+    s = inst.scenario
+    console.print(f"[bold]{s.name}[/]  ({s.start} – {s.end}, {len(inst.months)} months)")
+    kinds = Counter(u.kind for u in s.units)
+    t = Table(title=f"{len(s.units)} units")
+    t.add_column("Kind")
+    t.add_column("Count", justify="right")
+    t.add_column("Meeting", justify="right")
+    meets = Counter(u.kind for u in s.units if u.meeting is not None)
+    for kind, n in kinds.most_common():
+        t.add_row(kind, str(n), str(meets[kind]))
+    console.print(t)
+
+    t = Table(title=f"{len(s.members)} members")
+    t.add_column("Level")
+    t.add_column("Role")
+    t.add_column("Count", justify="right")
+    roles = Counter((inst.member_level(m.id) or "–", r) for m in s.members for r in (m.roles or ("–",)))
+    for (level, role), n in sorted(roles.items()):
+        t.add_row(level, role, str(n))
+    console.print(t)
+
+    t = Table(title="Rules")
+    t.add_column("Rule")
+    t.add_column("Kind")
+    t.add_column("Selects", overflow="fold")
+    t.add_column("Asks", overflow="fold")
+    for r in s.responsibility:
+        t.add_row(inst.rule_id(r), "responsibility",
+                  f"{len(inst.select_members(r.members))} members × {len(inst.select_units(r.units))} units",
+                  f"per unit {r.unit_min}–{r.per_unit.max if r.per_unit.max is not None else '∞'}, per member "
+                  f"{r.member_min}–{r.per_member.max if r.per_member.max is not None else '∞'}, basis {r.basis}")
+    for r in s.attendance:
+        inc = "".join(f", of which ≥{i.at_least} at {len(spec.units)} units"
+                      for i, spec in zip(r.including, inst.including_counts(r)))
+        t.add_row(inst.rule_id(r), "attendance",
+                  f"{len(inst.select_members(r.members))} members, {len(inst.select_units(r.units))} units"
+                  + (" (in charge)" if r.units.in_charge else ""),
+                  f"{_need(r.at_least, r.at_most)} a {r.per}{inc}")
+    for r in s.coverage:
+        units, by, ic = inst.coverage_spec(r)
+        t.add_row(inst.rule_id(r), "coverage", f"{len(units)} units, by {len(by)} members"
+                  + (" (in charge)" if ic else ""), f"{_need(r.at_least, r.at_most)} visits a {r.per}")
+    console.print(t)
+
+    lim = s.limits
+    console.print(f"Limits: meetings_per_day {lim.meetings_per_day}, own_meetings_busy {lim.own_meetings_busy}; "
+                  f"{len(s.fixed)} pinned decisions")
+    blocked = inst.calendar.blocked
+    t = Table(title=f"{len(blocked)} days blocked for every meeting (public holidays, blackouts)")
+    t.add_column("Date")
+    t.add_column("Why")
+    t.add_column("Preferred meeting days it moves", overflow="fold")
+    for day, why in sorted(blocked.items()):
+        moved = [inst.units[u].name for u in inst.meeting_units if inst.preferred(u, month_of(day)) == day]
+        t.add_row(day.isoformat(), why, ", ".join(moved) or "–")
+    console.print(t)
