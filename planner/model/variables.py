@@ -48,13 +48,16 @@ def date_matters(inst: Instance) -> set[str]:
     return units
 
 
-def create_variables(model: cp_model.CpModel, inst: Instance) -> Variables:
-    v = Variables()
-    fixed_charges = inst.fixed_charges
+def create_charge_variables(model: cp_model.CpModel, inst: Instance, v: Variables) -> None:
     for m, u in inst.charge_pairs:
-        if fixed_charges.get((m, u)) is False:
+        if inst.fixed_charges.get((m, u)) is False:
             continue
         v.charge[m, u] = model.new_bool_var(f"charge[{m},{u}]")
+
+
+def create_variables(model: cp_model.CpModel, inst: Instance) -> Variables:
+    v = Variables()
+    create_charge_variables(model, inst, v)
 
     for (m, u), sources in inst.cover_sources.items():
         lits = [v.charge[m, a] for a in sources if (m, a) in v.charge]
