@@ -29,11 +29,10 @@ def _load(path: str) -> Instance:
 
 
 def _fail_input(err: InputError) -> None:
-    con = _console(stderr=True)
     n = len(err.problems)
-    con.print(f"[bold red]error:[/] {n} problem{'s' if n != 1 else ''} in the input:", markup=True)
+    click.echo(f"error: {n} problem{'s' if n != 1 else ''} in the input:", err=True)
     for p in err.problems:
-        con.print(f"  - {p}", markup=False)
+        click.echo(f"  - {p}", err=True)
     sys.exit(EXIT_INVALID)
 
 
@@ -65,7 +64,7 @@ def _show_progress(con: Console):
         obj = "–" if p.objective is None else f"{p.objective:g}"
         bound = "–" if p.bound is None else f"{p.bound:g}"
         gap = "–" if p.gap is None else f"{100 * p.gap:.1f} %"
-        con.print(f"  solving… {p.elapsed:5.1f} s  best {obj}  bound {bound}  gap {gap}", markup=False)
+        click.echo(f"  solving… {p.elapsed:5.1f} s  best {obj}  bound {bound}  gap {gap}", err=True)
     return show
 
 
@@ -86,7 +85,7 @@ def solve_cmd(scenario: str, out: str, time_limit: float, seed: int, workers: in
               quiet: bool) -> None:
     """Plan SCENARIO and write the assignment decision to --out."""
     inst = _load(scenario)
-    con, err = _console(), _console(stderr=True)
+    con, err = _console(), _console(stderr=True)  # err: only to know whether stderr is a terminal
     settings = Settings(time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic)
     progress = Progress()
     ticker = ProgressThread(progress, _show_progress(err), after=1.0, every=1.0 if err.is_terminal else 5.0)
@@ -104,11 +103,11 @@ def solve_cmd(scenario: str, out: str, time_limit: float, seed: int, workers: in
         sys.exit(EXIT_NO_PLAN)
     report = verify(inst, result.plan)
     if not report.ok or report.objective != summary.objective:
-        err.print("[bold red]internal error:[/] the plan found does not pass verify:")
+        click.echo("internal error: the plan found does not pass verify (nothing written):", err=True)
         for v in report.violations[:20]:
-            err.print(f"  - {v}", markup=False)
+            click.echo(f"  - {v}", err=True)
         if report.objective != summary.objective:
-            err.print(f"  - objective {summary.objective} from the solver, {report.objective} recomputed")
+            click.echo(f"  - objective {summary.objective} from the solver, {report.objective} recomputed", err=True)
         sys.exit(1)
     write_directory(out, plan_directory_files(inst, result.plan, summary))
     if quiet:
@@ -116,7 +115,7 @@ def solve_cmd(scenario: str, out: str, time_limit: float, seed: int, workers: in
         con.print(status_line(summary))
     else:
         print_plan(con, inst, result.plan, summary)
-    con.print(f"Plan written to {out}/ (charges.csv, meetings.csv, attendance.csv, summary.json).", markup=False)
+    click.echo(f"Plan written to {out}/ (charges.csv, meetings.csv, attendance.csv, summary.json).")
 
 
 @main.command(name="verify")
@@ -134,13 +133,14 @@ def verify_cmd(scenario: str, plan_dir: str, baseline: str | None) -> None:
     con.print(objective_table(inst, report.terms))
     claimed = (read_summary(plan_dir) or {}).get("objective")
     if claimed is not None and claimed != report.objective:
-        con.print(f"note: summary.json says objective {claimed}; recomputed {report.objective}.", markup=False)
+        click.echo(f"note: summary.json says objective {claimed}; recomputed {report.objective}.")
     if report.ok:
-        con.print(f"[bold green]ok[/]: the plan satisfies every rule; objective {report.objective}.")
+        click.echo(f"ok: the plan satisfies every rule; objective {report.objective}.")
         return
-    con.print(f"[bold red]{len(report.violations)} violation{'s' if len(report.violations) != 1 else ''}:[/]")
+    n = len(report.violations)
+    click.echo(f"{n} violation{'s' if n != 1 else ''}:")
     for v in report.violations:
-        con.print(f"  - {v}", markup=False)
+        click.echo(f"  - {v}")
     sys.exit(EXIT_INFEASIBLE)
 
 

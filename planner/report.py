@@ -62,7 +62,8 @@ def status_line(summary: Summary) -> str:
         return f"[bold green]optimal[/]: objective {s.objective} (proven), {s.seconds:.1f} s"
     if s.status == "feasible":
         gap = f"{100 * s.gap:.1f} %" if s.gap is not None else "unknown"
-        return (f"[bold yellow]feasible[/]: objective {s.objective}, best bound {s.bound:g}, gap {gap} "
+        bound = f"{s.bound:g}" if s.bound is not None else "unknown"
+        return (f"[bold yellow]feasible[/]: objective {s.objective}, best bound {bound}, gap {gap} "
                 f"(not proven optimal), {s.seconds:.1f} s")
     if s.status == "infeasible":
         return f"[bold red]infeasible[/]: no plan satisfies every rule ({s.seconds:.1f} s)"

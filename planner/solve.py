@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 from . import __version__
 from .instance import Instance
 from .model import BuiltModel, build_model
+from .model.objective import SIGNS
 from .plan import Plan, Summary
 
 STATUS = {
@@ -42,9 +43,9 @@ class Settings:
     wall_limit_factor: float = 20.0  # a safety net on wall time, as a multiple of time_limit
     warm_start: bool = True  # start from a charges-first plan (see planner.model.warm_start)
 
-    def parameters(self, share: float = 1.0, workers: int | None = None) -> dict:
-        """CP-SAT parameters for a run that may use ``share`` of the time limit."""
-        limit = self.time_limit * share
+    def parameters(self, share: float = 1.0, workers: int | None = None, limit: float | None = None) -> dict:
+        """CP-SAT parameters for a run that may use ``share`` of the time limit (or exactly ``limit``)."""
+        limit = self.time_limit * share if limit is None else max(limit, 0.01)
         workers = max(1, self.workers if workers is None else workers)
         p: dict = {"random_seed": self.seed, "num_workers": workers}
         if self.deterministic:
@@ -57,7 +58,7 @@ class Settings:
         return p
 
 
-WARM_CHARGES_SHARE, WARM_COMPLETE_SHARE, WARM_TRIES = 0.1, 0.2, 3
+WARM_SHARE, WARM_CHARGES_SHARE, WARM_TRIES = 0.6, 0.1, 3
 
 
 @dataclass
@@ -126,6 +127,11 @@ def add_hints(built: BuiltModel, plan: Plan) -> None:
         built.model.add_hint(lit, plan.meetings.get((u, mo)) == d)
 
 
+def objective_of(inst: Instance, terms: dict[str, int]) -> int:
+    w = inst.scenario.weights.model_dump()
+    return sum(SIGNS[name] * w[name] * value for name, value in terms.items())
+
+
 def _run(model: cp_model.CpModel, parameters: dict, callback=None) -> tuple[cp_model.CpSolver, int]:
     solver = cp_model.CpSolver()
     for name, val in parameters.items():
@@ -135,31 +141,38 @@ def _run(model: cp_model.CpModel, parameters: dict, callback=None) -> tuple[cp_m
 
 
 def _warm_start(inst: Instance, built: BuiltModel, settings: Settings, progress: Progress):
-    """Charges first, then the rest with charges fixed; hint the full model with the result.
-
-    Returns the solver of the completed plan (to fall back on) or None."""
+    """Charges first, then the rest with those charges decided (a much smaller model); the completed plan
+    becomes the full model's hint. Returns ((model, solver) of the completed plan to fall back on, or None)
+    and the deterministic time spent."""
     from .model.warm_start import ChargeProposals
 
-    proposals = ChargeProposals(inst, settings.parameters(WARM_CHARGES_SHARE / WARM_TRIES, workers=1))
+    total = budget = settings.time_limit * WARM_SHARE  # work (deterministic time) the warm start may spend in all
+    proposals = ChargeProposals(inst, settings.parameters(workers=1, limit=settings.time_limit * WARM_CHARGES_SHARE))
     for _ in range(WARM_TRIES):
         charges = proposals.next()
-        if charges is None:
-            return None
-        fixed = built.model.clone()
-        for key, lit in built.vars.charge.items():
-            fixed.add(fixed.get_bool_var_from_proto_index(lit.index) == int(key in charges))
-        solver, status = _run(fixed, settings.parameters(WARM_COMPLETE_SHARE / WARM_TRIES), _Callback(progress))
+        budget -= proposals.spent
+        if charges is None or budget <= 0:
+            return None, total - budget
+        small = build_model(inst, charges=charges)
+        solver, status = _run(small.model, settings.parameters(limit=budget), _Callback(progress))
+        budget -= solver.deterministic_time
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
+        proposals.parameters = settings.parameters(workers=1, limit=settings.time_limit * WARM_CHARGES_SHARE / 3)
     else:
-        return None
+        return None, total - budget
+    full, part = built.vars, small.vars
     model = built.model
     model.clear_hints()
-    for i in range(len(model.proto.variables)):
-        var = model.get_int_var_from_proto_index(i)
-        model.add_hint(var, solver.value(var))
+    hinted: set[int] = set()
+    for table in ("charge", "day", "attend", "on"):
+        small_table = getattr(part, table)
+        for key, lit in getattr(full, table).items():
+            if lit.index not in hinted:  # a literal may stand in two tables (on = attend on a one-day month)
+                hinted.add(lit.index)
+                model.add_hint(lit, solver.boolean_value(small_table[key]) if key in small_table else False)
     progress.bound = None
-    return solver
+    return (small, solver), total - budget
 
 
 def solve(inst: Instance, settings: Settings = Settings(), baseline: Plan | None = None,
@@ -175,29 +188,32 @@ def solve(inst: Instance, settings: Settings = Settings(), baseline: Plan | None
     if on_start is not None:
         on_start(progress)
     t1 = time.monotonic()
-    warm = None
-    main_share = 1.0
+    warm, spent = None, 0.0
     if settings.warm_start and baseline is None:
-        warm = _warm_start(inst, built, settings, progress)
-        main_share = 1.0 - WARM_CHARGES_SHARE - WARM_COMPLETE_SHARE
-    solver, status = _run(built.model, settings.parameters(main_share), _Callback(progress))
+        warm, spent = _warm_start(inst, built, settings, progress)
+    main_params = settings.parameters(limit=settings.time_limit - spent)
+    solver, status = _run(built.model, main_params, _Callback(progress))
     solve_seconds = time.monotonic() - t1
     progress.done = True
 
-    source = solver
+    source, source_model = solver, built
     if status == cp_model.UNKNOWN and warm is not None:
-        source, status = warm, cp_model.FEASIBLE  # the full model's search found nothing better in time
+        # the full model's search found nothing in time: report the completed warm-start plan
+        (source_model, source), status = warm, cp_model.FEASIBLE
     name = STATUS.get(status, "unknown")
     plan, objective, bound, gap, terms = None, None, None, None, {}
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        plan = extract_plan(inst, built, source.boolean_value)
-        objective = int(round(source.objective_value))
-        bound = float(solver.best_objective_bound)
+        plan = extract_plan(inst, source_model, source.boolean_value)
+        # the full model's bound; when its search ended with nothing (we report the warm plan), none is known
+        bound = float(solver.best_objective_bound) if source is solver else None
         gap = 0.0 if status == cp_model.OPTIMAL else relative_gap(objective, bound)
-        assert built.terms is not None
-        terms = {k: int(source.value(t.linear())) for k, t in built.terms.items()}
-    det_time = solver.deterministic_time + (warm.deterministic_time if warm is not None else 0.0)
-    wall_cap = settings.parameters(main_share)["max_time_in_seconds"]
+        assert source_model.terms is not None
+        terms = {k: int(source.value(t.linear())) for k, t in source_model.terms.items()}
+        # the objective of the solution itself: CP-SAT's objective_value has been seen to disagree with its
+        # own solution vector after interleaved search from a hint (9.15), so it is recomputed here
+        objective = objective_of(inst, terms)
+    det_time = solver.deterministic_time + spent
+    wall_cap = main_params["max_time_in_seconds"]
     stopped_by_wall = (settings.deterministic and status in (cp_model.FEASIBLE, cp_model.UNKNOWN)
                        and solver.wall_time >= wall_cap * 0.99)
     summary = Summary(

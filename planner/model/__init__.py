@@ -27,10 +27,13 @@ class BuiltModel:
         return self.ctx.vars
 
 
-def build_model(inst: Instance, baseline: Plan | None = None, guard=no_guard, objective: bool = True) -> BuiltModel:
-    """Build the whole model: every hard rule, and (unless ``objective`` is False) the objective."""
+def build_model(inst: Instance, baseline: Plan | None = None, guard=no_guard, objective: bool = True,
+                charges: set[tuple[str, str]] | None = None) -> BuiltModel:
+    """Build the whole model: every hard rule, and (unless ``objective`` is False) the objective.
+
+    With ``charges``, the charges are taken as decided: only the dates and attendances remain to plan."""
     model = cp_model.CpModel()
-    ctx = ModelContext(model, inst, create_variables(model, inst), guard)
+    ctx = ModelContext(model, inst, create_variables(model, inst, charges), guard)
     for add_rule in RULE_FAMILIES:
         add_rule(ctx)
     terms = build_objective(ctx, baseline) if objective else None

@@ -48,16 +48,21 @@ def date_matters(inst: Instance) -> set[str]:
     return units
 
 
-def create_charge_variables(model: cp_model.CpModel, inst: Instance, v: Variables) -> None:
+def create_charge_variables(model: cp_model.CpModel, inst: Instance, v: Variables,
+                            only: set[tuple[str, str]] | None = None) -> None:
+    """Charge literals for every allowed pair; with ``only``, just those pairs, fixed to true."""
     for m, u in inst.charge_pairs:
-        if inst.fixed_charges.get((m, u)) is False:
+        if inst.fixed_charges.get((m, u)) is False or (only is not None and (m, u) not in only):
             continue
         v.charge[m, u] = model.new_bool_var(f"charge[{m},{u}]")
+        if only is not None:
+            model.add(v.charge[m, u] == 1)
 
 
-def create_variables(model: cp_model.CpModel, inst: Instance) -> Variables:
+def create_variables(model: cp_model.CpModel, inst: Instance, charges: set[tuple[str, str]] | None = None) -> Variables:
+    """All variables; with ``charges``, the model of a plan whose charges are decided (a smaller model)."""
     v = Variables()
-    create_charge_variables(model, inst, v)
+    create_charge_variables(model, inst, v, charges)
 
     for (m, u), sources in inst.cover_sources.items():
         lits = [v.charge[m, a] for a in sources if (m, a) in v.charge]
@@ -89,6 +94,9 @@ def create_variables(model: cp_model.CpModel, inst: Instance) -> Variables:
                 continue
             if (m, u) not in inst.attend_sources and not inst.fixed_attendance.get((m, u, mo)):
                 continue
+            if (inst.attend_sources.get((m, u)) == "in_charge" and (m, u) not in v.cover
+                    and not inst.fixed_attendance.get((m, u, mo))):
+                continue  # never in charge of it: cannot attend
             free_days = [d for d, _ in v.days_of(inst, u, mo) if inst.unavailable(m, d) is None]
             if not free_days and not inst.fixed_attendance.get((m, u, mo)):
                 continue

@@ -87,12 +87,14 @@ class ChargeProposals:
     def __init__(self, inst: Instance, parameters: dict):
         self.model, self.vars = charge_model(inst)
         self.parameters = parameters
+        self.spent = 0.0  # deterministic time of the last proposal
 
     def next(self) -> set[tuple[str, str]] | None:
         solver = cp_model.CpSolver()
         for name, val in self.parameters.items():
             setattr(solver.parameters, name, val)
         status = solver.solve(self.model)
+        self.spent = solver.deterministic_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         chosen = {key for key, lit in self.vars.charge.items() if solver.boolean_value(lit)}
