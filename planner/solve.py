@@ -204,14 +204,14 @@ def solve(inst: Instance, settings: Settings = Settings(), baseline: Plan | None
     plan, objective, bound, gap, terms = None, None, None, None, {}
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         plan = extract_plan(inst, source_model, source.boolean_value)
-        # the full model's bound; when its search ended with nothing (we report the warm plan), none is known
-        bound = float(solver.best_objective_bound) if source is solver else None
-        gap = 0.0 if status == cp_model.OPTIMAL else relative_gap(objective, bound)
         assert source_model.terms is not None
         terms = {k: int(source.value(t.linear())) for k, t in source_model.terms.items()}
         # the objective of the solution itself: CP-SAT's objective_value has been seen to disagree with its
         # own solution vector after interleaved search from a hint (9.15), so it is recomputed here
         objective = objective_of(inst, terms)
+        # the full model's bound; when its search ended with nothing (we report the warm plan), none is known
+        bound = float(solver.best_objective_bound) if source is solver else None
+        gap = 0.0 if status == cp_model.OPTIMAL else relative_gap(objective, bound)
     det_time = solver.deterministic_time + spent
     wall_cap = main_params["max_time_in_seconds"]
     stopped_by_wall = (settings.deterministic and status in (cp_model.FEASIBLE, cp_model.UNKNOWN)

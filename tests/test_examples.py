@@ -27,6 +27,8 @@ def test_example_solves_and_verifies(name):
     assert s.bound is None or s.bound >= s.objective  # maximised: the bound is never below the plan
     if s.status == "optimal":
         assert s.gap == 0
+    if s.bound is not None:
+        assert s.gap == pytest.approx(abs(s.bound - s.objective) / max(1, abs(s.objective)))
 
 
 def test_thuong_son_known_optimum():
