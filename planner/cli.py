@@ -97,7 +97,7 @@ def solve_cmd(scenario: str, out: str, time_limit: float, seed: int, workers: in
         con.print(f"[bold]{inst.scenario.name}[/]")
         con.print(status_line(summary))
         if summary.status == "infeasible":
-            con.print("Nothing was written. Run `planner check` for the reason.")
+            con.print("No plan satisfies every rule together. Nothing was written.")
             sys.exit(EXIT_INFEASIBLE)
         con.print("Nothing was written. Give a larger --time-limit.")
         sys.exit(EXIT_NO_PLAN)

@@ -249,36 +249,31 @@ class Including(Frozen):
     at_least: NonNeg = 0
 
 
-class AttendanceRule(Frozen):
+class _Quota(Frozen):
+    """A count per period that lies in [at_least, at_most]."""
+
     id: str = ""
+    per: Literal["month", "quarter", "half", "year"]
+    at_least: NonNeg = 0
+    at_most: NonNeg | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "_Quota":
+        if self.at_most is not None and self.at_least > self.at_most:
+            raise ValueError(f"at_least ({self.at_least}) is larger than at_most ({self.at_most})")
+        return self
+
+
+class AttendanceRule(_Quota):
     members: MemberSelector = MemberSelector()
     units: UnitSelector = UnitSelector()
-    per: Literal["month", "quarter", "half", "year"]
-    at_least: NonNeg = 0
-    at_most: NonNeg | None = None
     including: tuple[Including, ...] = ()
 
-    @model_validator(mode="after")
-    def _ordered(self) -> "AttendanceRule":
-        if self.at_most is not None and self.at_least > self.at_most:
-            raise ValueError(f"at_least ({self.at_least}) is larger than at_most ({self.at_most})")
-        return self
 
-
-class CoverageRule(Frozen):
-    id: str = ""
+class CoverageRule(_Quota):
     units: UnitSelector = UnitSelector()
     by: MemberSelector = MemberSelector()
-    per: Literal["month", "quarter", "half", "year"]
-    at_least: NonNeg = 0
-    at_most: NonNeg | None = None
     in_charge: bool = False
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "CoverageRule":
-        if self.at_most is not None and self.at_least > self.at_most:
-            raise ValueError(f"at_least ({self.at_least}) is larger than at_most ({self.at_most})")
-        return self
 
 
 class Limits(Frozen):
