@@ -44,7 +44,7 @@ from .scenario import (
 
 FieldPath = tuple[str | int, ...]
 
-__all__ = ["load_scenario"]
+__all__ = ["load_scenario", "read_yaml_mapping", "validate_mapping"]
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -71,6 +71,28 @@ def load_scenario(path: str | Path) -> Scenario:
     if problems:
         raise InputError(_sorted(problems, file))
     return scenario.model_copy(update={"source": file, "sha256": digest.hexdigest()})
+
+
+def read_yaml_mapping(path: str | Path) -> tuple[dict[str, Any], dict[FieldPath, int]]:
+    """Read a YAML file that holds one mapping (as scenario files do), with the same checks and messages as
+    `load_scenario`; return the data and the 1-based line of every key and list item, by path."""
+    file = str(path)
+    return _parse_yaml(_decode(_read_bytes(Path(path), file), file), file)
+
+
+def validate_mapping(data: dict[str, Any], source: str = "<memory>",
+                     lines: dict[FieldPath, int] | None = None) -> Scenario:
+    """Validate and cross-check an already-parsed scenario mapping (tables inlined), as `load_scenario` does
+    after reading the files; raise `InputError` naming ``source`` (and the lines, when given)."""
+    where = _Where(source, dict(lines or {}), data)
+    problems: list[Problem] = []
+    scenario = _validate(dict(data), where, problems)
+    if scenario is None or problems:
+        raise InputError(_sorted(problems, source))
+    problems = _cross_check(scenario, where)
+    if problems:
+        raise InputError(_sorted(problems, source))
+    return scenario.model_copy(update={"source": source})
 
 
 # ============================================================================================== locations
