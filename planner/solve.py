@@ -14,7 +14,7 @@ import platform
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ortools
 from ortools.sat.python import cp_model
@@ -58,7 +58,7 @@ class Settings:
         return p
 
 
-WARM_SHARE, WARM_CHARGES_SHARE, WARM_TRIES = 0.6, 0.1, 3
+WARM_SHARE, WINDOW_SHARE, WARM_CHARGES_SHARE, WARM_TRIES = 0.6, 0.35, 0.1, 3
 
 
 @dataclass
@@ -144,11 +144,22 @@ def _warm_start(inst: Instance, built: BuiltModel, settings: Settings, progress:
     """Charges first, then the rest with those charges decided (a much smaller model); the completed plan
     becomes the full model's hint. Returns ((model, solver) of the completed plan to fall back on, or None)
     and the deterministic time spent."""
-    from .model.warm_start import ChargeProposals
+    from .model.warm_start import ChargeProposals, representative_window
 
     total = budget = settings.time_limit * WARM_SHARE  # work (deterministic time) the warm start may spend in all
+    small = solver = None
+    window = representative_window(inst)
+    if window is not None:  # plan the first months (itself warm-started), keep its charges, complete the year
+        sub = solve(window, replace(settings, time_limit=settings.time_limit * WINDOW_SHARE), progress=progress)
+        budget -= sub.summary.extra["deterministic_time"] or 0.0
+        if sub.plan is not None:
+            small = build_model(inst, charges=set(sub.plan.charges))
+            solver, status = _run(small.model, settings.parameters(limit=max(budget, 0.5)), _Callback(progress))
+            budget -= solver.deterministic_time
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                small = solver = None
     proposals = ChargeProposals(inst, settings.parameters(workers=1, limit=settings.time_limit * WARM_CHARGES_SHARE))
-    for _ in range(WARM_TRIES):
+    for _ in range(WARM_TRIES if small is None else 0):
         charges = proposals.next()
         budget -= proposals.spent
         if charges is None or budget <= 0:
@@ -158,8 +169,9 @@ def _warm_start(inst: Instance, built: BuiltModel, settings: Settings, progress:
         budget -= solver.deterministic_time
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
+        small = solver = None
         proposals.parameters = settings.parameters(workers=1, limit=settings.time_limit * WARM_CHARGES_SHARE / 3)
-    else:
+    if small is None:
         return None, total - budget
     full, part = built.vars, small.vars
     model = built.model

@@ -101,3 +101,27 @@ class ChargeProposals:
         # no-good: the next proposal differs in at least one charge
         self.model.add_bool_or([~lit if key in chosen else lit for key, lit in self.vars.charge.items()])
         return chosen
+
+
+_PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+WINDOW_MONTHS = 3
+
+
+def representative_window(inst: Instance) -> Instance | None:
+    """The same scenario over its first months (at least a quarter, and at least the longest quota period),
+    or None when that is the whole planning window. Its optimal charges are a good guess for the year: the
+    charge/attendance trade-offs of a year repeat every period."""
+    import datetime as dt
+
+    from ..calendar import month_days
+    from ..scenario import FixedAttendance, FixedDate, Period
+
+    s = inst.scenario
+    longest = max([_PERIOD_MONTHS[r.per] for r in (*s.attendance, *s.coverage)], default=1)
+    n = max(WINDOW_MONTHS, longest)
+    if n >= len(inst.months):
+        return None
+    months = inst.months[:n]
+    fixed = tuple(f for f in s.fixed if not isinstance(f, (FixedAttendance, FixedDate)) or f.month in months)
+    period = Period(start=dt.date.fromisoformat(months[0] + "-01"), end=month_days(months[-1])[-1])
+    return Instance(s.model_copy(update={"year": None, "period": period, "fixed": fixed}))
