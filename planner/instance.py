@@ -291,6 +291,11 @@ class Instance:
                         add(mid, uid, in_charge)
         return dict(sorted(out.items(), key=lambda kv: self.pair_key(kv[0])))
 
+    def is_frozen(self, month: Month) -> bool:
+        """Months up to ``frozen_until`` are history: only their pinned attendances happen."""
+        until = self.scenario.frozen_until
+        return until is not None and month <= until
+
     def may_attend(self, mid: str, uid: str, month: Month) -> bool:
         """Static part of eligibility: some rule or pin makes the pair eligible (in_charge still to be checked)."""
         return (mid, uid) in self.attend_sources or self.fixed_attendance.get((mid, uid, month), False)

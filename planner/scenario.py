@@ -8,6 +8,7 @@ frozen and forbids unknown keys, so a typo in a scenario file is an error rather
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -326,9 +327,17 @@ class Scenario(Frozen):
     coverage: tuple[CoverageRule, ...] = ()
     limits: Limits = Limits()
     fixed: tuple[FixedItem, ...] = ()
+    frozen_until: str | None = None  # "YYYY-MM": up to this month, only the pinned attendances happen
     weights: Weights = Weights()
     source: str = Field(default="<memory>", exclude=True)
     sha256: str = Field(default="", exclude=True)
+
+    @field_validator("frozen_until")
+    @classmethod
+    def _month(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", v):
+            raise ValueError(f"'{v}' is not a month; write it as YYYY-MM, e.g. 2026-06")
+        return v
 
     @model_validator(mode="after")
     def _window(self) -> "Scenario":

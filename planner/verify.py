@@ -53,6 +53,7 @@ FAMILIES = (
     "meeting-date",
     "meeting-extra",
     "attendance-date",
+    "frozen",
     "eligibility",
     "unavailable",
     "one-meeting-a-day",
@@ -360,6 +361,10 @@ class _Checker:
                     why = "no attendance or coverage rule with at_least ≥ 1 selects this member and unit, " \
                           "and no fixed item asks for it"
                 self.add(Violation("eligibility", f"{who} attends {where} on {day}, but {why}.", mid, uid, day))
+            if inst.is_frozen(mo) and inst.fixed_attendance.get((mid, uid, mo)) is not True:
+                self.add(Violation("frozen", f"{who} attends {where} on {day}, but {mo} is frozen (up to "
+                                             f"{inst.scenario.frozen_until}) and this attendance is not one of "
+                                             f"its pinned attendances.", mid, uid, day))
             reason = inst.unavailable(mid, day)
             if reason is not None:
                 self.add(Violation("unavailable", f"{who} attends {where} on {day}, a day the member is "

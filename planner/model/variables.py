@@ -92,6 +92,8 @@ def create_variables(model: cp_model.CpModel, inst: Instance, charges: set[tuple
         for mo in inst.months:
             if inst.fixed_attendance.get((m, u, mo)) is False:
                 continue
+            if inst.is_frozen(mo) and not inst.fixed_attendance.get((m, u, mo)):
+                continue  # a frozen month holds only its pinned attendances
             if (m, u) not in inst.attend_sources and not inst.fixed_attendance.get((m, u, mo)):
                 continue
             if (inst.attend_sources.get((m, u)) == "in_charge" and (m, u) not in v.cover
