@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -162,21 +163,29 @@ def read_summary(directory: str | Path) -> dict[str, Any] | None:
         return None
 
 
-def write_directory(directory: str | Path, files: dict[str, str]) -> None:
+def write_directory(directory: str | Path, files: dict[str, str] | dict[str, bytes] | dict[str, str | bytes],
+                    replaceable: Iterable[str] = ()) -> None:
     """Write files into ``directory`` whole or not at all: into a temporary sibling first, then swapped in.
 
-    An existing directory is replaced only if it holds nothing but files of a plan (so a typo in ``--out``
-    never wipes unrelated work)."""
+    Values are text (written as UTF-8) or bytes; a name may hold folders (``calendars/uv-01.ics``), never
+    ``..`` or an absolute path. An existing directory is replaced only if it holds nothing but files of a plan
+    or names in ``replaceable`` (so a typo in ``--out`` never wipes unrelated work)."""
     import os
     import shutil
     import tempfile
+    from pathlib import PurePosixPath
 
+    for name in files:
+        parts = PurePosixPath(name).parts
+        if not parts or PurePosixPath(name).is_absolute() or any(p in ("", ".", "..") for p in parts) or "\\" in name:
+            raise ValueError(f"not a relative file name inside the plan directory: {name!r}")
     target = Path(directory)
     if target.exists() and not target.is_dir():
         raise InputError([Problem(str(target), None, None, "exists and is not a directory",
                                   "give --out a directory name")])
     if target.is_dir():
-        foreign = [p.name for p in target.iterdir() if p.name not in set(files) | {"summary.json", *PLAN_FILES}]
+        ours = {PurePosixPath(n).parts[0] for n in files} | set(replaceable) | {"summary.json", *PLAN_FILES}
+        foreign = [p.name for p in target.iterdir() if p.name not in ours]
         if foreign:
             raise InputError([Problem(str(target), None, None,
                                       f"holds files that are not a plan ({', '.join(sorted(foreign)[:3])})",
@@ -184,9 +193,11 @@ def write_directory(directory: str | Path, files: dict[str, str]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        for name, text in files.items():
-            with open(tmp / name, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
+        for name, content in files.items():
+            path = tmp / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "wb") as fh:
+                fh.write(content.encode("utf-8") if isinstance(content, str) else content)
                 fh.flush()
                 os.fsync(fh.fileno())
         old = None

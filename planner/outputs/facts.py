@@ -1,0 +1,293 @@
+"""What every output shows, computed once from the instance and the plan (no solver, no file format).
+
+`Facts` orders members by committee, role (secretary first) and scenario order, units by scenario order,
+and counts each quota and coverage rule per period the way `verify` does (through `report.PlanView`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ..calendar import Month, month_of
+from ..instance import Instance
+from ..plan import Plan, Summary
+from ..report import TERM_SIGNS, PlanView
+from .labels import ROLE_ORDER
+
+_PLACE_PREFIXES = (
+    "Đảng ủy xã ", "Đảng ủy phường ", "Đảng ủy thị trấn ", "Đảng ủy đặc khu ", "Đảng bộ xã ", "Đảng bộ phường ",
+    "Đảng bộ tỉnh ", "Đảng bộ huyện ", "Đảng bộ ", "Đảng ủy ", "Tỉnh ủy ", "Thành ủy ", "Huyện ủy ", "Quận ủy ",
+    "Thị ủy ", "Ban Thường vụ ",
+)
+
+
+@dataclass(frozen=True)
+class Attendance:
+    member: str
+    unit: str
+    date: dt.date
+
+    @property
+    def month(self) -> Month:
+        return month_of(self.date)
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    """One count of one rule in one period: who (member or unit), required range, planned, and its state."""
+
+    rule: str
+    subject: str  # member id (attendance) or unit id (coverage)
+    period: str
+    at_least: int
+    at_most: int | None
+    planned: int
+
+    @property
+    def state(self) -> str:
+        if self.planned < self.at_least:
+            return "below"
+        if self.at_most is not None and self.planned > self.at_most:
+            return "above"
+        if (self.at_least > 0 and self.planned == self.at_least) or self.planned == self.at_most:
+            return "tight"
+        return "ok"
+
+    @property
+    def required(self) -> str:
+        if self.at_most is None:
+            return f"≥ {self.at_least}"
+        if self.at_least == self.at_most:
+            return str(self.at_least)
+        return f"{self.at_least}–{self.at_most}"
+
+
+def role_rank(roles: tuple[str, ...]) -> int:
+    return min((ROLE_ORDER.index(r) for r in roles if r in ROLE_ORDER), default=len(ROLE_ORDER))
+
+
+def summary_from_dict(data: dict[str, Any] | None) -> Summary:
+    """A `Summary` from a plan directory's ``summary.json`` (None: a plan drafted by hand)."""
+    if not data:
+        return Summary(status="hand-made")
+    known = {"status", "objective", "bound", "gap", "seconds", "scenario_sha256", "seed", "terms"}
+    return Summary(
+        status=str(data.get("status", "unknown")), objective=data.get("objective"), bound=data.get("bound"),
+        gap=data.get("gap"), seconds=float(data.get("seconds") or 0.0),
+        scenario_sha256=str(data.get("scenario_sha256") or ""), seed=int(data.get("seed") or 0),
+        terms=dict(data.get("terms") or {}), extra={k: v for k, v in data.items() if k not in known},
+    )
+
+
+class Facts:
+    def __init__(self, inst: Instance, plan: Plan, summary: Summary, violations: int | None = None):
+        self.inst, self.plan, self.summary = inst, plan, summary
+        self.violations = violations  # None: not checked here
+        self.view = PlanView(inst, plan)
+        s = inst.scenario
+        self.name = s.name
+        self.months: list[Month] = list(inst.months)
+        self.start, self.end = s.start, s.end
+
+    # ------------------------------------------------------------------------------------------ members, units
+    @cached_property
+    def members(self) -> list[str]:
+        """Member ids by committee (scenario order of the committee unit), role, then scenario order."""
+        inst = self.inst
+        return sorted(inst.members, key=lambda m: (inst.unit_order.get(inst.members[m].committee, -1),
+                                                   role_rank(inst.members[m].roles), inst.member_order[m]))
+
+    @cached_property
+    def units(self) -> list[str]:
+        """Units in charge of someone or attended, in scenario order."""
+        used = {u for _, u in self.plan.charges} | {u for _, u, _ in self.plan.attendance}
+        return [u for u in self.inst.units if u in used]
+
+    @cached_property
+    def charges(self) -> dict[str, list[str]]:
+        """Member → units in charge, scenario order."""
+        out: dict[str, list[str]] = {m: [] for m in self.members}
+        for m, u in sorted(self.plan.charges, key=self.inst.pair_key):
+            out.setdefault(m, []).append(u)
+        return out
+
+    @cached_property
+    def in_charge(self) -> dict[str, list[str]]:
+        """Unit → members in charge, in the members' order."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for m in self.members:
+            for u in self.charges.get(m, ()):
+                out[u].append(m)
+        return out
+
+    @cached_property
+    def attendances(self) -> list[Attendance]:
+        """Every attendance by date, member order, unit order."""
+        order = {m: i for i, m in enumerate(self.members)}
+        return sorted((Attendance(m, u, d) for m, u, d in self.plan.attendance),
+                      key=lambda a: (a.date, order.get(a.member, 1 << 30), self.inst.unit_order.get(a.unit, 1 << 30)))
+
+    @cached_property
+    def by_member(self) -> dict[str, list[Attendance]]:
+        out: dict[str, list[Attendance]] = {m: [] for m in self.members}
+        for a in self.attendances:
+            out.setdefault(a.member, []).append(a)
+        return out
+
+    @cached_property
+    def by_member_month(self) -> dict[tuple[str, Month], list[Attendance]]:
+        out: dict[tuple[str, Month], list[Attendance]] = defaultdict(list)
+        for a in self.attendances:
+            out[a.member, a.month].append(a)
+        return out
+
+    @cached_property
+    def meetings_attended(self) -> dict[Month, list[tuple[dt.date, str, list[str]]]]:
+        """Month → [(date, unit, attending members)] for meetings someone attends, by date and unit order."""
+        groups: dict[tuple[dt.date, str], list[str]] = defaultdict(list)
+        for a in self.attendances:
+            groups[a.date, a.unit].append(a.member)
+        out: dict[Month, list[tuple[dt.date, str, list[str]]]] = {mo: [] for mo in self.months}
+        for (d, u), ms in sorted(groups.items(), key=lambda kv: (kv[0][0], self.inst.unit_order.get(kv[0][1], 0))):
+            out.setdefault(month_of(d), []).append((d, u, ms))
+        return out
+
+    @cached_property
+    def meetings(self) -> list[tuple[str, Month, dt.date, list[str]]]:
+        """Every planned meeting: (unit, month, date, attending members), unit order then month."""
+        att: dict[tuple[str, dt.date], list[str]] = defaultdict(list)
+        for a in self.attendances:
+            att[a.unit, a.date].append(a.member)
+        rows = sorted(self.plan.meetings.items(), key=lambda kv: (self.inst.unit_order.get(kv[0][0], 0), kv[0][1]))
+        return [(u, mo, d, att.get((u, d), [])) for (u, mo), d in rows]
+
+    def preferred(self, unit: str, month: Month) -> dt.date | None:
+        u = self.inst.units.get(unit)
+        return self.inst.preferred(unit, month) if u is not None and u.meeting is not None else None
+
+    def member_name(self, m: str) -> str:
+        mem = self.inst.members.get(m)
+        return mem.name if mem else m
+
+    def unit_name(self, u: str) -> str:
+        unit = self.inst.units.get(u)
+        return unit.name if unit else u
+
+    def parent_name(self, u: str) -> str:
+        unit = self.inst.units.get(u)
+        return self.unit_name(unit.parent) if unit is not None and unit.parent else ""
+
+    def basis(self, m: str, u: str) -> str:
+        return self.inst.basis(m, u)
+
+    # ------------------------------------------------------------------------------------------ quotas
+    @cached_property
+    def quota_rows(self) -> list[QuotaRow]:
+        """Each attendance rule (and each ``including``), per member and period: required vs planned."""
+        inst, view, rows = self.inst, self.view, []
+        for rule in inst.scenario.attendance:
+            rid = inst.rule_id(rule)
+            specs = inst.attendance_counts(rule)
+            incs = list(zip(rule.including, inst.including_counts(rule)))
+            for mid in self.members:
+                spec = specs.get(mid)
+                if spec is None:
+                    continue
+                for slot in inst.slots(rule.per):
+                    rows.append(QuotaRow(rid, mid, slot.label, slot.scaled(rule.at_least), rule.at_most,
+                                         view.member_count(mid, spec, slot.months)))
+                    for i, (inc, ispec) in enumerate(incs, start=1):
+                        rows.append(QuotaRow(f"{rid} / including[{i}]", mid, slot.label, slot.scaled(inc.at_least),
+                                             None, view.member_count(mid, ispec, slot.months)))
+        return rows
+
+    @cached_property
+    def coverage_rows(self) -> list[QuotaRow]:
+        inst, view, rows = self.inst, self.view, []
+        for rule in inst.scenario.coverage:
+            rid = inst.rule_id(rule)
+            units, by, ic = inst.coverage_spec(rule)
+            for uid in units:
+                if inst.units[uid].meeting is None:
+                    continue
+                for slot in inst.slots(rule.per):
+                    rows.append(QuotaRow(rid, uid, slot.label, slot.scaled(rule.at_least), rule.at_most,
+                                         view.unit_count(uid, by, ic, slot.months)))
+        return rows
+
+    def quota_states(self, member: str) -> Counter[str]:
+        return Counter(r.state for r in self.quota_rows if r.subject == member)
+
+    def member_quota_text(self, member: str, L: Any) -> str:
+        """"moi-thang: 1–2 mỗi tháng (≥ 1)" per rule of the member, the planned span over its periods."""
+        parts = []
+        for rule in self.inst.scenario.attendance:
+            rid = self.inst.rule_id(rule)
+            got = [r.planned for r in self.quota_rows if r.rule == rid and r.subject == member]
+            if not got:
+                continue
+            lo, hi = min(got), max(got)
+            span = str(lo) if lo == hi else f"{lo}–{hi}"
+            need = (f"≥ {rule.at_least}" if rule.at_most is None else
+                    f"{rule.at_least}–{rule.at_most}" if rule.at_least else f"≤ {rule.at_most}")
+            parts.append(f"{rid}: {span} {L.per(rule.per)} ({need})")
+        return "; ".join(parts)
+
+    # ------------------------------------------------------------------------------------------ decision
+    @cached_property
+    def committee(self) -> str | None:
+        """The issuing committee: the one most members sit on (ties: scenario order)."""
+        counts = Counter(m.committee for m in self.inst.scenario.members if m.committee in self.inst.units)
+        if not counts:
+            return None
+        return min(counts, key=lambda c: (-counts[c], self.inst.unit_order[c]))
+
+    @property
+    def committee_name(self) -> str:
+        return self.unit_name(self.committee) if self.committee else self.name
+
+    @property
+    def superior_name(self) -> str:
+        return self.parent_name(self.committee) if self.committee else ""
+
+    @property
+    def place(self) -> str:
+        name = self.committee_name
+        for p in _PLACE_PREFIXES:
+            if name.lower().startswith(p.lower()):
+                return name[len(p):].strip()
+        return name
+
+    @property
+    def secretary(self) -> str:
+        for m in self.members:
+            mem = self.inst.members[m]
+            if mem.committee == self.committee and "secretary" in mem.roles:
+                return mem.name
+        return ""
+
+    @property
+    def whole_year(self) -> bool:
+        return self.start == dt.date(self.start.year, 1, 1) and self.end == dt.date(self.start.year, 12, 31)
+
+    def window_text(self, lang: str) -> str:
+        s, e = self.start, self.end
+        if self.whole_year:
+            return f"năm {s.year}" if lang == "vi" else f"{s.year}"
+        if lang == "vi":
+            return f"từ tháng {s.month}/{s.year} đến tháng {e.month}/{e.year}"
+        return f"{s:%B %Y} – {e:%B %Y}"
+
+    # ------------------------------------------------------------------------------------------ summary
+    def term_rows(self) -> list[tuple[str, int, int, int]]:
+        """(term, count, signed weight, contribution) of the objective."""
+        w = self.inst.scenario.weights.model_dump()
+        out = []
+        for name, sign in TERM_SIGNS.items():
+            value = int(self.summary.terms.get(name, 0))
+            out.append((name, value, sign * w[name], sign * w[name] * value))
+        return out

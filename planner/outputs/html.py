@@ -1,0 +1,185 @@
+"""One self-contained HTML report, readable offline in any browser: inline CSS, no script, no external file.
+
+Sections: summary (status, objective, counts, objective terms), a member × month heat map, who attends where
+month by month, the members table and the units table. Prints on A4 landscape as well.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from .facts import Facts
+from .labels import Labels
+
+CSS = """
+:root{--red:#8b1a1a;--ink:#222;--muted:#666;--line:#ddd;--bg:#fafafa}
+*{box-sizing:border-box}
+body{font-family:"Segoe UI","Noto Sans","DejaVu Sans",Arial,sans-serif;color:var(--ink);margin:0;background:#fff;
+ font-size:14px;line-height:1.4}
+header{background:var(--red);color:#fff;padding:18px 28px}
+header h1{margin:0;font-size:22px;font-weight:600}
+header p{margin:4px 0 0;opacity:.9}
+nav{padding:8px 28px;background:#f3e9e9;border-bottom:1px solid var(--line)}
+nav a{color:var(--red);margin-right:18px;text-decoration:none;font-weight:600}
+main{padding:0 28px 28px}
+h2{color:var(--red);border-bottom:2px solid var(--red);padding-bottom:4px;margin:28px 0 12px;font-size:18px}
+.cards{display:flex;flex-wrap:wrap;gap:12px}
+.card{border:1px solid var(--line);border-radius:6px;padding:10px 14px;min-width:150px;background:var(--bg)}
+.card .k{color:var(--muted);font-size:12px}
+.card .v{font-size:20px;font-weight:600}
+.card.optimal .v{color:#1a7f37}.card.feasible .v{color:#9a6700}.card.bad .v{color:#b42318}
+table{border-collapse:collapse;margin:8px 0}
+th,td{border:1px solid var(--line);padding:4px 8px;vertical-align:top;text-align:left}
+th{background:#f3e9e9}
+td.n,th.n{text-align:right}
+table.heat td.h{width:44px;text-align:center;font-weight:600;padding:6px 2px}
+table.heat th.m{text-align:center;width:44px}
+.h0{background:#f4f4f4;color:#999}.h1{background:#f8d7d2}.h2{background:#ee9d92}.h3{background:#d9574a;color:#fff}
+.h4{background:#8b1a1a;color:#fff}
+.legend span{display:inline-block;width:18px;height:12px;margin:0 2px;vertical-align:middle}
+.months{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:14px}
+.month{border:1px solid var(--line);border-radius:6px;padding:8px 12px;background:var(--bg)}
+.month h3{margin:0 0 6px;font-size:15px;color:var(--red)}
+.month ul{margin:0;padding-left:0;list-style:none}
+.month li{padding:2px 0;border-bottom:1px dotted var(--line)}
+.month .d{display:inline-block;min-width:48px;font-weight:600}
+.month .who{color:var(--muted)}
+.tag{display:inline-block;border-radius:3px;padding:0 5px;font-size:12px}
+.tag.tight{background:#fff2cc}.tag.bad{background:#f4cccc}.tag.ok{background:#d9ead3}
+.muted{color:var(--muted)}
+footer{color:var(--muted);font-size:12px;padding:12px 28px;border-top:1px solid var(--line)}
+@media print{nav{display:none}@page{size:A4 landscape;margin:12mm}.month{break-inside:avoid}}
+"""
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _heat_class(count: int, top: int) -> str:
+    if count <= 0:
+        return "h0"
+    if top <= 1:
+        return "h2"
+    return f"h{min(4, 1 + (3 * (count - 1)) // max(1, top - 1))}"
+
+
+def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
+    f, inst, s = facts, facts.inst, facts.summary
+    out: list[str] = []
+    w = out.append
+    w("<!DOCTYPE html>")
+    w(f'<html lang="{L.lang}">')
+    w(f'<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+      f"<title>{_e(f.name)}</title><style>{CSS}</style></head>")
+    w("<body>")
+    w(f"<header><h1>{_e(f.name)}</h1><p>{_e(L('report'))} · {_e(f.committee_name)} · "
+      f"{_e(L.date(f.start))} – {_e(L.date(f.end))}</p></header>")
+    w(f'<nav><a href="#summary">{_e(L("summary"))}</a><a href="#heatmap">{_e(L("calendar"))}</a>'
+      f'<a href="#by-month">{_e(L("by_month"))}</a><a href="#members">{_e(L("by_member"))}</a>'
+      f'<a href="#units">{_e(L("by_unit"))}</a></nav>')
+    w("<main>")
+
+    # summary
+    w(f'<section id="summary"><h2>{_e(L("summary"))}</h2><div class="cards">')
+    cls = "optimal" if s.status == "optimal" else "feasible" if s.status in ("feasible", "hand-made") else "bad"
+    cards = [(L("status"), L.status(s.status), cls),
+             (L("objective"), s.objective if s.objective is not None else L("unknown"), ""),
+             (L("bound"), f"{s.bound:g}" if s.bound is not None else "–", ""),
+             (L("gap"), f"{100 * s.gap:.1f} %" if s.gap is not None else "–", ""),
+             (L("n_members"), len(inst.members), ""), (L("n_units"), len(inst.meeting_units), ""),
+             (L("n_charges"), len(f.plan.charges), ""), (L("n_attendances"), len(f.plan.attendance), "")]
+    if f.violations is not None:
+        cards.append((L("verify"), L("verify_ok") if not f.violations else L("verify_bad", n=f.violations),
+                      "optimal" if not f.violations else "bad"))
+    for k, v, c in cards:
+        w(f'<div class="card {c}"><div class="k">{_e(k)}</div><div class="v">{_e(v)}</div></div>')
+    w("</div>")
+    w(f'<table class="terms"><caption class="muted">{_e(L("objective_terms"))}</caption><tr>'
+      f'<th>{_e(L("term"))}</th><th class="n">{_e(L("count"))}</th><th class="n">{_e(L("weight"))}</th>'
+      f'<th class="n">{_e(L("contribution"))}</th></tr>')
+    total = 0
+    for name, count, weight, contrib in f.term_rows():
+        total += contrib
+        w(f'<tr><td>{_e(name)} <span class="muted">— {_e(L.term(name))}</span></td><td class="n">{count}</td>'
+          f'<td class="n">{weight:+d}</td><td class="n">{contrib:+d}</td></tr>')
+    w(f'<tr><th>{_e(L("total"))}</th><th></th><th></th><th class="n">{total:+d}</th></tr></table>')
+    if s.scenario_sha256:
+        w(f'<p class="muted">{_e(L("scenario_sha256"))}: <code>{_e(s.scenario_sha256)}</code> · '
+          f'{_e(L("seed"))}: {s.seed}</p>')
+    w("</section>")
+
+    # heat map
+    top = max((len(v) for v in f.by_member_month.values()), default=0)
+    w(f'<section id="heatmap"><h2>{_e(L("heatmap"))}</h2><table class="heat"><tr><th>{_e(L("member"))}</th>')
+    for mo in f.months:
+        w(f'<th class="m" title="{_e(L.month(mo))}">{_e(L.month_short(mo))}</th>')
+    w(f'<th class="n">{_e(L("total"))}</th></tr>')
+    for m in f.members:
+        w(f"<tr><td>{_e(f.member_name(m))}</td>")
+        for mo in f.months:
+            atts = f.by_member_month.get((m, mo), [])
+            tip = "; ".join(f"{L.day_month(a.date)} {f.unit_name(a.unit)}" for a in atts) or L.month(mo)
+            w(f'<td class="h {_heat_class(len(atts), top)}" title="{_e(tip)}">{len(atts) or ""}</td>')
+        w(f'<td class="n">{len(f.by_member.get(m, []))}</td></tr>')
+    w("</table>")
+    legend = "".join(f'<span class="h{i}"></span>' for i in range(5))
+    w(f'<p class="legend muted">0 {legend} {top} — {_e(L("legend"))}</p></section>')
+
+    # by month
+    w(f'<section id="by-month"><h2>{_e(L("by_month"))}</h2><div class="months">')
+    for mo in f.months:
+        meetings = f.meetings_attended.get(mo, [])
+        w(f'<div class="month"><h3>{_e(L.month(mo))} <span class="muted">({len(meetings)})</span></h3><ul>')
+        for d, u, ms in meetings:
+            names = ", ".join(f.member_name(m) for m in ms)
+            w(f'<li><span class="d">{_e(L.day_month(d))}</span> {_e(f.unit_name(u))} '
+              f'<span class="who">— {_e(names)}</span></li>')
+        if not meetings:
+            w('<li class="muted">–</li>')
+        w("</ul></div>")
+    w("</div></section>")
+
+    # members
+    w(f'<section id="members"><h2>{_e(L("by_member"))}</h2><table><tr><th class="n">{_e(L("no"))}</th>'
+      f'<th>{_e(L("member"))}</th><th>{_e(L("role"))}</th><th>{_e(L("in_charge_of"))}</th>'
+      f'<th class="n">{_e(L("attendances"))}</th><th>{_e(L("quota"))}</th></tr>')
+    for i, m in enumerate(f.members, start=1):
+        mem = inst.members[m]
+        units = "<br>".join(f"{_e(f.unit_name(u))} <span class=\"muted\">({_e(L.basis(f.basis(m, u)))})</span>"
+                            for u in f.charges.get(m, [])) or "–"
+        states = f.quota_states(m)
+        bad = states["below"] + states["above"]
+        tag = (f'<span class="tag bad">{_e(L("below") if states["below"] else L("above"))}: {bad}</span>' if bad
+               else f'<span class="tag tight">{_e(L("tight"))}: {states["tight"]}</span>' if states["tight"]
+               else f'<span class="tag ok">{_e(L("ok"))}</span>' if states else "")
+        w(f'<tr><td class="n">{i}</td><td>{_e(mem.name)} <span class="muted">({_e(m)})</span></td>'
+          f"<td>{_e(L.roles(mem.roles))}</td><td>{units}</td><td class=\"n\">{len(f.by_member.get(m, []))}</td>"
+          f"<td>{_e(f.member_quota_text(m, L)) or '–'} {tag}</td></tr>")
+    w("</table></section>")
+
+    # units
+    planned: dict[str, set[str]] = {}
+    for u, mo, _d, _ms in f.meetings:
+        planned.setdefault(u, set()).add(mo)
+    visited: dict[str, set[str]] = {}
+    for a in f.attendances:
+        visited.setdefault(a.unit, set()).add(a.month)
+    w(f'<section id="units"><h2>{_e(L("by_unit"))}</h2><table><tr><th>{_e(L("unit"))}</th><th>{_e(L("kind"))}</th>'
+      f'<th>{_e(L("parent"))}</th><th>{_e(L("in_charge"))}</th><th class="n">{_e(L("visits"))}</th>'
+      f'<th>{_e(L("months_without"))}</th></tr>')
+    for u in f.units:
+        unit = inst.units[u]
+        missing = [mo for mo in f.months if mo in planned.get(u, set()) and mo not in visited.get(u, set())]
+        visits = sum(1 for a in f.attendances if a.unit == u)
+        w(f'<tr><td>{_e(unit.name)} <span class="muted">({_e(u)})</span></td><td>{_e(L.kind(unit.kind))}</td>'
+          f"<td>{_e(f.parent_name(u)) or '–'}</td>"
+          f"<td>{_e(', '.join(f.member_name(m) for m in f.in_charge.get(u, []))) or '–'}</td>"
+          f'<td class="n">{visits}</td><td>{_e(", ".join(L.month_short(mo) for mo in missing)) or "–"}</td></tr>')
+    w("</table></section>")
+
+    w("</main>")
+    w(f'<footer>{_e(L("generated"))}: {_e(generated.strftime("%Y-%m-%d %H:%M"))} · planner</footer>')
+    w("</body></html>")
+    return "\n".join(out) + "\n"

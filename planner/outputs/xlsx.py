@@ -1,0 +1,185 @@
+"""The Excel workbook the organisation department works in (openpyxl).
+
+Sheets, in this order: Decision (who is in charge of what, by committee and role), Calendar (member × month,
+the dates and units), Attendance, Meetings, Quotas (required vs planned per period; tight in yellow, broken in
+red), Coverage (the same per unit), Summary. Every table sheet has a bold frozen header row, an autofilter and
+column widths fitted to its text; dates are real Excel dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .facts import Facts, QuotaRow
+from .labels import Labels
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="8B1A1A")  # a deep party red
+TIGHT_FILL = PatternFill("solid", fgColor="FFF2CC")
+BAD_FILL = PatternFill("solid", fgColor="F4CCCC")
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+MAX_WIDTH = 60
+
+# a fixed creation time, so that the workbook's properties do not depend on the clock
+_EPOCH = dt.datetime(2000, 1, 1)
+
+
+def _width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, (dt.date, dt.datetime)):
+        return 10
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _table(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]], date_format: str,
+           wrap: Sequence[int] = ()) -> None:
+    """Header row (bold, frozen, filtered), rows, real dates, widths fitted to the text."""
+    ws.append(list(header))
+    for cell in ws[1]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for row in rows:
+        ws.append(list(row))
+    widths = [_width(h) for h in header]
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c)
+            if isinstance(value, dt.date):
+                cell.number_format = date_format
+            cell.alignment = WRAP if c - 1 in wrap else TOP
+            widths[c - 1] = max(widths[c - 1], _width(value))
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = min(MAX_WIDTH, max(6, w + 2))
+    ws.freeze_panes = "B2" if len(header) > 3 else "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(rows) + 1)}"
+
+
+def _shade(ws: Worksheet, rows: Sequence[QuotaRow], state_col: int) -> None:
+    for r, q in enumerate(rows, start=2):
+        fill = BAD_FILL if q.state in ("below", "above") else TIGHT_FILL if q.state == "tight" else None
+        if fill is not None:
+            for c in range(1, state_col + 1):
+                ws.cell(row=r, column=c).fill = fill
+
+
+def render_xlsx(facts: Facts, L: Labels) -> bytes:
+    f, inst = facts, facts.inst
+    wb = Workbook()
+    wb.properties.creator = "planner"
+    wb.properties.title = f.name
+    wb.properties.created = wb.properties.modified = _EPOCH
+    df = L.date_format
+
+    # Decision: one row per charge, members grouped by committee and role.
+    ws = wb.active
+    ws.title = L("decision")
+    rows = []
+    n = 0
+    for m in f.members:
+        mem = inst.members[m]
+        n += 1
+        units = f.charges.get(m, [])
+        for u in units or [None]:
+            unit = (u, f.unit_name(u), L.kind(inst.units[u].kind), L.basis(f.basis(m, u))) if u else (None,) * 4
+            rows.append((n, m, mem.name, L.roles(mem.roles), f.unit_name(mem.committee), *unit,
+                         len(f.by_member.get(m, []))))
+    _table(ws, [L("no"), L("member_id"), L("member"), L("role"), L("committee"), L("unit_id"), L("unit"),
+                L("kind"), L("basis"), L("attendances")], rows, df)
+
+    # Calendar: member × month, each cell the dates and units of that month.
+    ws = wb.create_sheet(L("calendar"))
+    rows = []
+    for m in f.members:
+        cells = []
+        for mo in f.months:
+            atts = f.by_member_month.get((m, mo), [])
+            cells.append("\n".join(f"{L.day_month(a.date)} {f.unit_name(a.unit)}" for a in atts) or None)
+        rows.append((f.member_name(m), L.roles(inst.members[m].roles), *cells, len(f.by_member.get(m, []))))
+    header = [L("member"), L("role"), *(L.month(mo) for mo in f.months), L("total")]
+    _table(ws, header, rows, df, wrap=range(2, 2 + len(f.months)))
+    for c in range(3, 3 + len(f.months)):
+        ws.column_dimensions[get_column_letter(c)].width = 26
+
+    # Attendance: one row per attendance, by date.
+    ws = wb.create_sheet(L("attendance"))
+    rows = [(a.date, a.month, a.member, f.member_name(a.member), a.unit, f.unit_name(a.unit),
+             L.kind(inst.units[a.unit].kind) if a.unit in inst.units else "", f.parent_name(a.unit))
+            for a in f.attendances]
+    _table(ws, [L("date"), L("month"), L("member_id"), L("member"), L("unit_id"), L("unit"), L("kind"),
+                L("parent")], rows, df)
+
+    # Meetings: every planned meeting, its regular day, the days moved, who attends.
+    ws = wb.create_sheet(L("meetings"))
+    rows = []
+    for u, mo, d, ms in f.meetings:
+        pref = f.preferred(u, mo)
+        rows.append((u, f.unit_name(u), mo, d, pref, abs((d - pref).days) if pref else None,
+                     ", ".join(f.member_name(m) for m in ms) or None))
+    _table(ws, [L("unit_id"), L("unit"), L("month"), L("date"), L("preferred_date"), L("shift"), L("attendees")],
+           rows, df, wrap=(6,))
+
+    # Quotas per member and period.
+    ws = wb.create_sheet(L("quotas"))
+    qrows = f.quota_rows
+    rows = [(q.subject, f.member_name(q.subject), q.rule, q.period, q.at_least, q.at_most, q.planned, L(q.state))
+            for q in qrows]
+    _table(ws, [L("member_id"), L("member"), L("rule"), L("period"), L("at_least"), L("at_most"), L("planned"),
+                L("state")], rows, df)
+    _shade(ws, qrows, 8)
+
+    # Coverage per unit and period.
+    ws = wb.create_sheet(L("coverage"))
+    crows = f.coverage_rows
+    rows = [(q.subject, f.unit_name(q.subject), q.rule, q.period, q.at_least, q.at_most, q.planned, L(q.state))
+            for q in crows]
+    _table(ws, [L("unit_id"), L("unit"), L("rule"), L("period"), L("at_least"), L("at_most"), L("visits"),
+                L("state")], rows, df)
+    _shade(ws, crows, 8)
+
+    # Summary: status, objective and its terms, bound, gap, hash, seed.
+    ws = wb.create_sheet(L("summary"))
+    s = f.summary
+    rows = [
+        (L("scenario"), f.name, None, None),
+        (L("window"), f.start, f.end, None),
+        (L("status"), L.status(s.status), s.status, None),
+        (L("objective"), s.objective, None, None),
+        (L("bound"), s.bound, None, None),
+        (L("gap"), s.gap, None, None),
+        (L("seconds"), round(s.seconds, 3), None, None),
+        (L("scenario_sha256"), s.scenario_sha256 or None, None, None),
+        (L("seed"), s.seed, None, None),
+        (L("n_members"), len(inst.members), None, None),
+        (L("n_units"), len(inst.meeting_units), None, None),
+        (L("n_charges"), len(f.plan.charges), None, None),
+        (L("n_attendances"), len(f.plan.attendance), None, None),
+    ]
+    if f.violations is not None:
+        rows.append((L("verify"), L("verify_ok") if not f.violations else L("verify_bad", n=f.violations), None, None))
+    rows.append((None, None, None, None))
+    rows.append((L("term"), L("count"), L("weight"), L("contribution")))
+    term_start = len(rows) + 1
+    for name, count, weight, contrib in f.term_rows():
+        rows.append((f"{name} — {L.term(name)}", count, weight, contrib))
+    rows.append((L("total"), None, None, sum(t[3] for t in f.term_rows())))
+    _table(ws, [L("field"), L("value"), "", ""], rows, df)
+    ws.auto_filter.ref = None
+    ws.freeze_panes = "A2"
+    for cell in ws[term_start]:
+        cell.font = Font(bold=True)
+    if s.gap is not None:
+        ws.cell(row=7, column=2).number_format = "0.0%"
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
