@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 
 from .errors import InputError
+from .freeze import freeze
 from .instance import Instance
 from .loader import load_scenario
 from .plan import Plan, plan_directory_files, read_plan, read_summary, write_directory
@@ -81,15 +82,25 @@ def _show_progress(con: Console):
               help="Deterministic: same seed and settings give the same plan. Wall-clock: the time limit is "
                    "wall seconds and workers run freely (faster, not reproducible).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the status line.")
+@click.option("--baseline", type=click.Path(), default=None,
+              help="An existing plan directory: each decision that differs from it costs the stability weight, "
+                   "and the search starts from it.")
+@click.option("--freeze-until", default=None, metavar="YYYY-MM",
+              help="With --baseline: take every month up to this one from the baseline as it was.")
 def solve_cmd(scenario: str, out: str, time_limit: float, seed: int, workers: int, deterministic: bool,
-              quiet: bool) -> None:
+              quiet: bool, baseline: str | None, freeze_until: str | None) -> None:
     """Plan SCENARIO and write the assignment decision to --out."""
     inst = _load(scenario)
+    base = read_plan(baseline) if baseline else None
+    if freeze_until is not None:
+        if base is None:
+            raise click.UsageError("--freeze-until needs --baseline (the plan whose months are kept)")
+        inst = Instance(freeze(inst.scenario, base, freeze_until))
     con, err = _console(), _console(stderr=True)  # err: only to know whether stderr is a terminal
     settings = Settings(time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic)
     progress = Progress()
     ticker = ProgressThread(progress, _show_progress(err), after=1.0, every=1.0 if err.is_terminal else 5.0)
-    result = solve(inst, settings, progress=progress, on_start=lambda _: ticker.start())
+    result = solve(inst, settings, baseline=base, progress=progress, on_start=lambda _: ticker.start())
     ticker.stop()
     summary = result.summary
     if result.plan is None:
@@ -101,7 +112,7 @@ def solve_cmd(scenario: str, out: str, time_limit: float, seed: int, workers: in
             sys.exit(EXIT_INFEASIBLE)
         con.print("Nothing was written. Give a larger --time-limit.")
         sys.exit(EXIT_NO_PLAN)
-    report = verify(inst, result.plan)
+    report = verify(inst, result.plan, base)
     if not report.ok or report.objective != summary.objective:
         click.echo("internal error: the plan found does not pass verify (nothing written):", err=True)
         for v in report.violations[:20]:

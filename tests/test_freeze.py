@@ -85,3 +85,24 @@ def test_frozen_until_must_be_a_month():
 
     with pytest.raises(ValidationError, match="YYYY-MM"):
         scenario(frozen_until="June")
+
+
+def test_cli_freeze_needs_a_baseline_and_keeps_an_unchanged_plan(tmp_path):
+    from click.testing import CliRunner
+
+    from planner.cli import main
+    from planner.plan import PLAN_FILES
+
+    from .conftest import SCENARIOS
+
+    tuong = str(SCENARIOS / "tuong-duong-2026.yaml")
+    runner = CliRunner()
+    bad = runner.invoke(main, ["solve", tuong, "-o", str(tmp_path / "x"), "--freeze-until", "2026-06"])
+    assert bad.exit_code == 2 and "--freeze-until needs --baseline" in bad.output
+    first = runner.invoke(main, ["solve", tuong, "-o", str(tmp_path / "a"), "--time-limit", "3", "-q"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(main, ["solve", tuong, "-o", str(tmp_path / "b"), "--time-limit", "3", "-q",
+                                 "--baseline", str(tmp_path / "a"), "--freeze-until", "2026-06"])
+    assert again.exit_code == 0, again.output
+    for name in PLAN_FILES:  # its own plan as baseline: nothing changes
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
