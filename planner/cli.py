@@ -13,6 +13,7 @@ from .errors import InputError
 from .freeze import freeze
 from .instance import Instance
 from .loader import load_scenario
+from .outputs import DEFAULT_FORMATS, LANGS, OUTPUT_NAMES, describe_files, parse_formats, render
 from .plan import Plan, plan_directory_files, read_plan, read_summary, write_directory
 from .report import objective_table, print_plan, print_scenario
 from .solve import Progress, ProgressThread, Settings, solve
@@ -60,6 +61,19 @@ def validate(scenario: str) -> None:
     click.echo("valid: the scenario loads and every reference resolves.")
 
 
+def _formats_option(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    try:
+        return parse_formats(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _wrap(text: str) -> str:
+    """A message folded to an 80-column terminal."""
+    import textwrap
+    return textwrap.fill(text, width=80, break_long_words=False, break_on_hyphens=False)
+
+
 def _show_progress(con: Console):
     def show(p: Progress) -> None:
         obj = "–" if p.objective is None else f"{p.objective:g}"
@@ -82,12 +96,18 @@ def _show_progress(con: Console):
               help="Deterministic: same seed and settings give the same plan. Wall-clock: the time limit is "
                    "wall seconds and workers run freely (faster, not reproducible).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the status line.")
+@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, callback=_formats_option,
+              help="Outputs to write besides the contract CSV files: a comma list of csv, xlsx, docx, ics, html, "
+                   "md (or all). See docs/outputs.md.")
+@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True,
+              help="Language of the labels in xlsx, html, md and calendars (the decision docx is Vietnamese).")
 @click.option("--baseline", type=click.Path(), default=None,
               help="An existing plan directory: each decision that differs from it costs the stability weight, "
                    "and the search starts from it.")
 @click.option("--freeze-until", default=None, metavar="YYYY-MM",
               help="With --baseline: take every month up to this one from the baseline as it was.")
-def solve_cmd(scenario: str, out: str, time_limit: float, seed: int, workers: int, deterministic: bool,
+def solve_cmd(scenario: str, out: str, formats: tuple[str, ...], lang: str, time_limit: float, seed: int,
+              workers: int, deterministic: bool,
               quiet: bool, baseline: str | None, freeze_until: str | None) -> None:
     """Plan SCENARIO and write the assignment decision to --out."""
     inst = _load(scenario)
@@ -120,13 +140,15 @@ def solve_cmd(scenario: str, out: str, time_limit: float, seed: int, workers: in
         if report.objective != summary.objective:
             click.echo(f"  - objective {summary.objective} from the solver, {report.objective} recomputed", err=True)
         sys.exit(1)
-    write_directory(out, plan_directory_files(inst, result.plan, summary))
+    files: dict[str, str | bytes] = dict(plan_directory_files(inst, result.plan, summary))
+    files.update(render([f for f in formats if f != "csv"], inst, result.plan, summary, lang, violations=0))
+    write_directory(out, files, replaceable=OUTPUT_NAMES)
     if quiet:
         from .report import status_line
         con.print(status_line(summary))
     else:
         print_plan(con, inst, result.plan, summary)
-    click.echo(f"Plan written to {out}/ (charges.csv, meetings.csv, attendance.csv, summary.json).")
+    click.echo(_wrap(f"Plan written to {out}/: {describe_files(files)}."))
 
 
 @main.command(name="verify")
@@ -153,6 +175,58 @@ def verify_cmd(scenario: str, plan_dir: str, baseline: str | None) -> None:
     for v in report.violations:
         click.echo(f"  - {v}")
     sys.exit(EXIT_INFEASIBLE)
+
+
+@main.command(name="report")
+@click.argument("scenario", type=click.Path(dir_okay=True))
+@click.argument("plan_dir", type=click.Path())
+@click.option("--out", "-o", "out", type=click.Path(file_okay=False), required=True,
+              help="Directory to write to: the plan's contract files, copied as they are, and the outputs.")
+@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, callback=_formats_option,
+              help="Comma list of csv, xlsx, docx, ics, html, md (or all). See docs/outputs.md.")
+@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True,
+              help="Language of the labels in xlsx, html, md and calendars (the decision docx is Vietnamese).")
+@click.option("--decision-template", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="An edited copy of the decision's text template (planner/outputs/templates/decision.vi.yaml).")
+@click.option("--force", is_flag=True, help="Write the outputs even when verify finds violations (exit 3 still).")
+def report_cmd(scenario: str, plan_dir: str, out: str, formats: tuple[str, ...], lang: str,
+               decision_template: str | None, force: bool) -> None:
+    """Render the plan in PLAN_DIR (the planner's, or one edited by hand) as the chosen outputs, after verify."""
+    from .outputs import summary_from_dict
+
+    inst = _load(scenario)
+    plan = read_plan(plan_dir)
+    raw = read_summary(plan_dir)
+    checked = verify(inst, plan)
+    summary = summary_from_dict(raw)
+    if raw and raw.get("scenario_sha256") and raw["scenario_sha256"] != inst.scenario.sha256:
+        click.echo(_wrap("note: the plan was made from another version of the scenario (summary.json has a "
+                         "different scenario_sha256)."))
+    if summary.objective is not None and summary.objective != checked.objective:
+        click.echo(_wrap(f"note: summary.json says objective {summary.objective}; recomputed "
+                         f"{checked.objective} (the plan was edited): the outputs show the recomputed terms."))
+        summary.status = "edited"
+    summary.objective, summary.terms = checked.objective, dict(checked.terms)
+    n = len(checked.violations)
+    if checked.ok:
+        click.echo(f"verify: ok, the plan satisfies every rule; objective {checked.objective}.")
+    else:
+        click.echo(f"verify: {n} violation{'s' if n != 1 else ''}:")
+        for v in checked.violations:
+            click.echo(f"  - {v}")
+        if not force:
+            click.echo("Nothing written: fix the plan, or give --force to render it anyway.")
+            sys.exit(EXIT_INFEASIBLE)
+    files: dict[str, str | bytes] = {}
+    for name in ("charges.csv", "meetings.csv", "attendance.csv", "summary.json"):
+        if (Path(plan_dir) / name).is_file():
+            files[name] = (Path(plan_dir) / name).read_bytes()
+    files.update(render([f for f in formats if f != "csv"], inst, plan, summary, lang, violations=n,
+                        decision_template=decision_template))
+    write_directory(out, files, replaceable=OUTPUT_NAMES)
+    click.echo(_wrap(f"Written to {out}/: {describe_files(files)}."))
+    if n:
+        sys.exit(EXIT_INFEASIBLE)
 
 
 if __name__ == "__main__":
