@@ -89,5 +89,15 @@ def render(formats: Iterable[str], inst: Instance, plan: Plan, summary: Summary 
     return out
 
 
+def describe_files(names: Iterable[str]) -> str:
+    """``charges.csv, …, plan.xlsx, 15 calendars (calendars/*.ics)``: what a directory received, in short."""
+    names = list(names)
+    cals = [n for n in names if n.startswith(CALENDAR_DIR + "/")]
+    rest = [n for n in names if not n.startswith(CALENDAR_DIR + "/")]
+    if cals:
+        rest.append(f"{len(cals)} member calendar{'s' if len(cals) != 1 else ''} ({CALENDAR_DIR}/*.ics)")
+    return ", ".join(rest)
+
+
 __all__ = ["FORMATS", "DEFAULT_FORMATS", "FILE_NAMES", "OUTPUT_NAMES", "LANGS", "parse_formats", "render",
-           "summary_from_dict"]
+           "summary_from_dict", "describe_files"]

@@ -104,6 +104,7 @@ _STATUS = {
     "infeasible": ("infeasible", "không khả thi"),
     "unknown": ("no plan found", "chưa tìm được kế hoạch"),
     "hand-made": ("drafted by hand (no summary.json)", "lập thủ công (không có summary.json)"),
+    "edited": ("edited by hand after solving", "đã chỉnh sửa thủ công sau khi lập"),
 }
 
 ROLE_ORDER = ("secretary", "deputy_secretary", "standing", "executive", "leader")
