@@ -140,7 +140,8 @@ def _run(model: cp_model.CpModel, parameters: dict, callback=None) -> tuple[cp_m
     return solver, status
 
 
-def _warm_start(inst: Instance, built: BuiltModel, settings: Settings, progress: Progress):
+def _warm_start(inst: Instance, built: BuiltModel, settings: Settings, progress: Progress,
+                baseline: Plan | None = None):
     """Charges first, then the rest with those charges decided (a much smaller model); the completed plan
     becomes the full model's hint. Returns ((model, solver) of the completed plan to fall back on, or None)
     and the deterministic time spent."""
@@ -148,7 +149,14 @@ def _warm_start(inst: Instance, built: BuiltModel, settings: Settings, progress:
 
     total = budget = settings.time_limit * WARM_SHARE  # work (deterministic time) the warm start may spend in all
     small = solver = None
-    window = representative_window(inst)
+    if baseline is not None:  # re-planning: complete the baseline's own charges first
+        keep = set(baseline.charges) & set(built.vars.charge)
+        small = build_model(inst, baseline, charges=keep)
+        solver, status = _run(small.model, settings.parameters(limit=budget / 2), _Callback(progress))
+        budget -= solver.deterministic_time
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            small = solver = None
+    window = representative_window(inst) if small is None else None
     if window is not None:  # plan the first months (itself warm-started), keep its charges, complete the year
         sub = solve(window, replace(settings, time_limit=settings.time_limit * WINDOW_SHARE), progress=progress)
         budget -= sub.summary.extra["deterministic_time"] or 0.0
@@ -201,8 +209,8 @@ def solve(inst: Instance, settings: Settings = Settings(), baseline: Plan | None
         on_start(progress)
     t1 = time.monotonic()
     warm, spent = None, 0.0
-    if settings.warm_start and baseline is None:
-        warm, spent = _warm_start(inst, built, settings, progress)
+    if settings.warm_start:
+        warm, spent = _warm_start(inst, built, settings, progress, baseline)
     main_params = settings.parameters(limit=settings.time_limit - spent)
     solver, status = _run(built.model, main_params, _Callback(progress))
     solve_seconds = time.monotonic() - t1
