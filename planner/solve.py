@@ -43,9 +43,9 @@ class Settings:
     wall_limit_factor: float = 20.0  # a safety net on wall time, as a multiple of time_limit
     warm_start: bool = True  # start from a charges-first plan (see planner.model.warm_start)
 
-    def parameters(self, share: float = 1.0, workers: int | None = None, limit: float | None = None) -> dict:
-        """CP-SAT parameters for a run that may use ``share`` of the time limit (or exactly ``limit``)."""
-        limit = self.time_limit * share if limit is None else max(limit, 0.01)
+    def parameters(self, limit: float | None = None, workers: int | None = None) -> dict:
+        """CP-SAT parameters for a run that may spend ``limit`` (default: the whole time limit)."""
+        limit = self.time_limit if limit is None else max(limit, 0.01)
         workers = max(1, self.workers if workers is None else workers)
         p: dict = {"random_seed": self.seed, "num_workers": workers}
         if self.deterministic:

@@ -34,7 +34,10 @@ def add_attendance_eligibility(ctx: ModelContext) -> None:
         if inst.attend_sources.get((m, u)) != "in_charge" or inst.fixed_attendance.get((m, u, mo)):
             continue
         cov = v.cover.get((m, u))
-        ctx.model.add_implication(att, cov) if cov is not None else ctx.model.add(att == 0)
+        if cov is None:  # create_variables makes no such literal; kept for models built otherwise
+            ctx.model.add(att == 0)
+        else:
+            ctx.model.add_implication(att, cov)
 
 
 def add_attendance_on_meeting_day(ctx: ModelContext) -> None:

@@ -45,13 +45,15 @@ def charge_model(inst: Instance) -> tuple[cp_model.CpModel, Variables]:
             for m, spec in by_member.items():
                 if at_least > 0 and spec.in_charge:
                     lits = _charges_covering(inst, v, m, spec.units & meeting)
-                    model.add_bool_or(lits) if lits else None
+                    if lits:  # none: the full model alone can tell whether a pin makes up for it
+                        model.add_bool_or(lits)
     for rule in s.coverage:
         units, by, in_charge = inst.coverage_spec(rule)
         if rule.at_least > 0 and in_charge:
             for u in units:
                 lits = [lit for (m, a), lit in v.charge.items() if m in by and a in inst.ancestors[u]]
-                model.add_bool_or(lits) if lits else None
+                if lits:
+                    model.add_bool_or(lits)
     w = s.weights
     reward = []
     for (m, u), lit in v.charge.items():
