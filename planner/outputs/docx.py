@@ -17,7 +17,6 @@ from typing import Any
 
 import yaml
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -126,16 +125,24 @@ class _Writer:
         table = self.doc.add_table(rows=rows, cols=len(widths))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
+        self.set_widths(table, widths)
+        return table
+
+    @staticmethod
+    def set_widths(table: Any, widths: list[float]) -> None:
+        """Column widths in the table grid (what LibreOffice reads) and in every cell (what Word reads)."""
+        for col, w in zip(table.columns, widths):
+            col.width = Cm(w)
         for row in table.rows:
             for cell, w in zip(row.cells, widths):
                 cell.width = Cm(w)
-        return table
 
     def grid(self, columns: list[str], widths: list[float]) -> Any:
         table = self.doc.add_table(rows=1, cols=len(columns))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
+        self.set_widths(table, widths)
         hdr = table.rows[0]
         trpr = hdr._tr.get_or_add_trPr()
         repeat = OxmlElement("w:tblHeader")
@@ -223,21 +230,20 @@ class _Writer:
         p.alignment = CENTER
         self.run(p, self.text(sig.get("title")), bold=True)
         p = right.add_paragraph()
-        p.paragraph_format.space_before = Pt(72)  # room for the signature and the seal
+        p.paragraph_format.space_before = Pt(64)  # room for the signature and the seal
         p.alignment = CENTER
         self.run(p, self.text(sig.get("name")), bold=True)
 
     def appendix_title(self, part: dict[str, Any]) -> None:
-        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
-        self._page_setup(section)
-        self.para(self.doc, self.text(part.get("label")), bold=True, align=CENTER)
+        p = self.para(self.doc, self.text(part.get("label")), bold=True, align=CENTER)
+        p.paragraph_format.page_break_before = True  # a new page, without an empty paragraph that could spill
         self.para(self.doc, self.text(part.get("title")), bold=True, align=CENTER, before=4)
         self.para(self.doc, self.text(part.get("note")), italic=True, align=CENTER, size=13, after=10)
 
     def charges(self, facts: Facts, L: Labels) -> None:
         part = self.t["appendix"]["charges"]
         self.appendix_title(part)
-        widths = [1.2, 4.3, 3.6, 5.9, 1.5]
+        widths = [1.2, 4.0, 3.6, 6.0, 1.7]
         cols = [self.text(c) for c in part.get("columns") or []]
         table = self.grid(cols, widths)
         committees = list(dict.fromkeys(facts.inst.members[m].committee for m in facts.members))
@@ -258,7 +264,7 @@ class _Writer:
     def calendar(self, facts: Facts, L: Labels) -> None:
         part = self.t["appendix"]["calendar"]
         self.appendix_title(part)
-        widths = [1.2, 3.8, 5.5, 6.0]
+        widths = [1.2, 4.5, 5.4, 5.4]
         table = self.grid([self.text(c) for c in part.get("columns") or []], widths)
         n = 0
         for mo in facts.months:
