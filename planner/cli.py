@@ -99,14 +99,15 @@ def _show_progress(con: Console):
 @click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, callback=_formats_option,
               help="Outputs to write besides the contract CSV files: a comma list of csv, xlsx, docx, ics, html, "
                    "md (or all). See docs/outputs.md.")
-@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True,
-              help="Language of the labels in xlsx, html, md and calendars (the decision docx is Vietnamese).")
+@click.option("--lang", type=click.Choice(LANGS), default=None,
+              help="Language of the labels in xlsx, html, md and calendars (default vi) and of the terminal "
+                   "tables (default en). The decision docx is Vietnamese.")
 @click.option("--baseline", type=click.Path(), default=None,
               help="An existing plan directory: each decision that differs from it costs the stability weight, "
                    "and the search starts from it.")
 @click.option("--freeze-until", default=None, metavar="YYYY-MM",
               help="With --baseline: take every month up to this one from the baseline as it was.")
-def solve_cmd(scenario: str, out: str, formats: tuple[str, ...], lang: str, time_limit: float, seed: int,
+def solve_cmd(scenario: str, out: str, formats: tuple[str, ...], lang: str | None, time_limit: float, seed: int,
               workers: int, deterministic: bool,
               quiet: bool, baseline: str | None, freeze_until: str | None) -> None:
     """Plan SCENARIO and write the assignment decision to --out."""
@@ -126,7 +127,7 @@ def solve_cmd(scenario: str, out: str, formats: tuple[str, ...], lang: str, time
     if result.plan is None:
         from .report import status_line
         con.print(f"[bold]{inst.scenario.name}[/]")
-        con.print(status_line(summary))
+        con.print(status_line(summary, lang or "en"))
         if summary.status == "infeasible":
             con.print("No plan satisfies every rule together. Nothing was written.")
             sys.exit(EXIT_INFEASIBLE)
@@ -141,13 +142,14 @@ def solve_cmd(scenario: str, out: str, formats: tuple[str, ...], lang: str, time
             click.echo(f"  - objective {summary.objective} from the solver, {report.objective} recomputed", err=True)
         sys.exit(1)
     files: dict[str, str | bytes] = dict(plan_directory_files(inst, result.plan, summary))
-    files.update(render([f for f in formats if f != "csv"], inst, result.plan, summary, lang, violations=0))
+    files.update(render([f for f in formats if f != "csv"], inst, result.plan, summary, lang or "vi",
+                        violations=0))
     write_directory(out, files, replaceable=OUTPUT_NAMES)
     if quiet:
         from .report import status_line
-        con.print(status_line(summary))
+        con.print(status_line(summary, lang or "en"))
     else:
-        print_plan(con, inst, result.plan, summary)
+        print_plan(con, inst, result.plan, summary, lang or "en")
     click.echo(_wrap(f"Plan written to {out}/: {describe_files(files)}."))
 
 

@@ -56,8 +56,39 @@ def _need(at_least: int, at_most: int | None) -> str:
     return f"{at_least}–{at_most}" if at_least else f"≤{at_most}"
 
 
-def status_line(summary: Summary) -> str:
+# Vietnamese words of the terminal tables (``planner solve --lang vi``); English is the default.
+_VI = {
+    "Members: charges and attendances": "Cấp ủy viên: phụ trách và dự sinh hoạt", "Member": "Đồng chí",
+    "In charge of": "Phụ trách", "Att.": "Dự", "Per period vs quota": "Theo kỳ so với định mức",
+    "Units: visits vs coverage": "Chi bộ: lượt dự so với yêu cầu", "Unit": "Chi bộ", "In charge": "Người phụ trách",
+    "Visits": "Lượt dự", "Per period vs coverage": "Theo kỳ so với yêu cầu",
+    "Objective (maximised)": "Mục tiêu (cực đại)", "Term": "Thành phần", "Count": "Số lượng", "Weight": "Trọng số",
+    "Contribution": "Đóng góp", "total": "tổng", "a month": "mỗi tháng", "a quarter": "mỗi quý",
+    "a half": "mỗi 6 tháng", "a year": "mỗi năm",
+}
+
+
+def _tr(text: str, lang: str) -> str:
+    return _VI.get(text, text) if lang == "vi" else text
+
+
+def _status_line_vi(s: Summary) -> str:
+    if s.status == "optimal":
+        return f"[bold green]tối ưu (optimal)[/]: mục tiêu {s.objective} (đã chứng minh), {s.seconds:.1f} giây"
+    if s.status == "feasible":
+        gap = f"{100 * s.gap:.1f} %" if s.gap is not None else "chưa rõ"
+        bound = f"{s.bound:g}" if s.bound is not None else "chưa rõ"
+        return (f"[bold yellow]khả thi (feasible)[/]: mục tiêu {s.objective}, cận {bound}, khoảng cách {gap} "
+                f"(chưa chứng minh tối ưu), {s.seconds:.1f} giây")
+    if s.status == "infeasible":
+        return f"[bold red]không khả thi (infeasible)[/]: không có kế hoạch nào đạt mọi quy định ({s.seconds:.1f} giây)"
+    return f"[bold red]{s.status}[/]: chưa tìm được kế hoạch trong thời gian cho phép ({s.seconds:.1f} giây)"
+
+
+def status_line(summary: Summary, lang: str = "en") -> str:
     s = summary
+    if lang == "vi":
+        return _status_line_vi(s)
     if s.status == "optimal":
         return f"[bold green]optimal[/]: objective {s.objective} (proven), {s.seconds:.1f} s"
     if s.status == "feasible":
@@ -70,13 +101,13 @@ def status_line(summary: Summary) -> str:
     return f"[bold red]{s.status}[/]: no plan found within the time limit ({s.seconds:.1f} s)"
 
 
-def member_table(inst: Instance, plan: Plan) -> Table:
+def member_table(inst: Instance, plan: Plan, lang: str = "en") -> Table:
     view = PlanView(inst, plan)
-    t = Table(title="Members: charges and attendances", show_lines=False, expand=False)
-    t.add_column("Member", overflow="fold")
-    t.add_column("In charge of", overflow="fold")
-    t.add_column("Att.", justify="right")
-    t.add_column("Per period vs quota", overflow="fold")
+    t = Table(title=_tr("Members: charges and attendances", lang), show_lines=False, expand=False)
+    t.add_column(_tr("Member", lang), overflow="fold")
+    t.add_column(_tr("In charge of", lang), overflow="fold")
+    t.add_column(_tr("Att.", lang), justify="right")
+    t.add_column(_tr("Per period vs quota", lang), overflow="fold")
     rules = inst.scenario.attendance
     counts = [inst.attendance_counts(r) for r in rules]
     for mid, member in inst.members.items():
@@ -87,19 +118,20 @@ def member_table(inst: Instance, plan: Plan) -> Table:
             if spec is None:
                 continue
             got = [view.member_count(mid, spec, slot.months) for slot in inst.slots(rule.per)]
-            checks.append(f"{inst.rule_id(rule)}: {_span(got)} a {rule.per} ({_need(rule.at_least, rule.at_most)})")
+            per = _tr(f"a {rule.per}", lang)
+            checks.append(f"{inst.rule_id(rule)}: {_span(got)} {per} ({_need(rule.at_least, rule.at_most)})")
         t.add_row(f"{member.name} ({mid})", ", ".join(inst.units[u].name for u in units) or "–",
                   str(len(view.att_by_member[mid])), "; ".join(checks) or "–")
     return t
 
 
-def unit_table(inst: Instance, plan: Plan) -> Table:
+def unit_table(inst: Instance, plan: Plan, lang: str = "en") -> Table:
     view = PlanView(inst, plan)
-    t = Table(title="Units: visits vs coverage", expand=False)
-    t.add_column("Unit", overflow="fold")
-    t.add_column("In charge", overflow="fold")
-    t.add_column("Visits", justify="right")
-    t.add_column("Per period vs coverage", overflow="fold")
+    t = Table(title=_tr("Units: visits vs coverage", lang), expand=False)
+    t.add_column(_tr("Unit", lang), overflow="fold")
+    t.add_column(_tr("In charge", lang), overflow="fold")
+    t.add_column(_tr("Visits", lang), justify="right")
+    t.add_column(_tr("Per period vs coverage", lang), overflow="fold")
     in_charge: dict[str, list[str]] = defaultdict(list)
     for m, u in sorted(plan.charges, key=inst.pair_key):
         in_charge[u].append(inst.members[m].name)
@@ -109,7 +141,8 @@ def unit_table(inst: Instance, plan: Plan) -> Table:
         for rule, units, by, ic in specs:
             if uid in units:
                 got = [view.unit_count(uid, by, ic, slot.months) for slot in inst.slots(rule.per)]
-                checks.append(f"{inst.rule_id(rule)}: {_span(got)} a {rule.per} ({_need(rule.at_least, rule.at_most)})")
+                per = _tr(f"a {rule.per}", lang)
+                checks.append(f"{inst.rule_id(rule)}: {_span(got)} {per} ({_need(rule.at_least, rule.at_most)})")
         visits = len(view.att_by_unit[uid])
         if not (in_charge[uid] or visits or checks):
             continue
@@ -117,29 +150,29 @@ def unit_table(inst: Instance, plan: Plan) -> Table:
     return t
 
 
-def objective_table(inst: Instance, terms: dict[str, int]) -> Table:
+def objective_table(inst: Instance, terms: dict[str, int], lang: str = "en") -> Table:
     w = inst.scenario.weights.model_dump()
-    t = Table(title="Objective (maximised)")
-    t.add_column("Term")
-    t.add_column("Count", justify="right")
-    t.add_column("Weight", justify="right")
-    t.add_column("Contribution", justify="right")
+    t = Table(title=_tr("Objective (maximised)", lang))
+    t.add_column(_tr("Term", lang))
+    t.add_column(_tr("Count", lang), justify="right")
+    t.add_column(_tr("Weight", lang), justify="right")
+    t.add_column(_tr("Contribution", lang), justify="right")
     total = 0
     for name, sign in TERM_SIGNS.items():
         value = terms.get(name, 0)
         contrib = sign * w[name] * value
         total += contrib
         t.add_row(name, str(value), f"{'+' if sign > 0 else '−'}{w[name]}", f"{contrib:+d}")
-    t.add_row("[bold]total[/]", "", "", f"[bold]{total:+d}[/]")
+    t.add_row(f"[bold]{_tr('total', lang)}[/]", "", "", f"[bold]{total:+d}[/]")
     return t
 
 
-def print_plan(console: Console, inst: Instance, plan: Plan, summary: Summary) -> None:
+def print_plan(console: Console, inst: Instance, plan: Plan, summary: Summary, lang: str = "en") -> None:
     console.print(f"[bold]{inst.scenario.name}[/]")
-    console.print(status_line(summary))
-    console.print(member_table(inst, plan))
-    console.print(unit_table(inst, plan))
-    console.print(objective_table(inst, summary.terms))
+    console.print(status_line(summary, lang))
+    console.print(member_table(inst, plan, lang))
+    console.print(unit_table(inst, plan, lang))
+    console.print(objective_table(inst, summary.terms, lang))
 
 
 def print_scenario(console: Console, inst: Instance) -> None:

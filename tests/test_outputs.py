@@ -467,6 +467,11 @@ def test_terminal_tables_fit_80_columns_and_honour_no_color(solved, monkeypatch)
     assert not any(code in out for code in ("\x1b[31", "\x1b[32", "\x1b[33", "\x1b[38;", "\x1b[91", "\x1b[92"))
     plain = Text.from_ansi(out).plain
     assert max(cell_len(line) for line in plain.splitlines()) <= 80
+    con, buf = _console()
+    print_plan(con, inst, plan, summary, "vi")
+    plain = Text.from_ansi(buf.getvalue()).plain
+    assert "Đồng chí" in plain and "mỗi tháng" in plain and "khả thi" in plain
+    assert max(cell_len(line) for line in plain.splitlines()) <= 80
     monkeypatch.delenv("NO_COLOR")
     con, buf = _console()
     print_plan(con, inst, plan, summary)
