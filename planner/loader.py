@@ -8,6 +8,16 @@ months in which a meeting has no possible day, and pins that contradict the cale
 Every problem found becomes a `Problem` naming the file, the YAML line or table row, the field (as a path such
 as ``members[3] (uv-04).committee``, indices 0-based) and, where possible, a fix. All of them are raised together
 as one `InputError`; no other exception escapes for bad input.
+
+Hygiene and limits (what a hand-typed scenario or an Excel export can throw at it):
+
+- every string read (keys, ids, names, selectors, table cells) is Unicode NFC, so a name typed on macOS or
+  exported by Excel in decomposed form (NFD) is the same name;
+- tables may be CSV in UTF-8 (with or without BOM), UTF-16/UTF-32 with a BOM (Excel's "Unicode text") or
+  Windows-1258 (the Vietnamese ANSI code page), separated by ``,``, ``;`` or tabs (told by the header row);
+- files over `MAX_FILE_BYTES`, YAML nested deeper than `MAX_DEPTH` or whose aliases expand beyond
+  `MAX_NODES` values ("billion laughs"), and tables over `MAX_TABLE_ROWS` rows are refused with the figures;
+- only safe YAML (no ``!!python/...`` tags); a relative table path may not leave the scenario's folder.
 """
 
 from __future__ import annotations
@@ -17,7 +27,9 @@ import datetime as dt
 import difflib
 import hashlib
 import io
+import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +56,13 @@ from .scenario import (
 
 FieldPath = tuple[str | int, ...]
 
-__all__ = ["load_scenario", "read_yaml_mapping", "validate_mapping"]
+__all__ = ["load_scenario", "read_yaml_mapping", "validate_mapping", "MAX_FILE_BYTES"]
+
+MAX_FILE_BYTES = 5_000_000  # a scenario or table file; a whole province's scenario is well under 1 MB
+MAX_DEPTH = 64  # nesting of lists and mappings (the format needs about 6)
+MAX_NODES = 1_000_000  # values in the YAML once every alias is expanded
+MAX_TABLE_ROWS = 50_000  # rows of a unit or member table
+_MAX_TABLE_COLUMNS = 256  # columns read from a sheet (the format has about 15)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -84,6 +102,7 @@ def validate_mapping(data: dict[str, Any], source: str = "<memory>",
                      lines: dict[FieldPath, int] | None = None) -> Scenario:
     """Validate and cross-check an already-parsed scenario mapping (tables inlined), as `load_scenario` does
     after reading the files; raise `InputError` naming ``source`` (and the lines, when given)."""
+    data = _nfc(data)
     where = _Where(source, dict(lines or {}), data)
     problems: list[Problem] = []
     scenario = _validate(dict(data), where, problems)
@@ -186,8 +205,8 @@ def _show(value: object) -> str:
 
 
 # ============================================================================================== file and YAML
-def _read_bytes(path: Path, file: str) -> bytes:
-    """The file must exist, be a regular file and be readable."""
+def _read_bytes(path: Path, file: str, what: str = "scenario file") -> bytes:
+    """The file must exist, be a regular file, be readable and hold at most `MAX_FILE_BYTES` bytes."""
     def fail(message: str, hint: str = "") -> InputError:
         return InputError([Problem(file, None, None, message, hint)])
 
@@ -195,50 +214,114 @@ def _read_bytes(path: Path, file: str) -> bytes:
         raise fail("this is a directory, not a scenario file", "give the path of a .yaml file")
     if not path.exists():
         raise fail("file not found", "check the path (it is relative to the current directory)")
+    if not path.is_file():
+        raise fail(f"this is not a regular file (a device or a pipe), not a {what}")
     try:
-        return path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)  # never more, whatever the file claims to be
+            size = max(os.fstat(fh.fileno()).st_size, len(raw))
     except OSError as exc:
         raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail(f"the file is too large ({_megabytes(size)}); a {what} may be at most "
+                   f"{_megabytes(MAX_FILE_BYTES)}", "check that this is the right file (a whole province's "
+                   "scenario is well under 1 MB)")
+    return raw
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+_BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"), (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+         (b"\xef\xbb\xbf", "utf-8", "UTF-8"), (b"\xfe\xff", "utf-16-be", "UTF-16"),
+         (b"\xff\xfe", "utf-16-le", "UTF-16"))
+
+
+def _bom(raw: bytes) -> tuple[str, str, int] | None:
+    """(codec, name, length) of the byte-order mark ``raw`` starts with, if any (UTF-32 tested before UTF-16)."""
+    for mark, codec, name in _BOMS:
+        if raw.startswith(mark):
+            return codec, name, len(mark)
+    return None
+
+
+def _decode_bom(raw: bytes, file: str, row: bool) -> str | None:
+    """The text of a file that starts with a byte-order mark (None if it has none)."""
+    bom = _bom(raw)
+    if bom is None:
+        return None
+    codec, name, length = bom
+    try:
+        return raw[length:].decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(file, None, None, f"the file starts as {name} text but is damaged at byte "
+                                  f"{exc.start + length}", "save it again as UTF-8", row=row)]) from None
 
 
 def _decode(raw: bytes, file: str) -> str:
-    """Scenario files are UTF-8 (a leading BOM is allowed)."""
+    """Scenario files are UTF-8 (a leading BOM is allowed; UTF-16/32 with a BOM, as Notepad's "Unicode", too)."""
+    text = _decode_bom(raw, file, row=False)
+    if text is not None:
+        return text
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError([Problem(file, line, None, f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
                                   "save it as UTF-8 (in Notepad: Save as… → Encoding: UTF-8)")]) from None
 
 
-class _Loader(yaml.SafeLoader):
-    """The safe loader, except that an impossible date (``2026-02-30``) stays text so validation can name it."""
+def _nfc(value: Any) -> Any:
+    """``value`` with every string in it (keys too) in Unicode NFC."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {_nfc(k): _nfc(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_nfc(v) for v in value)
+    return value
 
 
 def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A date as the safe loader reads it, except that an impossible date (``2026-02-30``) stays text so that
+    validation can name it."""
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
+    except (ValueError, OverflowError):
         return loader.construct_scalar(node)
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader (pure Python: its error messages are the ones we show), with `_timestamp`."""
+
+
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_FastLoader: type | None = None
+if getattr(yaml, "__with_libyaml__", False):
+    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        """The same safe loader on libyaml, about ten times faster; used only for files it reads without error."""
+
+    _FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 _MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
 
 def _parse_yaml(text: str, file: str) -> tuple[dict[str, Any], dict[FieldPath, int]]:
-    """Safe-load the YAML into plain data plus a map from each key's path to its 1-based line.
+    """Safe-load the YAML into plain data (every string NFC) plus a map from each key's path to its 1-based line.
 
     The file must hold one mapping at the top; syntax errors, duplicate keys and keys that are not words are
-    problems with their line.
+    problems with their line. Nesting deeper than `MAX_DEPTH` and aliases that expand beyond `MAX_NODES`
+    values are refused before anything is built from them.
     """
+    _check_nesting(text, file)
     problems: list[Problem] = []
     lines: dict[FieldPath, int] = {}
     try:
-        loader = _Loader(text)  # checks that every character is printable
+        loader, node = _compose(text)
         try:
-            node = loader.get_single_node()
+            if node is not None:
+                _check_expansion(node, file)
             data = None if node is None else _build(loader, node, (), lines, problems, file, frozenset())
         finally:
             loader.dispose()
@@ -259,6 +342,93 @@ def _parse_yaml(text: str, file: str) -> tuple[dict[str, Any], dict[FieldPath, i
         raise InputError([Problem(file, 1, None, f"the top level must be a mapping of keys (name:, year:, units:, …), "
                                   f"not a {_yaml_kind(data)}")])
     return data, lines
+
+
+def _compose(text: str) -> tuple[yaml.SafeLoader, yaml.Node | None]:
+    """Compose ``text`` into nodes: with libyaml when it reads the file without error, else with the
+    pure-Python loader, whose errors (and messages) are the ones raised. Returns the loader (to construct
+    values with) and the root node."""
+    if _FastLoader is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text):
+        fast = _FastLoader(text)
+        try:
+            return fast, fast.get_single_node()
+        except yaml.YAMLError:
+            fast.dispose()
+    loader = _Loader(text)  # checks that every character is printable
+    try:
+        return loader, loader.get_single_node()
+    except BaseException:
+        loader.dispose()
+        raise
+
+
+_NESTING_RE = re.compile(r"[\[\]{}]|(?:^|(?<=\s))[-?](?=\s|$)")
+
+
+def _check_nesting(text: str, file: str) -> None:
+    """Refuse text that may nest deeper than `MAX_DEPTH` levels before a parser sees it (libyaml overflows its
+    stack on deep nesting, PyYAML hits Python's recursion limit). A cheap over-estimate, line by line: the
+    indentation, plus the flow brackets open, plus the block indicators (``- ``, ``? ``) on the line."""
+    limit = 4 * MAX_DEPTH  # generous: an indentation of two spaces per level counts two
+    flow = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        base = len(line) - len(line.lstrip(" "))
+        deepest = base + flow
+        indicators = 0
+        for match in _NESTING_RE.finditer(line):
+            char = match.group()
+            if char in "[{":
+                flow += 1
+            elif char in "]}":
+                flow = max(0, flow - 1)
+            else:
+                indicators += 1
+            deepest = max(deepest, base + flow + indicators)
+        if deepest > limit:
+            raise InputError([Problem(file, number, None, f"lists and mappings nest too deeply here (more than "
+                                      f"{MAX_DEPTH} levels)", "a scenario needs only a few levels; check the "
+                                      "brackets and the indentation")])
+
+
+def _check_expansion(root: yaml.Node, file: str) -> None:
+    """Count the values the YAML holds once every alias (``*name``) is expanded, and their depth, without
+    expanding anything: aliases that make a small file huge ("billion laughs") are refused here."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    active: set[int] = set()
+
+    def visit(node: yaml.Node, level: int) -> None:
+        key = id(node)
+        if key in size or key in active:
+            return
+        if level > MAX_DEPTH:
+            raise InputError([Problem(file, node.start_mark.line + 1, None, f"lists and mappings nest more than "
+                                      f"{MAX_DEPTH} levels deep (counting what aliases repeat)",
+                                      "a scenario needs only a few levels")])
+        active.add(key)
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        total, deepest = 1, 0
+        for child in children:
+            visit(child, level + 1)
+            total += size.get(id(child), 1)
+            deepest = max(deepest, depth.get(id(child), 0))
+        active.discard(key)
+        size[key], depth[key] = total, deepest + 1
+        if total > MAX_NODES:
+            raise InputError([Problem(file, node.start_mark.line + 1, None, f"aliases (*name) repeat this part so "
+                                      f"often that the file would hold more than {MAX_NODES:,} values",
+                                      "write the items out, or repeat less (anchors and aliases copy what they "
+                                      "name at every use)")])
+        if level + depth[key] > MAX_DEPTH + 1:
+            raise InputError([Problem(file, node.start_mark.line + 1, None, f"lists and mappings nest more than "
+                                      f"{MAX_DEPTH} levels deep (counting what aliases repeat)",
+                                      "a scenario needs only a few levels")])
+
+    visit(root, 1)
 
 
 def _char(code: object) -> str:
@@ -282,7 +452,8 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
 
 def _build(loader: yaml.SafeLoader, node: yaml.Node, path: FieldPath, lines: dict[FieldPath, int],
            problems: list[Problem], file: str, active: frozenset[int]) -> Any:
-    """Construct the data of ``node`` (as ``yaml.safe_load`` would), recording the line of every key and item."""
+    """Construct the data of ``node`` (as ``yaml.safe_load`` would, every string NFC), recording the line of
+    every key and item."""
     if id(node) in active:
         problems.append(Problem(file, node.start_mark.line + 1, None, "an alias refers to itself"))
         return None
@@ -296,9 +467,16 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: FieldPath, lines: dic
                 lines[path + (i,)] = item.start_mark.line + 1
                 out.append(_build(loader, item, path + (i,), lines, problems, file, active))
             return out
-        return loader.construct_object(node, deep=True)
+        return _nfc(loader.construct_object(node, deep=True))
     except yaml.constructor.ConstructorError as exc:
         problems.append(_yaml_problem(exc, file))
+        return None
+    except (ValueError, OverflowError) as exc:  # e.g. an integer of more than 4300 digits
+        shown = node.value if isinstance(node, yaml.ScalarNode) else ""
+        digits = sum(c.isdigit() for c in shown)
+        message = (f"a number of {digits} digits is too long" if "digits" in str(exc)
+                   else f"cannot read the value {_show(shown)}: {exc}")
+        problems.append(Problem(file, node.start_mark.line + 1, _path_text(path) or None, message))
         return None
 
 
@@ -311,7 +489,7 @@ def _build_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, path: FieldP
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 1
         from_merge = not node.start_mark.index <= key_node.start_mark.index <= node.end_mark.index
-        key = loader.construct_object(key_node, deep=True) if isinstance(key_node, yaml.ScalarNode) else None
+        key = _nfc(loader.construct_object(key_node, deep=True)) if isinstance(key_node, yaml.ScalarNode) else None
         if not isinstance(key, str):
             shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a list or mapping"
             problems.append(Problem(file, line, None, f"the key '{shown}' is not a name",
@@ -348,27 +526,45 @@ _INT_RE = re.compile(r"^[+-]?\d+$")
 
 
 def _load_table(base: Path, key: str, ref: str, where: _Where, digest: Any, problems: list[Problem]) -> list[Any]:
-    """``units:``/``members:`` as a path: the table must exist (relative to the YAML file) and be .csv or .xlsx.
+    """``units:``/``members:`` as a path: the table must exist and be .csv or .xlsx. A relative path is taken
+    from the YAML file's folder and may not leave it (``../../etc/passwd.csv`` is refused); an absolute path
+    is the user's own choice and is read as given.
 
     Returns the rows as items like those written inline; the table's bytes are added to ``digest``.
     """
-    path = base / ref
+    if os.sep == "/":
+        ref = ref.replace("\\", "/")  # tables\units.csv, as written on Windows
+    path = Path(ref) if Path(ref).is_absolute() else base / ref
     where.tables[key] = table = _Table(str(path))
 
     def fail(message: str, hint: str = "") -> list[Any]:
         problems.append(Problem(where.file, where.line((key,)), key, message, hint))
         return []
 
+    if "\x00" in ref or not ref.strip():
+        return fail(f"{_show(ref)} is not the name of a table file", f"give a .csv or .xlsx file, or list the {key} here")
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         return fail(f"'{ref}' is not a table: give a .csv or .xlsx file, or list the {key} here",
                     "save the spreadsheet as .xlsx or as CSV UTF-8" if suffix in (".xls", ".ods") else "")
+    if not Path(ref).is_absolute():
+        try:
+            inside = path.resolve().is_relative_to(base.resolve())
+        except (OSError, RuntimeError, ValueError):
+            inside = False
+        if not inside:
+            return fail(f"'{ref}' lies outside the folder of the scenario file ({base.resolve()})",
+                        "a relative table path may only lead into that folder or below it; move the table "
+                        "there, or give its absolute path")
     if not path.is_file():
         return fail(f"table file '{ref}' not found (looked for {path})",
                     "the path is relative to the folder of the scenario file")
     try:
-        raw = path.read_bytes()
-        rows = _csv_rows(raw, table.file) if suffix == ".csv" else _xlsx_rows(raw)
+        raw = _read_bytes(path, table.file, "table")
+        if suffix == ".csv":
+            rows = _csv_rows(raw, table.file, _UNIT_COLUMNS if key == "units" else _MEMBER_COLUMNS)
+        else:
+            rows = _xlsx_rows(raw, table.file)
     except InputError as exc:
         problems.extend(exc.problems)
         return []
@@ -378,27 +574,133 @@ def _load_table(base: Path, key: str, ref: str, where: _Where, digest: Any, prob
     return _table_items(rows, key, table, problems)
 
 
-def _csv_rows(raw: bytes, file: str) -> list[tuple[int, list[str]]]:
-    """A CSV in UTF-8, with or without BOM; rows numbered from 1 (the header)."""
+def _table_text(raw: bytes, file: str) -> str:
+    """The text of a CSV table, as Excel and others write it: UTF-8 (BOM or not), UTF-16/32 with a BOM
+    ("Unicode text"), else Windows-1258, the Vietnamese ANSI code page of Excel's plain "CSV"."""
+    def fail(message: str, hint: str, row: int | None = None) -> InputError:
+        return InputError([Problem(file, row, None, message, hint, row=True)])
+
+    text = _decode_bom(raw, file, row=True)
+    if text is not None:
+        return text
+    if raw.startswith(b"PK\x03\x04"):
+        raise fail("this is an Excel workbook (.xlsx), not CSV text", "rename it to .xlsx, or save it as CSV UTF-8")
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise fail("this is an old Excel workbook (.xls), not CSV text",
+                   "open it in Excel and save it as .xlsx or as CSV UTF-8")
+    head = raw[:4096]
+    if head.count(b"\x00") * 4 > len(head):  # UTF-16 without a BOM: every other byte of ASCII text is 0
+        codec = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            raise fail("this is not a text file (it holds binary data)", "save the table as CSV UTF-8") from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1258")
     except UnicodeDecodeError as exc:
-        row = raw[: exc.start].count(b"\n") + 1
-        raise InputError([Problem(file, row, None, "the table is not UTF-8 text",
-                                  "save it as 'CSV UTF-8' (Excel: Save as → CSV UTF-8)", row=True)]) from None
-    return [(n, [c.strip() for c in cells]) for n, cells in enumerate(csv.reader(io.StringIO(text, newline="")), 1)]
+        raise fail(f"the table is not UTF-8 text, nor Windows-1258 (byte 0x{raw[exc.start]:02x})",
+                   "save it as 'CSV UTF-8' (Excel: Save as → CSV UTF-8)", raw[: exc.start].count(b"\n") + 1) from None
 
 
-def _xlsx_rows(raw: bytes) -> list[tuple[int, list[str]]]:
-    """The first sheet of an .xlsx workbook, every cell as text."""
+def _csv_rows(raw: bytes, file: str, allowed: tuple[str, ...]) -> list[tuple[int, list[str]]]:
+    """The non-blank rows of a CSV table, numbered from 1 (the header), every cell stripped and NFC. The
+    separator is ``,``, ``;`` (Excel in locales that write decimal commas) or a tab, whichever makes the
+    header row name the most known columns; an Excel ``sep=;`` line is honoured."""
+    text = _table_text(raw, file)
+    first, _, rest = text.partition("\n")
+    sep = re.fullmatch(r"sep=(.)\r?", first)
+    if sep:
+        text, first = rest, rest.partition("\n")[0]
+    delimiter = _delimiter(first, allowed) if not sep else sep.group(1)
+    rows = []
+    for n, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
+        cells = [unicodedata.normalize("NFC", c.strip()) for c in cells]
+        if any(cells):
+            rows.append((n, cells))
+            _check_rows(len(rows), file, n)
+    return rows
+
+
+def _delimiter(header: str, allowed: tuple[str, ...]) -> str:
+    best, score = ",", (-1, -1)
+    for candidate in (",", ";", "\t"):
+        names = [c.strip().lower() for c in next(csv.reader([header], delimiter=candidate), [])]
+        here = (sum(name in allowed for name in names), len(names))
+        if here > score:
+            best, score = candidate, here
+    return best
+
+
+def _check_rows(count: int, file: str, row: int) -> None:
+    if count > MAX_TABLE_ROWS + 1:
+        raise InputError([Problem(file, row, None, f"the table has more than {MAX_TABLE_ROWS:,} rows",
+                                  "check that this is the right table (one row per unit or member)", row=True)])
+
+
+def _xlsx_rows(raw: bytes, file: str) -> list[tuple[int, list[str]]]:
+    """The non-blank rows of the first sheet of an .xlsx workbook, every cell as NFC text. Merged cells are
+    refused (a merged header hides column names; merged data cells hold their value only in the first)."""
+    import zipfile
+
     import openpyxl
 
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > 20 * MAX_FILE_BYTES:
+        raise InputError([Problem(file, None, None, f"the workbook unpacks to {_megabytes(unpacked)}, more than "
+                                  f"{_megabytes(20 * MAX_FILE_BYTES)}", "keep only the table in it, on the first "
+                                  "sheet", row=True)])
     book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     try:
         sheet = book.worksheets[0]
-        return [(n, [_cell_text(v) for v in values]) for n, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+        _check_merged(book, sheet, file)
+        width = min(sheet.max_column or _MAX_TABLE_COLUMNS, _MAX_TABLE_COLUMNS)
+        rows = []
+        for n, values in enumerate(sheet.iter_rows(max_col=width, values_only=True), 1):
+            cells = [_cell_text(v) for v in values[:width]]
+            if any(cells):
+                rows.append((n, cells))
+                _check_rows(len(rows), file, n)
+        return rows
     finally:
         book.close()
+
+
+def _check_merged(book: Any, sheet: Any, file: str) -> None:
+    """Refuse merged cells, naming them (read from the sheet's XML: openpyxl's read-only mode skips them)."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        source = book._archive.open(sheet._worksheet_path)
+    except (AttributeError, KeyError):  # another openpyxl: merged cells then show up as blank cells
+        return
+    refs = []
+    with source:
+        for _, element in iterparse(source):
+            if element.tag.rpartition("}")[2] == "mergeCell" and element.get("ref"):
+                refs.append(element.get("ref"))
+            element.clear()
+    problems = []
+    for ref in refs[:20]:
+        try:
+            top = range_boundaries(ref)[1]
+        except ValueError:
+            continue
+        if top == 1:
+            problems.append(Problem(file, 1, None, f"the header cells {ref} are merged",
+                                    "unmerge them (Excel: Home → Merge & Center) so that every column has its own "
+                                    "name in row 1; put any title above the table on another sheet", row=True))
+        else:
+            problems.append(Problem(file, top, None, f"the cells {ref} are merged: only the first holds the value",
+                                    "unmerge them and write the value in every cell", row=True))
+    if problems:
+        raise InputError(problems)
 
 
 def _cell_text(value: Any) -> str:
@@ -412,7 +714,7 @@ def _cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return unicodedata.normalize("NFC", str(value).strip())
 
 
 def _table_items(rows: list[tuple[int, list[str]]], key: str, table: _Table,
@@ -685,7 +987,7 @@ def _cross_check(scenario: Scenario, where: _Where) -> list[Problem]:
         return [Problem(where.file, None, "calendar", f"cannot build the calendar: {exc}")]
     checks: list[Callable[[_Ctx], None]] = [
         _check_not_empty, _check_unique_ids, _check_tree, _check_member_refs, _check_rule_ids,
-        _check_country, _check_selectors, _check_meeting_days, _check_fixed,
+        _check_country, _check_selectors, _check_meeting_days, _check_fixed, _check_formula_text,
     ]
     for check in checks:
         before = len(ctx.problems)
@@ -758,6 +1060,22 @@ def _check_member_refs(ctx: _Ctx) -> None:
             ref = getattr(m, key)
             if ref is not None and ref not in ctx.units:
                 ctx.unknown_unit(path + (key,), ref, f"{key} unit")
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _check_formula_text(ctx: _Ctx) -> None:
+    """Ids, names and kinds go into the plan's CSV files; one starting with ``=``, ``+``, ``-`` or ``@`` would be
+    run as a formula by the spreadsheet that opens them, so a scenario cannot smuggle code into a plan."""
+    fields = {"units": ("id", "name", "kind"), "members": ("id", "name")}
+    for key, items in (("units", ctx.s.units), ("members", ctx.s.members)):
+        for i, item in enumerate(items):
+            for name in fields[key]:
+                text = getattr(item, name)
+                if text.startswith(_FORMULA_STARTS):
+                    ctx.add((key, i, name), f"{_show(text)} starts with {_show(text[0])}, which a spreadsheet "
+                            "opening the plan would run as a formula", f"remove the leading {_show(text[0])}")
 
 
 def _check_rule_ids(ctx: _Ctx) -> None:
