@@ -107,12 +107,17 @@ def _show_progress(con: Console):
                    "and the search starts from it.")
 @click.option("--freeze-until", default=None, metavar="YYYY-MM",
               help="With --baseline: take every month up to this one from the baseline as it was.")
+@click.option("--id-map", "id_map", type=click.Path(dir_okay=False), default=None, metavar="CHANGES",
+              help="With --baseline: the change set SCENARIO came from; the baseline's merged, renamed and "
+                   "removed ids are mapped through it (and only SCENARIO's months and ids are kept).")
 def solve_cmd(scenario: str, out: str, formats: tuple[str, ...], lang: str | None, time_limit: float, seed: int,
               workers: int, deterministic: bool,
-              quiet: bool, baseline: str | None, freeze_until: str | None) -> None:
+              quiet: bool, baseline: str | None, freeze_until: str | None, id_map: str | None = None) -> None:
     """Plan SCENARIO and write the assignment decision to --out."""
     inst = _load(scenario)
     base = read_plan(baseline) if baseline else None
+    if id_map is not None:
+        base = _mapped_baseline(base, id_map, inst)
     if freeze_until is not None:
         if base is None:
             raise click.UsageError("--freeze-until needs --baseline (the plan whose months are kept)")
@@ -129,7 +134,8 @@ def solve_cmd(scenario: str, out: str, formats: tuple[str, ...], lang: str | Non
         con.print(f"[bold]{inst.scenario.name}[/]")
         con.print(status_line(summary, lang or "en"))
         if summary.status == "infeasible":
-            con.print("No plan satisfies every rule together. Nothing was written.")
+            click.echo(_explain_infeasible(inst, lang or "en", seed))  # why, in words (issue 3)
+            click.echo("Nothing was written.")
             sys.exit(EXIT_INFEASIBLE)
         con.print("Nothing was written. Give a larger --time-limit.")
         sys.exit(EXIT_NO_PLAN)
@@ -229,6 +235,153 @@ def report_cmd(scenario: str, plan_dir: str, out: str, formats: tuple[str, ...],
     click.echo(_wrap(f"Written to {out}/: {describe_files(files)}."))
     if n:
         sys.exit(EXIT_INFEASIBLE)
+
+
+# ---------------------------------------------------------------------------------------------- what-if (issue 4)
+def _mapped_baseline(base: Plan | None, changes: str, inst: Instance) -> Plan:
+    """solve --id-map: the baseline in the ids of the changed scenario, its window and ids only."""
+    from .changes import map_plan, read_changes
+
+    if base is None:
+        raise click.UsageError("--id-map needs --baseline (the plan whose ids it maps)")
+    return map_plan(base, read_changes(changes).id_map(), list(inst.months), set(inst.members), set(inst.units))
+
+
+@main.command(name="apply")
+@click.argument("base", type=click.Path(dir_okay=False))
+@click.argument("changes", type=click.Path(dir_okay=False))
+@click.option("--out", "-o", "out", type=click.Path(dir_okay=False), required=True,
+              help="The scenario file to write (YAML, re-loadable; tables of the base are inlined).")
+def apply_cmd(base: str, changes: str, out: str) -> None:
+    """Apply the change set CHANGES to the scenario BASE and write the resulting scenario to --out."""
+    from .changes import apply_files
+
+    applied = apply_files(base, changes)
+    text = applied.yaml_text(f"planner apply {base} {changes} -o {out}")
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(text, encoding="utf-8")
+    s = applied.scenario
+    click.echo(f"{len(applied.changes.changes)} changes applied to {base}:")
+    for c in applied.changes.changes:
+        click.echo(f"  {c.number}. {c.describe()}" + (f" — {c.reason}" if c.reason else ""))
+        for i, note in applied.notes:
+            if i == c.index:
+                click.echo(f"       {note}")
+    moved = {k: v for k, v in applied.id_map.units.items() if v != k}
+    if moved:
+        click.echo("ids of the base that change (for --baseline re-planning with --id-map):")
+        for old, new in moved.items():
+            click.echo(f"  {old} → {new or '(removed)'}")
+    click.echo(f"Written {out}: {s.name} ({len(s.units)} units, {len(s.members)} members, {s.start}..{s.end}).")
+
+
+@main.command(name="diff")
+@click.argument("plan_a", type=click.Path(file_okay=False))
+@click.argument("plan_b", type=click.Path(file_okay=False))
+@click.option("--scenario", type=click.Path(dir_okay=False), default=None,
+              help="Names (and order) of members and units from this scenario; otherwise from the plans' CSVs.")
+@click.option("--out", "out", type=click.Path(file_okay=False), default=None,
+              help="Also write the diff as CSV files and diff.xlsx to this directory.")
+@click.option("--rows", type=click.IntRange(min=0), default=6, show_default=True,
+              help="How many changes of each kind the summary lists.")
+def diff_cmd(plan_a: str, plan_b: str, scenario: str | None, out: str | None, rows: int) -> None:
+    """Compare plan PLAN_A (before) with PLAN_B (after): charges, attendances, meetings, loads, coverage."""
+    from .diff import diff_dirs, summary_text, write_diff
+
+    inst = _load(scenario) if scenario else None
+    d = diff_dirs(plan_a, plan_b, inst)
+    click.echo(summary_text(d, plan_a, plan_b, rows=rows), nl=False)
+    if out:
+        write_diff(d, out)
+        click.echo(f"Diff written to {out}/: diff-*.csv and diff.xlsx.")
+
+
+@main.command(name="whatif")
+@click.argument("base", type=click.Path(dir_okay=False))
+@click.argument("changes", type=click.Path(dir_okay=False))
+@click.option("--baseline", type=click.Path(file_okay=False), required=True,
+              help="The plan of BASE in force (a plan directory); the re-plan changes as little of it as it can.")
+@click.option("--out", "out", type=click.Path(file_okay=False), required=True,
+              help="Directory for scenario.yaml, plan/, diff/ and report.txt.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=Settings.time_limit, show_default=True,
+              help="Search effort, in CP-SAT deterministic seconds.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
+@click.option("--workers", type=click.IntRange(min=1, max=64), default=Settings.workers, show_default=True,
+              help="Search workers (threads).")
+@click.option("--stability", type=click.IntRange(min=0), default=None,
+              help="Override the scenario's stability weight (0: re-plan freely, to compare).")
+@click.option("--rows", type=click.IntRange(min=0), default=6, show_default=True,
+              help="How many changes of each kind the report lists.")
+def whatif_cmd(base: str, changes: str, baseline: str, out: str, time_limit: float, seed: int, workers: int,
+               stability: int | None, rows: int) -> None:
+    """Apply CHANGES to BASE, re-plan from the plan in --baseline, and report what changed and why."""
+    from .report import status_line
+    from .whatif import run_whatif
+
+    settings = Settings(time_limit=time_limit, seed=seed, workers=workers)
+    command = f"planner whatif {base} {changes} --baseline {baseline} --out {out}"
+    w = run_whatif(base, changes, baseline, out, settings, stability, command, rows=rows)
+    if w.result.plan is None:
+        click.echo(status_line(w.result.summary))
+        if w.result.summary.status == "infeasible":
+            click.echo(f"No plan satisfies every rule of the changed scenario ({out}/scenario.yaml).")
+            sys.exit(EXIT_INFEASIBLE)
+        click.echo("No plan found: give a larger --time-limit.")
+        sys.exit(EXIT_NO_PLAN)
+    click.echo(w.report, nl=False)
+    click.echo(f"Written to {out}/: scenario.yaml, plan/, diff/ (CSV and diff.xlsx), report.txt.")
+
+
+# ---------------------------------------------------------------------------------------------- check (issue 3)
+EXPLAIN_WIDTH = 100
+
+
+def _explain_infeasible(inst: Instance, lang: str, seed: int = 0) -> str:
+    """Why an infeasible scenario is so: the minimal conflicting rules, the facts, what would make it feasible."""
+    from .diagnose import CheckSettings, diagnose
+    from .explain import explain
+
+    diag = diagnose(inst, CheckSettings(seed=seed))
+    return explain(inst, diag, lang, header=diag.status != "infeasible", width=EXPLAIN_WIDTH)
+
+
+@main.command(name="check")
+@click.argument("scenario", type=click.Path(dir_okay=True))
+@click.option("--lang", type=click.Choice(("en", "vi")), default="en", show_default=True,
+              help="Language of the verdict and the explanation.")
+@click.option("--out", "-o", "out", type=click.Path(file_okay=False), default=None,
+              help="If feasible, plan SCENARIO as `solve` does and write the plan to this directory.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+              help="Deterministic seconds for deciding feasibility and the minimal conflict; as many again for "
+                   "the suggestions; with --out, the solve's limit.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the searches.")
+@click.option("--no-suggest", is_flag=True, help="Skip the suggestions and the least shortfall (faster).")
+@click.pass_context
+def check_cmd(ctx: click.Context, scenario: str, lang: str, out: str | None, time_limit: float, seed: int,
+              no_suggest: bool) -> None:
+    """Say whether SCENARIO admits a plan; if not, which rules clash, why, and what would make it feasible."""
+    from .diagnose import CheckSettings, diagnose
+    from .explain import explain, feasible_line
+
+    inst = _load(scenario)
+    settings = CheckSettings(time_limit=time_limit, suggest_limit=time_limit, seed=seed,
+                             suggestions=not no_suggest, shortfall=not no_suggest)
+    diag = diagnose(inst, settings)
+    click.echo(inst.scenario.name)
+    if diag.status == "feasible":
+        assert diag.plan is not None
+        report = verify(inst, diag.plan)
+        if not report.ok:
+            click.echo("internal error: the plan found does not pass verify:", err=True)
+            for v in report.violations[:20]:
+                click.echo(f"  - {v}", err=True)
+            sys.exit(1)
+        click.echo(feasible_line(inst, diag, lang))
+        if out is not None:
+            ctx.invoke(solve_cmd, scenario=scenario, out=out, lang=lang, time_limit=time_limit, seed=seed, quiet=True)
+        return
+    click.echo(explain(inst, diag, lang, width=EXPLAIN_WIDTH))
+    sys.exit(EXIT_INFEASIBLE if diag.status == "infeasible" else EXIT_NO_PLAN)
 
 
 if __name__ == "__main__":

@@ -68,7 +68,7 @@ def test_validate_bad_input_exits_2_with_file_line_and_field(tmp_path):
 
 def test_solve_writes_the_contract_files(solved):
     assert sorted(p.name for p in solved.iterdir()) == ["attendance.csv", "charges.csv", "meetings.csv",
-                                                         "summary.json"]
+                                                         "plan.xlsx", "summary.json"]  # --format csv,xlsx
     assert read_csv(solved / "charges.csv")[0] == ["member_id", "member_name", "unit_id", "unit_name",
                                                     "unit_kind", "basis"]
     assert read_csv(solved / "meetings.csv")[0] == ["unit_id", "unit_name", "month", "date", "preferred_date"]
