@@ -62,6 +62,12 @@ def _table(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]], 
         ws.column_dimensions[get_column_letter(c)].width = min(MAX_WIDTH, max(6, w + 2))
     ws.freeze_panes = "B2" if len(header) > 3 else "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(rows) + 1)}"
+    # printed: A4 landscape, as wide as one page, the header row on every page
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def _shade(ws: Worksheet, rows: Sequence[QuotaRow], state_col: int) -> None:
