@@ -436,6 +436,20 @@ def test_cli_report_refuses_a_broken_plan_unless_forced(tmp_path):
     assert "vi phạm" in page and "đã chỉnh sửa thủ công" in page  # the recomputed objective differs
 
 
+def test_cli_report_forced_on_unknown_ids_still_renders_every_format(tmp_path):
+    plan = tmp_path / "plan"
+    shutil.copytree(MINI / "plan", plan)
+    with open(plan / "charges.csv", "a", encoding="utf-8") as fh:
+        fh.write("uv-99,Người Lạ,thon-na-la,Chi bộ thôn Nà La,residential,none\nuv-01,,no-such-unit,,,\n")
+    with open(plan / "attendance.csv", "a", encoding="utf-8") as fh:
+        fh.write("2026-01-03,uv-99,Người Lạ,thon-na-la,,\n2026-01-04,uv-01,,no-such-unit,,\n")
+    out = tmp_path / "out"
+    r = run("report", str(MINI / "scenario.yaml"), str(plan), "--out", str(out), "--format", "all", "--force")
+    assert r.exit_code == 3, r.output
+    assert "uv-99" in r.output and "no-such-unit" in r.output  # verify names them
+    assert (out / "decision.docx").is_file() and (out / "calendars" / "uv-01.ics").is_file()
+
+
 def test_cli_report_on_a_plan_drafted_by_hand_without_summary(tmp_path):
     plan = tmp_path / "plan"
     shutil.copytree(MINI / "plan", plan)

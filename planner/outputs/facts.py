@@ -85,6 +85,12 @@ def summary_from_dict(data: dict[str, Any] | None) -> Summary:
 
 class Facts:
     def __init__(self, inst: Instance, plan: Plan, summary: Summary, violations: int | None = None):
+        # Ids the scenario does not know (a plan edited by hand, rendered with --force) are left out: verify
+        # has reported them, and no output could name them.
+        known_m, known_u = inst.members.keys(), inst.units.keys()
+        plan = Plan(frozenset((m, u) for m, u in plan.charges if m in known_m and u in known_u),
+                    {k: d for k, d in plan.meetings.items() if k[0] in known_u},
+                    frozenset(a for a in plan.attendance if a[0] in known_m and a[1] in known_u))
         self.inst, self.plan, self.summary = inst, plan, summary
         self.violations = violations  # None: not checked here
         self.view = PlanView(inst, plan)
