@@ -136,6 +136,7 @@ class Words:
                 text = self.t(f"the {_KINDS[sel.kind[0]][0]}", f"các {_KINDS[sel.kind[0]][1]}")
             elif len(uids) <= 3:
                 text = self.units(uids)
+                return text + (self.t(" in charge", " mình phụ trách") if sel.in_charge or in_charge else "")
             else:
                 text = self.t(f"the {len(uids)} units it selects", f"{len(uids)} đơn vị được chọn")
             if sel.under is not None:
@@ -182,6 +183,12 @@ def _bounds(w: Words, lo: int, hi: int | None) -> str:
     return w.t(f"between {lo} and {hi}", f"từ {lo} đến {hi}")
 
 
+def _plural_of(lo: int, hi: int | None, word: str) -> str:
+    """``word`` or ``word + s`` after a bound phrase: singular only when the number said is 1."""
+    said = hi if hi is not None and (lo <= 0 or lo == hi) else lo
+    return word if said == 1 else word + "s"
+
+
 def statement(w: Words, key: RuleKey) -> str:
     """One rule instance of the minimal set, said as the rule it is."""
     inst, fam = w.inst, key.family
@@ -190,7 +197,7 @@ def statement(w: Words, key: RuleKey) -> str:
         slot = _slot(inst, rule.per, key.period)
         lo = slot.scaled(rule.at_least)
         return w.t(f"Rule {key.rule}: {w.member(key.subject)} attends {_bounds(w, lo, rule.at_most)} "
-                   f"{'meeting' if (rule.at_most or lo) == 1 else 'meetings'} of {w.selector(rule.units)} "
+                   f"{_plural_of(lo, rule.at_most, 'meeting')} of {w.selector(rule.units)} "
                    f"{w.in_period(key.period)}{_scaled_note(w, slot, rule.at_least)}.",
                    f"Quy định {key.rule}: {w.member(key.subject)} dự sinh hoạt {_bounds(w, lo, rule.at_most)} buổi "
                    f"tại {w.selector(rule.units)} {w.in_period(key.period)}{_scaled_note(w, slot, rule.at_least)}.")
@@ -213,18 +220,20 @@ def statement(w: Words, key: RuleKey) -> str:
                                                           f"{len(by)} đồng chí được tính")
         ic = rule.in_charge or rule.units.in_charge
         return w.t(f"Rule {key.rule}: {w.unit(key.subject)} receives {_bounds(w, lo, rule.at_most)} "
-                   f"visits {w.in_period(key.period)} by {who}{' in charge of it' if ic else ''}.",
+                   f"{_plural_of(lo, rule.at_most, 'visit')} {w.in_period(key.period)} by {who}"
+                   f"{' in charge of it' if ic else ''}.",
                    f"Quy định {key.rule}: {w.unit(key.subject)} có {_bounds(w, lo, rule.at_most)} lượt dự sinh hoạt "
                    f"{w.in_period(key.period)} của {who}{' phụ trách đơn vị' if ic else ''}.")
     if fam == "responsibility":
         rule = _responsibility_rule(inst, key.rule)
         if key.extra == "per_unit":
             return w.t(f"Rule {key.rule}: {w.unit(key.subject)} has {_bounds(w, rule.unit_min, rule.per_unit.max)} "
-                       f"members in charge (per_unit).",
+                       f"{_plural_of(rule.unit_min, rule.per_unit.max, 'member')} in charge (per_unit).",
                        f"Quy định {key.rule}: {w.unit(key.subject)} có {_bounds(w, rule.unit_min, rule.per_unit.max)} "
                        f"đồng chí phụ trách (per_unit).")
         return w.t(f"Rule {key.rule}: {w.member(key.subject)} is in charge of "
-                   f"{_bounds(w, rule.member_min, rule.per_member.max)} units (per_member).",
+                   f"{_bounds(w, rule.member_min, rule.per_member.max)} "
+                   f"{_plural_of(rule.member_min, rule.per_member.max, 'unit')} (per_member).",
                    f"Quy định {key.rule}: {w.member(key.subject)} phụ trách "
                    f"{_bounds(w, rule.member_min, rule.per_member.max)} đơn vị (per_member).")
     if fam == "meetings_per_day":
@@ -234,10 +243,10 @@ def statement(w: Words, key: RuleKey) -> str:
                    f"meetings_per_day = {k}: {w.member(key.subject)} dự nhiều nhất {k} buổi trong ngày {w.date(d)}.")
     if fam == "own_meetings":
         d = dt.date.fromisoformat(key.period)
-        return w.t(f"own_meetings_busy: {w.unit(key.extra)}, {w.member(key.subject)}'s own unit, meets on {w.date(d)} "
-                   f"if its meeting is that day, and then {w.member(key.subject)} attends no other meeting that day.",
-                   f"own_meetings_busy: hôm {w.unit(key.extra)} (đơn vị của {w.member(key.subject)}) họp vào "
-                   f"{w.date(d)} thì {w.member(key.subject)} không dự buổi sinh hoạt nào khác trong ngày đó.")
+        return w.t(f"own_meetings_busy: {w.member(key.subject)} attends no other meeting on a day its own unit "
+                   f"{w.unit(key.extra)} meets — here {w.date(d)}.",
+                   f"own_meetings_busy: {w.member(key.subject)} không dự buổi sinh hoạt nào khác vào ngày đơn vị "
+                   f"của mình là {w.unit(key.extra)} họp — ở đây là {w.date(d)}.")
     if fam == "unavailable":
         d = dt.date.fromisoformat(key.period)
         reason = inst.unavailable(key.subject, d) or ""
@@ -300,6 +309,19 @@ def _meeting_window(w: Words, uid: str, month: Month) -> str:
     return "; ".join(parts)
 
 
+def _days_text(w: Words, days) -> str:
+    """Days, runs of consecutive days as ``first … last``."""
+    days = sorted(set(days))
+    runs: list[list[dt.date]] = []
+    for d in days:
+        if runs and (d - runs[-1][-1]).days == 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    texts = [w.date(r[0]) if len(r) == 1 else f"{w.date(r[0])} … {w.date(r[-1])}" for r in runs]
+    return ", ".join(texts if len(texts) <= 4 else texts[:3] + ["…"])
+
+
 def _windows(w: Words, uids, month: Month) -> str:
     """The meeting windows of several units, when they are all alike (else nothing)."""
     texts = {_meeting_window(w, u, month) for u in uids}
@@ -352,17 +374,22 @@ def month_fact(w: Words, cap: MonthCapacity) -> str:
     # why the others are out
     blocked_units = [u for u in cap.eligible if not cap.free[u]]
     if blocked_units and cap.binding != "days":
-        reasons = defaultdict(list)
+        reasons: dict[str, list[dt.date]] = defaultdict(list)
+        member = inst.members[m]
         for b in cap.blocked:
-            if b.unit in blocked_units:
-                if b.why == "unavailable":
-                    reasons[w.t(f"unavailable ({b.detail})", f"bận ({b.detail})")].append(b.day)
-                else:
-                    reasons[w.t(f"its own unit {w.unit(b.detail)} meets", f"đơn vị của mình {w.unit(b.detail)} họp")].append(b.day)
-        said = "; ".join(f"{r} {w.t('on', 'vào')} {', '.join(w.date(d) for d in sorted(set(ds)))}"
-                         for r, ds in reasons.items())
-        parts.append(w.t(f"{w.units(blocked_units)} meet only when {w.member(m)} cannot: {said}",
-                         f"{w.units(blocked_units)} chỉ họp vào ngày {w.member(m)} không dự được: {said}"))
+            if b.unit not in blocked_units:
+                continue
+            if b.why == "unavailable":
+                c = next((c for c in member.unavailable if c.covers(b.day)), None)
+                text = c.describe() if c is not None else b.detail
+                reasons[w.t(f"unavailable {text}, which covers their possible days",
+                            f"bận {text}, trùng các ngày có thể họp")].append(b.day)
+            else:
+                reasons[w.t(f"its own unit {w.unit(b.detail)} meets on", f"đơn vị của mình {w.unit(b.detail)} họp vào")].append(b.day)
+        said = "; ".join(f"{r} {_days_text(w, ds)}" for r, ds in reasons.items())
+        they = w.t("meets" if len(blocked_units) == 1 else "meet", "chỉ họp")
+        parts.append(w.t(f"{w.units(blocked_units)} {they} only when {w.member(m)} cannot: {said}",
+                         f"{w.units(blocked_units)} {they} vào ngày {w.member(m)} không dự được: {said}"))
     if cap.not_eligible and cap.binding != "days":
         by_why = defaultdict(list)
         for u, why in cap.not_eligible.items():
@@ -392,13 +419,17 @@ def _capacity_sentence(w: Words, rid: str, mid: str, spec: CountSpec, slot: Peri
     if can >= need:
         return None  # the count alone allows it: other rules in the set make the difference
     shown = [c for c in caps if c.capacity < max(1, len(c.eligible))] or caps
-    if len(shown) > 3:
-        same = all(c.binding == shown[0].binding and c.capacity == shown[0].capacity for c in shown)
-        head = month_fact(w, shown[0])
-        if same:
-            head += w.t(f" (and likewise in the other {len(shown) - 1} months)",
-                        f" (các {len(shown) - 1} tháng còn lại cũng vậy)")
-        facts = head
+    first = shown[0]
+    same = all((c.binding, c.capacity, c.attendable == first.attendable, c.eligible == first.eligible)
+               == (first.binding, first.capacity, True, True) for c in shown)
+    if len(shown) > 1 and same:
+        others = [c.month for c in shown[1:]]
+        facts = month_fact(w, first) + w.t(
+            f" (and likewise in {w.listing([w.month(mo) for mo in others])})",
+            f" (tương tự trong {w.listing([w.month(mo) for mo in others])})")
+    elif len(shown) > 3:
+        facts = "; ".join(month_fact(w, c) for c in shown[:3]) + w.t(
+            f"; and so on in {len(shown) - 3} more months", f"; tương tự với {len(shown) - 3} tháng nữa")
     else:
         facts = "; ".join(month_fact(w, c) for c in shown)
     asks = what or w.t(f"rule {rid} asks {need}", f"quy định {rid} yêu cầu {need}")
@@ -470,11 +501,13 @@ def responsibility_facts(w: Words, core: list[RuleKey]) -> list[str]:
                     sectors = ", ".join([unit.kind, *unit.tags])
                     out.append(w.t(
                         f"Rule {rid} has basis: require, so a member may take charge of {w.unit(u)} only if living in or "
-                        f"below it or having a sector among {sectors}; of the {len(selected)} members it selects "
-                        f"({w.members(selected)}), {len(cands) if cands else 'none'} qualif{'y' if len(cands) != 1 else 'ies'}"
+                        f"below it or having a sector matching its kind or tags ({sectors}); of the {len(selected)} "
+                        f"members it selects "
+                        f"({w.members(selected)}), {len(cands) if cands else 'none'} qualif{'ies' if len(cands) == 1 else 'y'}"
                         f"{' (' + w.members(cands) + ')' if cands else ''}; it needs {rule.unit_min}.",
                         f"Quy định {rid} có basis: require, nên chỉ người cư trú tại (hoặc dưới) {w.unit(u)} hoặc có lĩnh "
-                        f"vực thuộc {sectors} mới được phụ trách; trong {len(selected)} đồng chí được chọn "
+                        f"vực trùng loại hoặc nhãn của đơn vị ({sectors}) mới được phụ trách; trong {len(selected)} "
+                        f"đồng chí được chọn "
                         f"({w.members(selected)}) có {len(cands)} người đủ điều kiện"
                         f"{' (' + w.members(cands) + ')' if cands else ''}; quy định cần {rule.unit_min}."))
                 else:
@@ -541,7 +574,7 @@ def pin_facts(w: Words, core: list[RuleKey], counter: Counter) -> list[str]:
                                     else w.t(f"its own unit {w.unit(b.detail)} meets", f"đơn vị mình {w.unit(b.detail)} họp"))
             for b in blocked)
         out.append(w.t(f"In {w.month(mo)} {w.unit(u)} can meet only on {', '.join(w.date(d) for d in days)} "
-                       f"({_meeting_window(w, u, mo)}), and {w.member(m)} cannot attend then ({said}).",
+                       f"({w.t('it ', '')}{_meeting_window(w, u, mo)}), and {w.member(m)} cannot attend then ({said}).",
                        f"Trong {w.month(mo)} {w.unit(u)} chỉ có thể họp vào {', '.join(w.date(d) for d in days)} "
                        f"({_meeting_window(w, u, mo)}), mà {w.member(m)} không dự được ({said})."))
     return out
@@ -687,6 +720,13 @@ def suggestion_line(w: Words, s: Suggestion) -> str:
     return w.t(f"{name}: changing{fld} alone does not help.", f"{name}: chỉ thay đổi{fld} thì chưa đủ.")
 
 
+def _useful(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """Leave out "changing X alone does not help" for a rule when another of its fields does help."""
+    helped = {(s.rule, s.subject) for s in suggestions if s.found}
+    return [s for s in suggestions if s.found or not s.decided or (s.rule, s.subject) not in helped
+            or s.rule == "fixed"]
+
+
 _PERIOD_WORDS = {"month": ("months", "tháng"), "quarter": ("quarters", "quý"), "half": ("half-years", "nửa năm"),
                  "year": ("years", "năm")}
 
@@ -788,11 +828,14 @@ def explain(inst: Instance, diag: Diagnosis, lang: str = "en", counter: Counter 
             lines.append(w.t(f"  - … and {n - 3} more", f"  - … và {n - 3} trường hợp khác"))
     k = len(diag.core)
     lines += [""] if lines else []
-    lines += [w.t(f"Why: these {k} rules cannot all hold together"
-                      + ("; drop any one of them and the rest can (a minimal conflict):" if diag.minimal else
+    lines += [w.t((f"Why: these {k} rules cannot all hold together" if k != 1 else "Why: this rule cannot hold")
+                      + (("; drop any one of them and the rest can (a minimal conflict):" if k != 1 else
+                          ", whatever the other rules:") if diag.minimal else
                          " (not proven minimal within the time budget):"),
-                      f"Nguyên nhân: {k} quy định sau không thể cùng được đáp ứng"
-                      + ("; bỏ bất kỳ quy định nào thì các quy định còn lại đều đáp ứng được (mâu thuẫn tối thiểu):"
+                      (f"Nguyên nhân: {k} quy định sau không thể cùng được đáp ứng" if k != 1 else
+                       "Nguyên nhân: quy định sau không thể được đáp ứng")
+                      + (("; bỏ bất kỳ quy định nào thì các quy định còn lại đều đáp ứng được (mâu thuẫn tối thiểu):"
+                          if k != 1 else ", dù các quy định khác thế nào:")
                          if diag.minimal else " (chưa chứng minh được là tối thiểu trong thời gian cho phép):"))]
     lines += [f"  {i}. {statement(w, key)}" for i, key in enumerate(diag.core, start=1)]
     fs = facts(w, diag.core, counter)
@@ -802,7 +845,7 @@ def explain(inst: Instance, diag: Diagnosis, lang: str = "en", counter: Counter 
     if diag.suggestions or diag.shortfall:
         lines += ["", w.t("What would make it feasible (each change alone, everything else unchanged):",
                           "Điều gì sẽ làm kế hoạch khả thi (thay đổi riêng từng điểm, giữ nguyên mọi thứ khác):")]
-        lines += [f"  - {suggestion_line(w, s)}" for s in diag.suggestions]
+        lines += [f"  - {suggestion_line(w, s)}" for s in _useful(diag.suggestions)]
         if diag.shortfall:
             sl = shortfall_lines(w, diag.shortfall)
             lines += [f"  - {sl[0]}"] + [f"  {x}" for x in sl[1:]]
