@@ -2,8 +2,9 @@
 
 `explain` gives each changed decision a reason, where one can be told:
 
-1. the decision's member or unit was touched by a change (the member was removed, moved to another committee,
-   added; the unit was merged, split, moved, removed, added, or set) — the first such change in the file;
+1. the decision's member or unit was removed (that change); else the member or unit was touched by a change
+   (the member moved to another committee, added, set; the unit merged, split, moved, added, set) — the first
+   such change in the file;
 2. a rule that a change added, removed or set selects the decision's member and unit;
 3. a charge no responsibility rule allows any more; an attendance no rule allows any more;
 4. an attendance whose member's charge over that unit changed ("follows the charge change");
@@ -103,7 +104,11 @@ def explain(d: PlanDiff, applied: Applied, new_inst: Instance) -> dict[Key, str]
         mid = key[1] if kind != "meeting" else None
         uid = key[2] if kind != "meeting" else key[1]
         why = None
-        for e in applied.effects:
+        for e in applied.effects:  # a removed member or unit first: the decision cannot stand at all
+            if e.change.op == "remove" and (mid in e.members or uid in e.units):
+                why = _effect_reason(e, mid, uid, idm)
+                break
+        for e in applied.effects if why is None else ():
             why = _effect_reason(e, mid, uid, idm)
             if why is None and mid is not None and uid is not None:
                 why = rule_reason(e, mid, uid, kind == "charge")
