@@ -3,7 +3,10 @@ input, 3 infeasible (solve) or violations found (verify), 4 no plan found within
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -14,9 +17,9 @@ from .freeze import freeze
 from .instance import Instance
 from .loader import load_scenario
 from .outputs import DEFAULT_FORMATS, LANGS, OUTPUT_NAMES, describe_files, parse_formats, render
-from .plan import Plan, plan_directory_files, read_plan, read_summary, write_directory
+from .plan import Plan, check_output_directory, plan_directory_files, read_plan, read_summary, write_directory
 from .report import objective_table, print_plan, print_scenario
-from .solve import Progress, ProgressThread, Settings, solve
+from .solve import Progress, ProgressThread, Settings, abandoned_searches, request_stop, reset_stop, solve
 from .verify import verify
 
 EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN = 2, 3, 4
@@ -83,6 +86,44 @@ def _show_progress(con: Console):
     return show
 
 
+def _catch_signals() -> list[int]:
+    """Until the command ends, SIGINT (Ctrl-C) and SIGTERM stop the search instead of killing the process: the
+    best plan found so far is still checked and written, then `_interrupted` exits 130 or 143. A second signal
+    ends the process at once (outputs are moved into place whole, so nothing is left half-written)."""
+    caught: list[int] = []
+    reset_stop()
+    if threading.current_thread() is not threading.main_thread():
+        return caught
+
+    def handler(signum: int, frame: object) -> None:
+        if caught:
+            os._exit(128 + caught[0])
+        caught.append(signum)
+        request_stop()
+        click.echo(f"\n{signal.Signals(signum).name}: stopping the search; the best plan found so far will be "
+                   "written (signal again to quit at once).", err=True)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def restore() -> None:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+        reset_stop()
+
+    click.get_current_context().call_on_close(restore)
+    return caught
+
+
+def _interrupted(caught: list[int], what: str) -> None:
+    """Exit 128 + the signal's number (130 for SIGINT, 143 for SIGTERM) after an interrupted solve."""
+    click.echo(f"Interrupted ({signal.Signals(caught[0]).name}): {what}.", err=True)
+    if abandoned_searches():  # a C++ search still runs in a background thread: it must not outlive Python
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(128 + caught[0])
+    sys.exit(128 + caught[0])
+
+
 @main.command(name="solve")
 @click.argument("scenario", type=click.Path(dir_okay=True))
 @click.option("--out", "-o", "out", type=click.Path(file_okay=False), required=True,
@@ -96,6 +137,7 @@ def _show_progress(con: Console):
               help="Deterministic: same seed and settings give the same plan. Wall-clock: the time limit is "
                    "wall seconds and workers run freely (faster, not reproducible).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the status line.")
+@click.option("--force", is_flag=True, help="Replace the plan already in --out (never other files).")
 @click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, callback=_formats_option,
               help="Outputs to write besides the contract CSV files: a comma list of csv, xlsx, docx, ics, html, "
                    "md (or all). See docs/outputs.md.")
@@ -112,9 +154,11 @@ def _show_progress(con: Console):
                    "removed ids are mapped through it (and only SCENARIO's months and ids are kept).")
 def solve_cmd(scenario: str, out: str, formats: tuple[str, ...], lang: str | None, time_limit: float, seed: int,
               workers: int, deterministic: bool,
-              quiet: bool, baseline: str | None, freeze_until: str | None, id_map: str | None = None) -> None:
+              quiet: bool, baseline: str | None, freeze_until: str | None, id_map: str | None = None,
+              force: bool = False) -> None:
     """Plan SCENARIO and write the assignment decision to --out."""
     inst = _load(scenario)
+    check_output_directory(out, replaceable=OUTPUT_NAMES, force=force)  # before the search, not after it
     base = read_plan(baseline) if baseline else None
     if id_map is not None:
         base = _mapped_baseline(base, id_map, inst)
@@ -126,6 +170,7 @@ def solve_cmd(scenario: str, out: str, formats: tuple[str, ...], lang: str | Non
     settings = Settings(time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic)
     progress = Progress()
     ticker = ProgressThread(progress, _show_progress(err), after=1.0, every=1.0 if err.is_terminal else 5.0)
+    caught = _catch_signals()
     result = solve(inst, settings, baseline=base, progress=progress, on_start=lambda _: ticker.start())
     ticker.stop()
     summary = result.summary
@@ -133,6 +178,8 @@ def solve_cmd(scenario: str, out: str, formats: tuple[str, ...], lang: str | Non
         from .report import status_line
         con.print(f"[bold]{inst.scenario.name}[/]")
         con.print(status_line(summary, lang or "en"))
+        if caught:
+            _interrupted(caught, "no plan had been found yet; nothing was written")
         if summary.status == "infeasible":
             click.echo(_explain_infeasible(inst, lang or "en", seed))  # why, in words (issue 3)
             click.echo("Nothing was written.")
@@ -150,13 +197,15 @@ def solve_cmd(scenario: str, out: str, formats: tuple[str, ...], lang: str | Non
     files: dict[str, str | bytes] = dict(plan_directory_files(inst, result.plan, summary))
     files.update(render([f for f in formats if f != "csv"], inst, result.plan, summary, lang or "vi",
                         violations=0))
-    write_directory(out, files, replaceable=OUTPUT_NAMES)
+    write_directory(out, files, replaceable=OUTPUT_NAMES, force=force)
     if quiet:
         from .report import status_line
         con.print(status_line(summary, lang or "en"))
     else:
         print_plan(con, inst, result.plan, summary, lang or "en")
     click.echo(_wrap(f"Plan written to {out}/: {describe_files(files)}."))
+    if caught:
+        _interrupted(caught, f"the plan written is the best found before the stop ({summary.status})")
 
 
 @main.command(name="verify")

@@ -101,7 +101,11 @@ def _read_rows(path: Path, needed: tuple[str, ...]) -> list[tuple[int, dict[str,
     if not path.is_file():
         raise InputError([Problem(str(path), None, None, "the plan file is missing",
                                   f"a plan directory holds {', '.join(PLAN_FILES)}")])
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(str(path), None, None, f"the plan file is not UTF-8 text (byte {exc.start})",
+                                  "save it as 'CSV UTF-8' (Excel: Save as → CSV UTF-8)")]) from None
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in needed if c not in header]
@@ -110,10 +114,17 @@ def _read_rows(path: Path, needed: tuple[str, ...]) -> list[tuple[int, dict[str,
                                   f"the header row must name at least: {', '.join(needed)}")])
     rows = []
     for i, row in enumerate(reader, start=2):
-        clean = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+        # ids as the loader has them (NFC); cells beyond the header (key None, a list) are ignored
+        clean = {_nfc((k or "").strip()): _nfc(v.strip() if isinstance(v, str) else "") for k, v in row.items()}
         if any(clean.values()):
             rows.append((i, clean))
     return rows
+
+
+def _nfc(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text)
 
 
 def _date(path: Path, row: int, col: str, text: str) -> dt.date:
@@ -163,13 +174,39 @@ def read_summary(directory: str | Path) -> dict[str, Any] | None:
         return None
 
 
+def check_output_directory(directory: str | Path, names: Iterable[str] = (), replaceable: Iterable[str] = (),
+                           force: bool = True) -> None:
+    """Raise `InputError` unless ``directory`` may receive a plan: it does not exist, is empty, or holds only
+    plan files (``names``, ``replaceable``) and ``force`` is given. Files that are not a plan are never replaced,
+    so a typo in ``--out`` cannot wipe unrelated work; without ``force`` an earlier plan is not replaced either."""
+    from pathlib import PurePosixPath
+
+    target = Path(directory)
+    if target.exists() and not target.is_dir():
+        raise InputError([Problem(str(target), None, None, "exists and is not a directory",
+                                  "give --out a directory name")])
+    if target.is_dir():
+        ours = {PurePosixPath(n).parts[0] for n in names} | set(replaceable) | {"summary.json", *PLAN_FILES}
+        present = sorted(p.name for p in target.iterdir())
+        foreign = [name for name in present if name not in ours]
+        if foreign:
+            raise InputError([Problem(str(target), None, None,
+                                      f"holds files that are not a plan ({', '.join(foreign[:3])})",
+                                      "choose another --out directory, or empty this one")])
+        if present and not force:
+            raise InputError([Problem(str(target), None, None,
+                                      f"already holds a plan ({', '.join(present[:3])}{', …' if len(present) > 3 else ''})",
+                                      "give --force to replace it, or choose another --out directory")])
+
+
 def write_directory(directory: str | Path, files: dict[str, str] | dict[str, bytes] | dict[str, str | bytes],
-                    replaceable: Iterable[str] = ()) -> None:
+                    replaceable: Iterable[str] = (), force: bool = True) -> None:
     """Write files into ``directory`` whole or not at all: into a temporary sibling first, then swapped in.
 
     Values are text (written as UTF-8) or bytes; a name may hold folders (``calendars/uv-01.ics``), never
     ``..`` or an absolute path. An existing directory is replaced only if it holds nothing but files of a plan
-    or names in ``replaceable`` (so a typo in ``--out`` never wipes unrelated work)."""
+    or names in ``replaceable`` (so a typo in ``--out`` never wipes unrelated work), and, with ``force=False``
+    (the command line without ``--force``), only if it is empty (see `check_output_directory`)."""
     import os
     import shutil
     import tempfile
@@ -180,16 +217,7 @@ def write_directory(directory: str | Path, files: dict[str, str] | dict[str, byt
         if not parts or PurePosixPath(name).is_absolute() or any(p in ("", ".", "..") for p in parts) or "\\" in name:
             raise ValueError(f"not a relative file name inside the plan directory: {name!r}")
     target = Path(directory)
-    if target.exists() and not target.is_dir():
-        raise InputError([Problem(str(target), None, None, "exists and is not a directory",
-                                  "give --out a directory name")])
-    if target.is_dir():
-        ours = {PurePosixPath(n).parts[0] for n in files} | set(replaceable) | {"summary.json", *PLAN_FILES}
-        foreign = [p.name for p in target.iterdir() if p.name not in ours]
-        if foreign:
-            raise InputError([Problem(str(target), None, None,
-                                      f"holds files that are not a plan ({', '.join(sorted(foreign)[:3])})",
-                                      "choose another --out directory, or empty this one")])
+    check_output_directory(target, files, replaceable, force)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:

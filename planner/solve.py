@@ -47,7 +47,9 @@ class Settings:
         """CP-SAT parameters for a run that may spend ``limit`` (default: the whole time limit)."""
         limit = self.time_limit if limit is None else max(limit, 0.01)
         workers = max(1, self.workers if workers is None else workers)
-        p: dict = {"random_seed": self.seed, "num_workers": workers}
+        # not a search parameter: signals are the planner's (see _wait); CP-SAT's own SIGINT handler outlives
+        # its solve and then aborts the process on the next Ctrl-C (std::bad_function_call, OR-Tools 9.15)
+        p: dict = {"random_seed": self.seed, "num_workers": workers, "catch_sigint_signal": False}
         if self.deterministic:
             p["max_deterministic_time"] = limit
             p["max_time_in_seconds"] = max(60.0, limit * self.wall_limit_factor)
@@ -132,11 +134,66 @@ def objective_of(inst: Instance, terms: dict[str, int]) -> int:
     return sum(SIGNS[name] * w[name] * value for name, value in terms.items())
 
 
+# ---------------------------------------------------------------------------------------------- interrupts
+_stop = threading.Event()  # set by request_stop(): the running search, and any later one, stops at once
+_abandoned: list[threading.Thread] = []  # searches that could not be stopped, left running (see _wait)
+
+
+def request_stop() -> None:
+    """Stop the search under way (and any later one) as soon as possible, keeping the best plan found so far.
+    Safe in a signal handler: it only sets a flag, which the waiting thread passes on to CP-SAT."""
+    _stop.set()
+
+
+def stop_requested() -> bool:
+    return _stop.is_set()
+
+
+def reset_stop() -> None:
+    _stop.clear()
+
+
+def abandoned_searches() -> bool:
+    """True if a search that could not be stopped still runs in the background (end the process with os._exit:
+    a C++ search must not outlive the interpreter)."""
+    return any(t.is_alive() for t in _abandoned)
+
+
+def _wait(work: Callable[[], object], stop: Callable[[], None] | None) -> object:
+    """Run ``work`` in a worker thread while this thread waits in short joins. Python runs signal handlers only
+    in the main thread and never while it is inside the C++ solver, so the solve itself must not run there.
+    Once a stop is requested, ``stop()`` is called until the work returns (CP-SAT ends with its best solution);
+    work that has no ``stop`` is left running in the background and None is returned at once."""
+    if _stop.is_set() and stop is None:
+        return None
+    result: list[object] = []
+    error: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            error.append(exc)
+
+    thread = threading.Thread(target=target, name="cp-sat", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.05)
+        if _stop.is_set() and thread.is_alive():
+            if stop is None:
+                _abandoned.append(thread)
+                return None
+            stop()
+    if error:
+        raise error[0]
+    return result[0]
+
+
 def _run(model: cp_model.CpModel, parameters: dict, callback=None) -> tuple[cp_model.CpSolver, int]:
     solver = cp_model.CpSolver()
     for name, val in parameters.items():
         setattr(solver.parameters, name, val)
-    status = solver.solve(model, callback)
+    status = _wait(lambda: solver.solve(model, callback), solver.stop_search)
     return solver, status
 
 
@@ -160,7 +217,7 @@ def _warm_start(inst: Instance, built: BuiltModel, settings: Settings, progress:
     if window is not None:  # plan the first months (itself warm-started), keep its charges, complete the year
         sub = solve(window, replace(settings, time_limit=settings.time_limit * WINDOW_SHARE), progress=progress)
         budget -= sub.summary.extra["deterministic_time"] or 0.0
-        if sub.plan is not None:
+        if sub.plan is not None and not _stop.is_set():
             small = build_model(inst, charges=set(sub.plan.charges))
             solver, status = _run(small.model, settings.parameters(limit=max(budget, 0.5)), _Callback(progress))
             budget -= solver.deterministic_time
@@ -168,7 +225,7 @@ def _warm_start(inst: Instance, built: BuiltModel, settings: Settings, progress:
                 small = solver = None
     proposals = ChargeProposals(inst, settings.parameters(workers=1, limit=settings.time_limit * WARM_CHARGES_SHARE))
     for _ in range(WARM_TRIES if small is None else 0):
-        charges = proposals.next()
+        charges = _wait(proposals.next, None)  # an interrupt abandons it: no plan exists yet at this point
         budget -= proposals.spent
         if charges is None or budget <= 0:
             return None, total - budget
@@ -243,7 +300,8 @@ def solve(inst: Instance, settings: Settings = Settings(), baseline: Plan | None
             "build_seconds": round(build_seconds, 3),
             "solve_seconds": round(solve_seconds, 3),
             "deterministic_time": round(det_time, 3) if settings.deterministic else None,
-            "reproducible": settings.deterministic and not stopped_by_wall,
+            "reproducible": settings.deterministic and not stopped_by_wall and not _stop.is_set(),
+            **({"interrupted": True} if _stop.is_set() else {}),
             "settings": {"time_limit": settings.time_limit, "workers": settings.workers,
                          "deterministic": settings.deterministic, "seed": settings.seed,
                          "warm_start": settings.warm_start},
