@@ -427,7 +427,8 @@ def check_cmd(ctx: click.Context, scenario: str, lang: str, out: str | None, tim
             sys.exit(1)
         click.echo(feasible_line(inst, diag, lang))
         if out is not None:
-            ctx.invoke(solve_cmd, scenario=scenario, out=out, lang=lang, time_limit=time_limit, seed=seed, quiet=True)
+            ctx.invoke(solve_cmd, scenario=scenario, out=out, lang=lang, time_limit=time_limit, seed=seed, quiet=True,
+                       formats=parse_formats(",".join(DEFAULT_FORMATS)))  # invoke runs no option callback
         return
     click.echo(explain(inst, diag, lang, width=EXPLAIN_WIDTH))
     sys.exit(EXIT_INFEASIBLE if diag.status == "infeasible" else EXIT_NO_PLAN)
