@@ -64,14 +64,13 @@ from .calendar import month_days, month_of, months_between
 from .errors import InputError, Problem
 from .loader import load_scenario, read_yaml_mapping, validate_mapping
 from .plan import Plan
-from .scenario import COMMITTEE_KINDS, Member, Scenario, Unit
+from .scenario import COMMITTEE_KINDS, Scenario, Unit
 
 FieldPath = tuple[str | int, ...]
 FAMILIES = ("responsibility", "attendance", "coverage")
 OPS = ("merge", "split", "move", "rename", "remove", "add", "move_member", "set", "period")
 _TOP_KEYS = ("name", "description", "changes")
 _UNIT_FIELDS = tuple(Unit.model_fields)
-_MEMBER_FIELDS = tuple(Member.model_fields)
 _ADD_KINDS = ("unit", "member", *FAMILIES, "fixed")
 
 
@@ -217,6 +216,8 @@ def read_changes(path: str | Path) -> ChangeSet:
         problems.append(Problem(file, None, None, "missing required key 'changes'",
                                 "list the operations under 'changes:' (merge, split, move, rename, remove, add, "
                                 "move_member, set, period)"))
+        items = []
+    elif items is None:
         items = []
     elif not isinstance(items, list):
         problems.append(Problem(file, lines.get(("changes",)), "changes", "expected a list of operations",

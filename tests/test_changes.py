@@ -197,6 +197,21 @@ def test_split_must_place_every_child(base, tmp_path):
     assert p.message == "'b-1' is not a child of 'xa-a'" and "a-cq, a-1, a-2" in p.hint
 
 
+def test_split_may_keep_the_id_for_one_part(base, tmp_path):
+    a = applied(base, tmp_path, """
+        changes:
+          - split:
+              unit: xa-b
+              into:
+                - {id: xa-b, children: [b-cq, b-1]}
+                - {id: xa-b2, name: Xã B2, children: [b-2], members: [b-m2]}
+    """)
+    s = a.scenario
+    assert unit(s, "xa-b").name == "Đảng ủy xã B" and unit(s, "b-2").parent == "xa-b2"
+    assert member(s, "b-m1").committee == "xa-b" and member(s, "b-m2").committee == "xa-b2"
+    assert a.id_map.unit("xa-b") == "xa-b"
+
+
 # ============================================================================================== move
 def test_move_a_unit(base, tmp_path):
     a = applied(base, tmp_path, """
@@ -289,6 +304,14 @@ def test_remove_an_unknown_rule_lists_the_rules(base, tmp_path):
           - remove: {rules: ["attendance[xa-moi-thng]"]}
     """)
     assert p.message == "no rule attendance[xa-moi-thng]" and "attendance[xa-moi-thang]" in p.hint
+
+
+def test_remove_a_pin_that_does_not_exist(base, tmp_path):
+    p = one_problem(base, tmp_path, """
+        changes:
+          - remove: {fixed: [4]}
+    """)
+    assert p.message == "there is no pin 4: the scenario has 3 pins" and p.field == "change 1 (remove).fixed[0]"
 
 
 def test_remove_a_member_drops_its_pins(base, tmp_path):
