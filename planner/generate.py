@@ -302,7 +302,9 @@ class Generator:
             kinds.append(("police", "Chi bộ Công an"))
         if n_cells >= 30 and r.random() < 0.6:
             kinds.append(("enterprise", "Chi bộ Hợp tác xã"))
-        n_res = max(2, n_cells - len(kinds))
+        # at least one village for every two members: each member takes a village (monthly quotas are met
+        # there), no village more than two, so visits fit under "at most three visitors a meeting"
+        n_res = max(2, n_cells - len(kinds), math.ceil(n_members / 2))
         hamlet = "Bản" if r.random() < 0.5 else "Thôn"
         villages = self.names.places(n_res)
         cells: list[dict[str, Any]] = []
@@ -362,7 +364,7 @@ class Generator:
         # this committee's responsibility rules: villages by residence (prefer), other cells by sector (require)
         # every member takes at least one village (the monthly quota is met there), each village 1–2 members
         # (more where the committee outnumbers the villages), no member more than a fair share plus one
-        per_unit_max = max(2, math.ceil(n_members / n_res))
+        per_unit_max = 2
         per_member_max = max(2, math.ceil(per_unit_max * n_res / n_members) + 1)
         rule = {"id": f"{cid}-phu-trach-thon", "members": {"committee": cid},
                 "units": {"under": cid, "kind": "residential"}, "per_unit": {"min": 1, "max": per_unit_max},
