@@ -333,12 +333,17 @@ def apply_cmd(base: str, changes: str, out: str) -> None:
               help="Also write the diff as CSV files and diff.xlsx to this directory.")
 @click.option("--rows", type=click.IntRange(min=0), default=6, show_default=True,
               help="How many changes of each kind the summary lists.")
-def diff_cmd(plan_a: str, plan_b: str, scenario: str | None, out: str | None, rows: int) -> None:
+@click.option("--id-map", "id_map", type=click.Path(dir_okay=False), default=None, metavar="CHANGES",
+              help="PLAN_A is of the scenario before this change set: carry its ids across (merged units → the "
+                   "new unit) and, with --scenario, compare only that scenario's months.")
+def diff_cmd(plan_a: str, plan_b: str, scenario: str | None, out: str | None, rows: int,
+             id_map: str | None = None) -> None:
     """Compare plan PLAN_A (before) with PLAN_B (after): charges, attendances, meetings, loads, coverage."""
+    from .changes import read_changes
     from .diff import diff_dirs, summary_text, write_diff
 
     inst = _load(scenario) if scenario else None
-    d = diff_dirs(plan_a, plan_b, inst)
+    d = diff_dirs(plan_a, plan_b, inst, read_changes(id_map).id_map() if id_map else None)
     click.echo(summary_text(d, plan_a, plan_b, rows=rows), nl=False)
     if out:
         write_diff(d, out)

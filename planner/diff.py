@@ -26,6 +26,7 @@ from .errors import InputError, Problem
 from .plan import Plan, read_plan
 
 if TYPE_CHECKING:
+    from .changes import IdMap
     from .instance import Instance
 
 Key = tuple[Any, ...]  # ("charge", m, u) | ("attend", m, u, month) | ("meeting", u, month)
@@ -207,9 +208,21 @@ def diff_plans(a: Plan, b: Plan, names: Names | None = None) -> PlanDiff:
     )
 
 
-def diff_dirs(dir_a: str | Path, dir_b: str | Path, instance: Instance | None = None) -> PlanDiff:
-    """Two plan directories in the contract layout; names from ``instance``, else from the plans' CSVs."""
+def diff_dirs(dir_a: str | Path, dir_b: str | Path, instance: Instance | None = None,
+              id_map: IdMap | None = None) -> PlanDiff:
+    """Two plan directories in the contract layout; names from ``instance``, else from the plans' CSVs.
+
+    With ``id_map`` (a change set's), plan A is first carried into the new ids (`planner.changes.map_plan`:
+    merged units → the new unit; decisions of removed ids stay, as removed) and, with ``instance`` too, both
+    plans are cut to its months."""
     plan_a, plan_b = read_plan(dir_a), read_plan(dir_b)
+    if id_map is not None:
+        from .changes import map_plan
+
+        months = list(instance.months) if instance is not None else None
+        plan_a = map_plan(plan_a, id_map, months, keep_removed=True)
+        if months is not None:
+            plan_b = map_plan(plan_b, None, months, keep_removed=True)
     names = Names.of_instance(instance) if instance is not None else Names()
     names.update(Names.of_plan_dir(dir_b))
     names.update(Names.of_plan_dir(dir_a))
@@ -245,7 +258,7 @@ def summary_text(d: PlanDiff, before: str = "A", after: str = "B", rows: int = 6
     ]
 
     def section(title: str, items: list[Any], line) -> None:
-        if not items:
+        if not items or rows == 0:
             return
         out.append("")
         out.append(f"{title} ({len(items)}):")

@@ -181,6 +181,12 @@ def test_whatif_merge_reports_changes_and_reasons(base_plan_dir, tmp_path):
     assert rows[0][-1] == "reason" and all(row[-1] for row in rows[1:])
     removed_h1 = [row for row in rows[1:] if row[1] == "h-1"]
     assert removed_h1 and all(row[0] == "removed" and row[-1] == "member removed (change 3)" for row in removed_h1)
+    # the diff command, told the change set and the new scenario, counts the same
+    r = CliRunner().invoke(main, ["diff", str(base_plan_dir), str(out / "plan"), "--scenario", str(out / "scenario.yaml"),
+                                  "--id-map", str(DATA / "merge.yaml"), "--rows", "0"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    line = next(x for x in report.splitlines() if x.startswith("  decisions changed:"))
+    assert line in r.output and "Charges added" not in r.output
 
 
 def test_whatif_with_no_changes_changes_nothing(base_plan_dir, tmp_path):
