@@ -213,7 +213,7 @@ def _warm_start(inst: Instance, built: BuiltModel, settings: Settings, progress:
         budget -= solver.deterministic_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             small = solver = None
-    window = representative_window(inst) if small is None else None
+    window = representative_window(inst) if small is None and not _stop.is_set() else None
     if window is not None:  # plan the first months (itself warm-started), keep its charges, complete the year
         sub = solve(window, replace(settings, time_limit=settings.time_limit * WINDOW_SHARE), progress=progress)
         budget -= sub.summary.extra["deterministic_time"] or 0.0
