@@ -18,15 +18,15 @@ even out the totals; the parts' bounds then bound nothing and no global bound is
 communes, and their committee's meeting keeps all of them busy: the exact components are then the whole
 province. The sound scheme (``scheme="charges-first"``) is:
 
-1. *Coupling members* are those whose possible charges or attendances reach more than one commune (or any
-   unit above the communes). Their charges are decided first, in a small CP-SAT model: the responsibility
+1. *Coupling members* are those whose possible charges or attendances reach more than one commune (or a
+   commune and a unit above the communes). Their charges are decided first, in a small CP-SAT model: the responsibility
    rules (exact for them; a unit's count leaves room for the local members that may also take it), someone in
-   charge for each of their in-charge quotas and for each in-charge coverage rule nobody local can meet, the
-   residence/sector rewards, one point per charge and five per extra commune reached (fewer links, smaller
-   parts).
-2. Each coupling member is then placed in *one* part: the communes it is directly in charge of (joined into
-   one part), or else one commune under the units it is in charge of (its residence if it can, otherwise the
-   commune with the fewest such visitors so far). It attends only there — a restriction, never a violation.
+   charge for each of their in-charge quotas and for each in-charge coverage rule nobody local can meet, and
+   the residence/sector rewards less one point per charge.
+2. Each coupling member is then placed in *one* commune's part: one of the communes it is directly in charge
+   of, or else one under the units it is in charge of — its residence if it can, otherwise the one with the
+   fewest such visitors so far. It attends only there (a restriction, never a violation); its other charges
+   stand as decided, count in the per-unit bounds of the parts that hold those units, and join the merged plan.
 3. A unit above the communes that nobody attends, and whose meeting only keeps its committee's members busy
    (a district or province committee, a district agency cell), has its dates pinned to its best possible day
    (least shift), so it no longer joins the parts it keeps busy.
