@@ -288,7 +288,7 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     validation can name it."""
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, AttributeError):  # AttributeError: "!!timestamp x", not a date at all
         return loader.construct_scalar(node)
 
 
