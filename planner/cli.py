@@ -439,5 +439,101 @@ def check_cmd(ctx: click.Context, scenario: str, lang: str, out: str | None, tim
     sys.exit(EXIT_INFEASIBLE if diag.status == "infeasible" else EXIT_NO_PLAN)
 
 
+@main.command(name="generate")
+@click.option("--preset", type=click.Choice(("tiny", "commune", "district", "province", "nation")), required=True,
+              help="Size: tiny (tests), commune, district (Hữu Lũng), province (Lạng Sơn), nation.")
+@click.option("--levels", type=click.Choice(("2", "3")), default="2", show_default=True,
+              help="2: province → commune → cells (after the 2025 reform); 3: with districts (before it).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same file).")
+@click.option("--rules", type=click.Choice(("yen-bai", "lang-son", "kon-tum")), default="yen-bai",
+              show_default=True, help="Quota style: Yên Bái 18-QĐ/TU, Lạng Sơn 1764, Kon Tum 776-QĐ/TU.")
+@click.option("--year", type=int, default=2026, show_default=True)
+@click.option("--months", type=click.IntRange(1, 12), default=12, show_default=True,
+              help="Plan the first N months of the year only.")
+@click.option("--communes", type=click.IntRange(min=1), default=None,
+              help="About this many communes in all instead of the preset's (e.g. a smaller nation).")
+@click.option("--scope", type=click.Choice(("level", "committee")), default="level", show_default=True,
+              help="Quota rules one per level (as regulations are written) or one per commune committee.")
+@click.option("--names", type=click.Choice(("synthetic", "real")), default="synthetic", show_default=True,
+              help="real: province and commune names of the 2025 map from the optional vietnam-provinces "
+                   "package (pip install 'planner[names]').")
+@click.option("--out", "-o", "out", type=click.Path(dir_okay=False), required=True, help="The YAML file to write.")
+def generate_cmd(preset: str, levels: str, seed: int, rules: str, year: int, months: int, communes: int | None,
+                 scope: str, names: str, out: str) -> None:
+    """Write a synthetic scenario of realistic size (see planner/generate.py)."""
+    from .generate import describe, write
+
+    try:
+        data = write(out, preset, int(levels), seed, rules, year, months, communes, scope, names)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    load_scenario(out)  # every generated file must load; an error here is a bug (exit 1 with the message)
+    click.echo(_wrap(f"Wrote {out}: {describe(data)}."))
+
+
+@main.command(name="decompose")
+@click.argument("scenario", type=click.Path(dir_okay=True))
+@click.option("--out", "-o", "out", type=click.Path(file_okay=False), required=True,
+              help="Directory to write the merged plan to (charges.csv, meetings.csv, attendance.csv, summary.json).")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=Settings.time_limit, show_default=True,
+              help="Deterministic seconds per process, shared among the parts by size.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1, max=64), default=Settings.workers, show_default=True,
+              help="CP-SAT workers of each part's search.")
+@click.option("--processes", type=click.IntRange(min=1, max=256), default=2, show_default=True,
+              help="Parts solved at once on this machine (a process pool).")
+@click.option("--cluster", default=None, metavar="tcp://HOST:PORT",
+              help="Run the parts on this existing Dask distributed cluster instead (pip install "
+                   "'planner[cluster]').")
+@click.option("--scheme", type=click.Choice(("auto", "exact", "charges-first")), default="auto", show_default=True,
+              help="exact: connected components only; charges-first: decide the charges of members who couple "
+                   "communes first (auto: when there are such members).")
+@click.option("--balance", type=click.Choice(("drop", "part")), default="drop", show_default=True,
+              help="A quota rule whose members span parts: drop its balance in the parts (a valid bound) or "
+                   "balance each part's members (no bound).")
+@click.option("--force", is_flag=True, help="Replace the plan already in --out (never other files).")
+def decompose_cmd(scenario: str, out: str, time_limit: float, seed: int, workers: int, processes: int,
+                  cluster: str | None, scheme: str, balance: str, force: bool) -> None:
+    """Plan SCENARIO in independent parts solved in parallel, merge them, verify the merged plan on the whole."""
+    from .decompose import make_executor, solve_decomposed
+    from .report import status_line
+
+    inst = _load(scenario)
+    check_output_directory(out, replaceable=OUTPUT_NAMES, force=force)
+    settings = Settings(time_limit=time_limit, seed=seed, workers=workers)
+    try:
+        executor = make_executor(cluster, processes)
+    except (RuntimeError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    try:
+        result = solve_decomposed(inst, settings, executor, scheme=scheme, balance=balance, processes=processes)
+    finally:
+        executor.close()
+    s = result.summary
+    con = _console()
+    x = s.extra
+    con.print(f"[bold]{inst.scenario.name}[/]")
+    click.echo(_wrap(f"{x['parts']} parts ({x['scheme']}, on {x['executor']}), largest {x['largest_part']} members; "
+                     f"{x['coupling_members']} coupling members, {x['pinned_units']} pinned units; part statuses "
+                     f"{x['part_statuses']}; bound scope {x['bound_scope']}."))
+    for note in x["notes"]:
+        click.echo(_wrap(f"note: {note}"))
+    if result.plan is None:
+        con.print(status_line(s))
+        click.echo("Nothing was written.")
+        sys.exit(EXIT_INFEASIBLE if s.status.startswith("infeasible") else EXIT_NO_PLAN)
+    report = verify(inst, result.plan)
+    if not report.ok:
+        click.echo(f"the merged plan breaks {len(report.violations)} rules (nothing written):", err=True)
+        for v in report.violations[:20]:
+            click.echo(f"  - {v}", err=True)
+        sys.exit(1)
+    con.print(status_line(s))
+    files = plan_directory_files(inst, result.plan, s)
+    write_directory(out, files, replaceable=OUTPUT_NAMES, force=force)
+    click.echo(_wrap(f"Plan written to {out}/: {describe_files(files)}."))
+
+
 if __name__ == "__main__":
     main()

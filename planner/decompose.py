@@ -578,6 +578,7 @@ class PartResult:
     build_seconds: float
     variables: int
     peak_mib: float
+    retried: bool = False
 
 
 def solve_part(task: PartTask) -> PartResult:
@@ -603,9 +604,13 @@ class DecomposedResult:
     parts: list[PartResult]
 
 
+MIN_PART_TIME = 3.0  # deterministic s: below this, a commune-size part often ends with no plan at all
+
+
 def part_settings(settings: Settings, decomposition: Decomposition, processes: int) -> list[Settings]:
-    """Each part's settings: the time limit spread over the parts in proportion to their size (at least 1 s,
-    at most the whole limit), the parts together getting ``processes`` times the limit (one per process).
+    """Each part's settings: the time limit spread over the parts in proportion to their size (at least
+    `MIN_PART_TIME`, at most the whole limit), the parts together getting ``processes`` times the limit (one per
+    process).
 
     Each part keeps the full ``workers``: CP-SAT with one worker proves far less than with two on this model
     (a 4-member part: not proven in 13 s with one worker, proven in 0.5 s with two), so two processes of two
@@ -619,7 +624,7 @@ def part_settings(settings: Settings, decomposition: Decomposition, processes: i
     out = []
     for p in parts:
         share = budget * max(p.size, 1) / total if total else settings.time_limit
-        out.append(replace(settings, time_limit=round(min(settings.time_limit, max(1.0, share)), 3)))
+        out.append(replace(settings, time_limit=round(min(settings.time_limit, max(MIN_PART_TIME, share)), 3)))
     return out
 
 
@@ -643,6 +648,15 @@ def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: 
         results: list[PartResult] = [None] * len(tasks)  # type: ignore[list-item]
         for i, res in zip(order, results_sorted):
             results[i] = res
+        # a part that found no plan in its share gets the whole limit once more
+        again = [i for i, r in enumerate(results) if r.plan is None and r.status == "unknown"
+                 and tasks[i].settings.time_limit < settings.time_limit]
+        if again:
+            retry = [replace(tasks[i], settings=replace(tasks[i].settings, time_limit=settings.time_limit))
+                     for i in again]
+            for i, res in zip(again, executor.map(solve_part, retry) if len(retry) > 1 else [solve_part(retry[0])]):
+                res.retried = True
+                results[i] = res
     finally:
         if own:
             executor.close()
@@ -705,6 +719,7 @@ def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: 
             "build_seconds": round(d.seconds + sum(r.build_seconds for r in results), 3),
             "solve_seconds": round(seconds - d.seconds, 3),
             "part_seconds_max": round(max((r.seconds for r in results), default=0.0), 3),
+            "parts_retried": sum(1 for r in results if r.retried),
             "model": {"variables": sum(r.variables for r in results)},
             "peak_mib_parts": round(max((r.peak_mib for r in results), default=0.0), 1),
             "notes": d.notes,

@@ -89,7 +89,7 @@ SIZES: dict[tuple[str, int], Size] = {
     # the same area after the reform: eight larger communes, no district level
     ("district", 2): Size(communes=8, cells=(30, 38), members=(25, 35)),
     # Lạng Sơn: 53 province, 502 district (11 × 46), 3,059 commune members (200 × 15); ≈ 2,500 cells
-    ("province", 3): Size(districts=11, communes=18, cells=(10, 15), members=(12, 17),
+    ("province", 3): Size(districts=11, communes=18, cells=(9, 14), members=(13, 18),
                           district_members=(9, 27, 10), province_members=(15, 30, 8)),
     # Lạng Sơn after the reform: 65 communes of ≈ 38 cells
     ("province", 2): Size(communes=65, cells=(33, 43), members=(30, 40), province_members=(15, 30, 8)),
@@ -289,9 +289,9 @@ class Generator:
 
         # the cells: agency, schools, health, military, police, maybe an enterprise; the rest residential
         kinds: list[tuple[str, str]] = [("agency", "Chi bộ Cơ quan Đảng - Đoàn thể")]
-        if n_cells >= 12:
+        if n_cells >= 16:
             kinds.append(("agency", "Chi bộ Cơ quan Chính quyền"))
-        n_school = 1 if n_cells < 8 else (2 if n_cells < 15 else r.randint(3, 5))
+        n_school = 1 if n_cells < 8 else (r.randint(1, 2) if n_cells < 15 else r.randint(3, 5))
         school_names = ["Trường Mầm non", "Trường Tiểu học", "Trường THCS", "Trường PTDTBT Tiểu học",
                         "Trường PTDTBT THCS", "Trường Mầm non số 2"]
         kinds += [("school", f"Chi bộ {school_names[i]}") for i in range(n_school)]
@@ -299,7 +299,8 @@ class Generator:
             kinds.append(("health", "Chi bộ Trạm Y tế"))
         if n_cells >= 8:
             kinds.append(("military", "Chi bộ Quân sự"))
-            kinds.append(("police", "Chi bộ Công an"))
+            if n_cells >= 15 or r.random() < 0.3:  # small communes: police members sit in the agency cell
+                kinds.append(("police", "Chi bộ Công an"))
         if n_cells >= 30 and r.random() < 0.6:
             kinds.append(("enterprise", "Chi bộ Hợp tác xã"))
         # at least one village for every two members: each member takes a village (monthly quotas are met
