@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from .instance import Instance
-from .model import BuiltModel
+from .model import BuiltModel, build_model
 from .model.context import ModelContext, RuleKey
 from .model.rules import RULE_FAMILIES
 from .model.variables import create_variables
@@ -70,10 +70,19 @@ class Budget:
         self.spent += solver.deterministic_time
         self.solves += 1
 
+    def part(self, amount: float) -> "Budget":
+        """A share of what is left, for one step; `absorb` it back afterwards."""
+        return Budget(max(0.0, min(self.left, amount)))
 
-def _parameters(solver: cp_model.CpSolver, settings: CheckSettings, limit: float) -> None:
+    def absorb(self, other: "Budget") -> None:
+        self.spent += other.spent
+        self.solves += other.solves
+
+
+def _parameters(solver: cp_model.CpSolver, settings: CheckSettings, limit: float, linearization: int = 1) -> None:
     p = solver.parameters
     p.num_workers = 1
+    p.linearization_level = linearization
     p.random_seed = settings.seed
     p.cp_model_presolve = settings.presolve
     p.max_deterministic_time = max(limit, 0.001)
@@ -107,13 +116,16 @@ class GuardedModel:
     def sort(self, keys) -> list[RuleKey]:
         return sorted(set(keys), key=self.order.__getitem__)
 
-    def solve(self, keys: list[RuleKey], settings: CheckSettings, budget: Budget) -> tuple[str, list[RuleKey], cp_model.CpSolver]:
+    def solve(self, keys: list[RuleKey], settings: CheckSettings, budget: Budget, linearization: int = 1
+              ) -> tuple[str, list[RuleKey], cp_model.CpSolver]:
         """Solve with ``keys`` assumed true (the others free). Returns status, the keys of the sufficient
-        assumptions (only those passed), and the solver."""
+        assumptions (only those passed), and the solver. ``linearization`` 2 puts every linear rule in the LP:
+        slower to find plans, but counting arguments (8 cells need more charges than 2 members may take) are
+        then proven at once instead of by search."""
         self.model.clear_assumptions()
         self.model.add_assumptions([self.lits[k] for k in keys])
         solver = cp_model.CpSolver()
-        _parameters(solver, settings, budget.left)
+        _parameters(solver, settings, budget.left, linearization)
         status = solver.solve(self.model)
         budget.charge(solver)
         if status == cp_model.INFEASIBLE:
@@ -130,6 +142,9 @@ class GuardedModel:
         return "unknown", [], solver
 
 
+PROVE = 2  # linearization level of the solves that confirm and shrink a conflict (see GuardedModel.solve)
+
+
 def minimise(gm: GuardedModel, start: list[RuleKey], settings: CheckSettings, budget: Budget) -> tuple[list[RuleKey], bool]:
     """Deletion filter: a minimal infeasible subset of ``start`` (which must be infeasible). Returns the set and
     whether its minimality is proven (every deletion was decided within the budget)."""
@@ -142,7 +157,7 @@ def minimise(gm: GuardedModel, start: list[RuleKey], settings: CheckSettings, bu
         if budget.left <= 0:
             return core, False
         trial = [x for x in core if x != k]
-        status, refined, _ = gm.solve(trial, settings, budget)
+        status, refined, _ = gm.solve(trial, settings, budget, PROVE)
         if status == "infeasible":
             # the solver's own (sufficient) subset of the rest: every necessary key is in it if it is right
             core = refined if refined and necessary <= set(refined) else trial
@@ -152,7 +167,7 @@ def minimise(gm: GuardedModel, start: list[RuleKey], settings: CheckSettings, bu
             necessary.add(k)
             proven = False
     # confirm: the final set is infeasible (guards against a wrong sufficient set, OR-Tools #5141)
-    status, _, _ = gm.solve(core, settings, budget)
+    status, _, _ = gm.solve(core, settings, budget, PROVE)
     if status != "infeasible":
         return gm.sort(start), False
     return core, proven
@@ -200,10 +215,43 @@ class Diagnosis:
 
 
 # ---------------------------------------------------------------------------------------------- decide
-def decide(inst: Instance, settings: CheckSettings, budget: Budget) -> tuple[str, GuardedModel, cp_model.CpSolver | None, list[RuleKey]]:
-    gm = GuardedModel(inst)
-    status, core, solver = gm.solve(gm.keys, settings, budget)
-    return status, gm, solver, core
+GUARDED_SHARE = 0.5  # of a decision's budget, for the single-worker run under assumptions; the rest: two workers
+
+
+def plain_solve(inst: Instance, settings: CheckSettings, budget: Budget) -> tuple[str, Plan | None]:
+    """The plain model (no guards, no objective), two workers interleaved (deterministic), no presolve.
+
+    The single-worker run under assumptions finds plans quickly; this one proves infeasibility where that one
+    gets lost (a bound one below what holds, say). Used only when the first ran out of its share."""
+    if budget.left <= 0:
+        return "unknown", None
+    built = build_model(inst, objective=False)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers, p.interleave_search, p.random_seed = 2, True, settings.seed
+    p.cp_model_presolve = settings.presolve
+    p.max_deterministic_time = budget.left
+    p.max_time_in_seconds = max(30.0, budget.left * settings.wall_limit_factor)
+    status = solver.solve(built.model)
+    budget.charge(solver)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return "feasible", extract_plan(inst, built, solver.boolean_value)
+    return ("infeasible" if status == cp_model.INFEASIBLE else "unknown"), None
+
+
+def decide(inst: Instance, settings: CheckSettings, budget: Budget, gm: GuardedModel | None = None
+           ) -> tuple[str, list[RuleKey], Plan | None]:
+    """Feasible (with a plan), infeasible (with CP-SAT's sufficient set, possibly empty) or unknown."""
+    gm = gm or GuardedModel(inst)
+    first = budget.part(budget.left * GUARDED_SHARE)
+    status, core, solver = gm.solve(gm.keys, settings, first)
+    budget.absorb(first)
+    if status == "feasible":
+        return status, [], extract_plan(inst, BuiltModel(gm.ctx, None), solver.boolean_value)
+    if status == "infeasible":
+        return status, core, None
+    status, plan = plain_solve(inst, settings, budget)
+    return status, [], plan
 
 
 def diagnose(inst: Instance, settings: CheckSettings = CheckSettings()) -> Diagnosis:
@@ -215,28 +263,39 @@ def diagnose(inst: Instance, settings: CheckSettings = CheckSettings()) -> Diagn
     diag = Diagnosis("unknown", rule_instances=len(gm.keys))
 
     start: list[RuleKey] | None = None
+    unconfirmed: tuple[Finding, list[RuleKey]] | None = None
+    refuted: list[Finding] = []
     for f in findings[:5]:  # a counting argument: confirm it in the model, start from its rule instances
         scope = [k for k in gm.keys if k in f.scope]
         if not scope:
             continue
-        status, core, _ = gm.solve(scope, settings, budget)
+        part = budget.part(budget.left / 2)
+        status, core, _ = gm.solve(scope, settings, part, PROVE)
+        budget.absorb(part)
         if status == "infeasible":
             start, diag.seed = (core or scope), f
             break
-    if start is None:
-        status, core, solver = gm.solve(gm.keys, settings, budget)
         if status == "feasible":
-            diag.status = "feasible"
-            diag.plan = extract_plan(inst, BuiltModel(gm.ctx, None), solver.boolean_value)
+            refuted.append(f)  # a pre-check the model disagrees with (a bug): never reported
+        elif unconfirmed is None:
+            unconfirmed = (f, scope)
+    findings = [f for f in findings if f not in refuted]
+    if start is None and unconfirmed is not None:
+        # the counting argument stands on its own (the checks are sound); the solver could not confirm it in time
+        diag.status, diag.seed, diag.findings = "infeasible", unconfirmed[0], findings
+        diag.core, diag.minimal = unconfirmed[1], False
+    elif start is None:
+        status, core, plan = decide(inst, settings, budget, gm)
+        if status == "feasible":
+            diag.status, diag.plan = "feasible", plan
             findings = []  # never report a conflict the model does not have (a sound pre-check cannot fire here)
-        elif status == "infeasible":
+        elif status == "infeasible" and core:
             start = core
-            if core:
-                confirm, _, _ = gm.solve(core, settings, budget)
-                if confirm != "infeasible":
-                    start = list(gm.keys)
-            else:
+            confirm, _, _ = gm.solve(core, settings, budget, PROVE)
+            if confirm != "infeasible":  # the sufficient set, less literals never passed, is not enough
                 start = list(gm.keys)
+        elif status == "infeasible":  # proven by the two-worker run: no set of rules to show yet
+            diag.status, diag.findings = "infeasible", findings
     if start is not None:
         diag.status = "infeasible"
         core, diag.minimal = minimise(gm, start, settings, budget)
@@ -249,9 +308,10 @@ def diagnose(inst: Instance, settings: CheckSettings = CheckSettings()) -> Diagn
     diag.deterministic_time, diag.solves, diag.stray = budget.spent, budget.solves, len(gm.stray)
     if diag.status == "infeasible" and (settings.suggestions or settings.shortfall):
         sbudget = Budget(settings.suggest_limit)
+        soft = settings.shortfall and any(k.family in QUOTA_FAMILIES for k in diag.core)
         if settings.suggestions:
-            diag.suggestions = suggest(inst, diag.core, settings, sbudget)
-        if settings.shortfall and any(k.family in QUOTA_FAMILIES for k in diag.core):
+            diag.suggestions = suggest(inst, diag.core, settings, sbudget, keep=1 if soft else 0)
+        if soft:
             diag.shortfall = shortfall(inst, settings, sbudget)
         diag.deterministic_time += sbudget.spent
         diag.solves += sbudget.solves
@@ -263,7 +323,7 @@ def diagnose(inst: Instance, settings: CheckSettings = CheckSettings()) -> Diagn
 def _feasible(scenario: Scenario, settings: CheckSettings, budget: Budget) -> str:
     if budget.left <= 0:
         return "unknown"
-    status, _, _, _ = decide(Instance(scenario), settings, budget)
+    status, _, _ = decide(Instance(scenario), settings, budget)
     return status
 
 
@@ -336,93 +396,94 @@ UP_CAP = {"meetings_per_day": 10}
 
 def _search(change, current: int, direction: str, cap: int | None, settings: CheckSettings,
             budget: Budget) -> tuple[int | None, bool, bool]:
-    """The feasible value nearest to ``current`` (infeasible) in ``direction``: (value, found, decided)."""
-    def ok(v) -> str:
-        return _feasible(change(v), settings, budget)
+    """The feasible value nearest to ``current`` (infeasible) in ``direction``: (value, found, decided).
+
+    A value whose test ran out of budget counts as not (proven) feasible, and ``decided`` becomes False: the
+    value returned is then feasible, but one nearer to ``current`` may be too."""
+    undecided = False
+
+    def ok(v) -> bool:
+        nonlocal undecided
+        r = _feasible(change(v), settings, budget)
+        undecided |= r == "unknown"
+        return r == "feasible"
 
     if direction == "down":
         if current <= 0:
             return None, False, True
-        first = ok(current - 1)
-        if first == "feasible":
+        if ok(current - 1):
             return current - 1, True, True
-        if first == "unknown":
-            return None, False, False
-        if current - 1 == 0:
-            return None, False, True
-        relaxed = ok(0)
-        if relaxed != "feasible":
-            return None, False, relaxed == "infeasible"
-        lo, hi = 0, current - 1  # lo feasible, hi infeasible
+        if current - 1 == 0 or not ok(0):
+            return None, False, not undecided
+        lo, hi = 0, current - 1  # lo feasible, hi not
         while hi - lo > 1:
             mid = (lo + hi) // 2
-            r = ok(mid)
-            if r == "unknown":
-                return lo, True, False
-            lo, hi = (mid, hi) if r == "feasible" else (lo, mid)
-        return lo, True, True
+            lo, hi = (mid, hi) if ok(mid) else (lo, mid)
+        return lo, True, not undecided
     # up
-    first = ok(current + 1) if cap is None or current + 1 <= cap else "infeasible"
-    if first == "feasible":
+    if (cap is None or current + 1 <= cap) and ok(current + 1):
         return current + 1, True, True
-    if first == "unknown":
-        return None, False, False
-    top = cap if cap is not None else None
-    relaxed = ok(top)
-    if relaxed != "feasible":
-        return None, False, relaxed == "infeasible"
-    lo = current + 1  # infeasible
-    if top is None:  # find a finite feasible value by doubling
+    if not ok(cap):  # the field at its loosest (``None``: no bound at all)
+        return None, False, not undecided
+    lo = current + 1  # not feasible
+    if cap is None:  # a finite feasible value, by doubling
         step, hi = 2, None
         while hi is None:
             v = current + step
             if v > 4096:
-                return None, True, True  # only without the bound at all
-            r = ok(v)
-            if r == "unknown":
-                return None, False, False
-            if r == "feasible":
+                return None, True, not undecided  # only without the bound at all
+            if ok(v):
                 hi = v
             else:
                 lo, step = v, step * 2
     else:
-        hi = top
+        hi = cap
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        r = ok(mid)
-        if r == "unknown":
-            return hi, True, False
-        lo, hi = (lo, mid) if r == "feasible" else (mid, hi)
-    return hi, True, True
+        lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+    return hi, True, not undecided
 
 
-def suggest(inst: Instance, core: list[RuleKey], settings: CheckSettings, budget: Budget) -> list[Suggestion]:
+def suggest(inst: Instance, core: list[RuleKey], settings: CheckSettings, budget: Budget,
+            keep: int = 0) -> list[Suggestion]:
+    """One suggestion per field of each rule in the minimal set. Each gets an equal share of the budget
+    (``keep`` more shares are left for what comes after), so one hard search cannot starve the others."""
     s = inst.scenario
-    out: list[Suggestion] = []
+    todo: list = []
     seen: set[tuple[str, str, str]] = set()
     for key in core:
         subject = key.subject if key.family == "max_per_month" else ""
         rule = "meetings_per_day" if key.family == "meetings_per_day" else key.rule
         for fld, direction in _fields(inst, key):
-            if (rule, fld, subject) in seen:
-                continue
-            seen.add((rule, fld, subject))
-            change, current = _changer(s, inst, key, fld)
-            if current is None and direction == "down":
-                continue
-            value, found, decided = _search(change, current, direction, UP_CAP.get(fld), settings, budget)
-            out.append(Suggestion(rule, fld, current, value, subject, decided, found))
+            if (rule, fld, subject) not in seen:
+                seen.add((rule, fld, subject))
+                todo.append(("bound", key, rule, fld, direction, subject))
         if key.family == "own_meetings" and ("own_meetings_busy", "", "") not in seen:
             seen.add(("own_meetings_busy", "", ""))
-            r = _feasible(s.model_copy(update={"limits": s.limits.model_copy(update={"own_meetings_busy": False})}),
-                          settings, budget)
-            out.append(Suggestion("own_meetings_busy", "own_meetings_busy", True, False, "", r != "unknown",
-                                  r == "feasible"))
+            todo.append(("own", key))
         if key.family == "fixed" and ("fixed", key.subject, key.period + key.extra) not in seen:
             seen.add(("fixed", key.subject, key.period + key.extra))
+            todo.append(("pin", key))
+    out: list[Suggestion] = []
+    for i, item in enumerate(todo):
+        share = budget.part(budget.left / (len(todo) - i + keep))
+        if item[0] == "bound":
+            _, key, rule, fld, direction, subject = item
+            change, current = _changer(s, inst, key, fld)
+            if current is not None or direction == "up":
+                value, found, decided = _search(change, current, direction, UP_CAP.get(fld), settings, share)
+                out.append(Suggestion(rule, fld, current, value, subject, decided, found))
+        elif item[0] == "own":
+            r = _feasible(s.model_copy(update={"limits": s.limits.model_copy(update={"own_meetings_busy": False})}),
+                          settings, share)
+            out.append(Suggestion("own_meetings_busy", "own_meetings_busy", True, False, "", r != "unknown",
+                                  r == "feasible"))
+        else:
+            key = item[1]
             kept = tuple(f for f in s.fixed if not _is_pin(f, key))
-            r = _feasible(s.model_copy(update={"fixed": kept}), settings, budget)
+            r = _feasible(s.model_copy(update={"fixed": kept}), settings, share)
             out.append(Suggestion("fixed", "drop", True, False, _pin_text(key), r != "unknown", r == "feasible"))
+        budget.absorb(share)
     return out
 
 

@@ -138,7 +138,7 @@ class Words:
                 text = self.units(uids)
                 return text + (self.t(" in charge", " mình phụ trách") if sel.in_charge or in_charge else "")
             else:
-                text = self.t(f"the {len(uids)} units it selects", f"{len(uids)} đơn vị được chọn")
+                text = self.t(f"the {len(uids)} selected units", f"{len(uids)} đơn vị được chọn")
             if sel.under is not None:
                 text += self.t(f" under {self.units(sel.under)}", f" thuộc {self.units(sel.under)}")
             if sel.tags is not None:
@@ -185,6 +185,8 @@ def _bounds(w: Words, lo: int, hi: int | None) -> str:
 
 def _plural_of(lo: int, hi: int | None, word: str) -> str:
     """``word`` or ``word + s`` after a bound phrase: singular only when the number said is 1."""
+    if hi is not None and 0 < lo < hi:
+        return word + "s"  # "between 1 and 2 members"
     said = hi if hi is not None and (lo <= 0 or lo == hi) else lo
     return word if said == 1 else word + "s"
 
@@ -267,6 +269,37 @@ def statement(w: Words, key: RuleKey) -> str:
         return w.t(f"A fixed item puts {w.member(key.subject)} in charge of {w.unit(key.extra)}.",
                    f"Mục fixed: {w.member(key.subject)} phụ trách {w.unit(key.extra)}.")
     return str(key)
+
+
+def statements(w: Words, core: list[RuleKey], group: int = 4) -> list[str]:
+    """The minimal set, one line per rule instance; ``group`` or more instances of one responsibility bound
+    (per_unit or per_member of one rule) are said in one line."""
+    inst = w.inst
+    groups: dict[tuple, list[RuleKey]] = defaultdict(list)
+    for k in core:
+        groups[(k.family, k.rule, k.extra) if k.family == "responsibility" else (k,)].append(k)
+    out = []
+    for head, ks in groups.items():
+        if len(ks) < group:
+            out += [statement(w, k) for k in ks]
+            continue
+        rule = _responsibility_rule(inst, head[1])
+        subjects = [k.subject for k in ks]
+        if head[2] == "per_unit":
+            lo, hi = rule.unit_min, rule.per_unit.max
+            out.append(w.t(f"Rule {head[1]} (per_unit), for each of these {len(ks)} units: {w.units(subjects, 6)} — "
+                           f"{_bounds(w, lo, hi)} {_plural_of(lo, hi, 'member')} in charge.",
+                           f"Quy định {head[1]} (per_unit), với mỗi đơn vị trong {len(ks)} đơn vị: "
+                           f"{w.units(subjects, 6)} — {_bounds(w, lo, hi)} đồng chí phụ trách."))
+        else:
+            lo, hi = rule.member_min, rule.per_member.max
+            out.append(w.t(f"Rule {head[1]} (per_member), for each of these {len(ks)} members: "
+                           f"{w.members(subjects, 6)} — in charge of {_bounds(w, lo, hi)} "
+                           f"{_plural_of(lo, hi, 'unit')}.",
+                           f"Quy định {head[1]} (per_member), với mỗi đồng chí trong {len(ks)} đồng chí: "
+                           f"{w.members(subjects, 6).removeprefix('các đồng chí ')} — phụ trách {_bounds(w, lo, hi)} "
+                           f"đơn vị."))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- facts
@@ -399,8 +432,9 @@ def month_fact(w: Words, cap: MonthCapacity) -> str:
     return "; ".join(parts)
 
 
-def quota_fact(w: Words, key: RuleKey, counter: Counter) -> str | None:
-    """For an attendance or including rule instance: the member's possible meetings in the period, and the ask."""
+def quota_fact(w: Words, key: RuleKey, counter: Counter, core: list[RuleKey] = ()) -> str | None:
+    """For an attendance or including rule instance: the member's possible meetings in the period, and the ask
+    (or, when the calendar allows it, what the member's limit on charges allows)."""
     inst = w.inst
     rule = _attendance_rule(inst, key.rule)
     slot = _slot(inst, rule.per, key.period)
@@ -409,7 +443,38 @@ def quota_fact(w: Words, key: RuleKey, counter: Counter) -> str | None:
     else:
         i = int(key.extra) - 1
         spec, need = inst.including_counts(rule)[i], slot.scaled(rule.including[i].at_least)
-    return _capacity_sentence(w, key.rule, key.subject, spec, slot, need, counter)
+    return (_capacity_sentence(w, key.rule, key.subject, spec, slot, need, counter)
+            or _charges_sentence(w, key, spec, slot, need, core))
+
+
+def _charges_sentence(w: Words, key: RuleKey, spec: CountSpec, slot: PeriodSlot, need: int,
+                      core: list[RuleKey]) -> str | None:
+    """An "in charge" quota against a per_member limit in the set: the charges allowed hold too few meetings."""
+    inst, mid = w.inst, key.subject
+    limits = [k for k in core if k.family == "responsibility" and k.extra == "per_member" and k.subject == mid]
+    if not spec.in_charge or not limits:
+        return None
+    r = _responsibility_rule(inst, limits[0].rule)
+    most = r.per_member.max
+    if most is None:
+        return None
+    meeting = {u for u in spec.units if inst.units[u].meeting is not None}
+
+    def size(a: str) -> int:  # counted meetings a month that a charge of ``a`` puts in charge
+        return sum(1 for u in meeting if a in inst.ancestors[u])
+
+    own = {u for m, u in inst.responsibility_pairs(r) if m == mid and inst.fixed_charges.get((m, u)) is not False}
+    other = {u for m, u in inst.charge_pairs if m == mid and u not in own}
+    per_month = sum(sorted((size(a) for a in own), reverse=True)[:most]) + sum(size(a) for a in other)
+    can = per_month * len(slot.months)
+    if can >= need:
+        return None
+    return w.t(f"Only meetings of units in charge count, and rule {limits[0].rule} lets {w.member(mid)} take "
+               f"charge of at most {most} {'unit' if most == 1 else 'units'}, which hold at most "
+               f"{w.meetings(per_month)} a month: at most {can} {w.in_period(slot.label)}; rule {key.rule} asks {need}.",
+               f"Chỉ tính các buổi ở đơn vị mình phụ trách, mà quy định {limits[0].rule} cho {w.member(mid)} phụ trách "
+               f"nhiều nhất {most} đơn vị, tức nhiều nhất {per_month} buổi mỗi tháng: nhiều nhất {can} buổi "
+               f"{w.in_period(slot.label)}; quy định {key.rule} yêu cầu {need}.")
 
 
 def _capacity_sentence(w: Words, rid: str, mid: str, spec: CountSpec, slot: PeriodSlot, need: int,
@@ -615,14 +680,14 @@ def facts(w: Words, core: list[RuleKey], counter: Counter) -> list[str]:
         if len(ks) >= 2:
             f = mix_fact(w, main + ks, counter)
         else:
-            f = quota_fact(w, ks[0], counter)
+            f = quota_fact(w, ks[0], counter, core)
         if f:
             out.append(f)
     for k in core:
         if k.family == "attendance" and (k.rule, k.subject, k.period) not in inc_groups:
             rule = _attendance_rule(w.inst, k.rule)
             if rule.at_least > 0:
-                f = quota_fact(w, k, counter)
+                f = quota_fact(w, k, counter, core)
                 if f:
                     out.append(f)
         elif k.family == "coverage":
@@ -708,12 +773,17 @@ def suggestion_line(w: Words, s: Suggestion) -> str:
     if s.found and s.value is None:
         return w.t(f"{name}: only removing{fld} altogether would make it feasible.",
                    f"{name}: chỉ khi bỏ hẳn{fld} thì kế hoạch mới khả thi.") + undecided
+    if s.found and not s.decided:
+        return w.t(f"{setting(s.value)} (now {s.current}) holds; values nearer {s.current} were not decided within "
+                   f"the time budget.",
+                   f"{setting(s.value)} (hiện là {s.current}) là khả thi; các mức gần {s.current} hơn chưa kết luận "
+                   f"được trong thời gian cho phép.")
     if s.found:
         if down:
             return w.t(f"{setting(s.value)} (now {s.current}) is the largest that holds.",
-                       f"{setting(s.value)} (hiện là {s.current}) là mức cao nhất còn khả thi.") + undecided
+                       f"{setting(s.value)} (hiện là {s.current}) là mức cao nhất còn khả thi.")
         return w.t(f"{setting(s.value)} (now {s.current}) is the smallest that holds.",
-                   f"{setting(s.value)} (hiện là {s.current}) là mức thấp nhất còn khả thi.") + undecided
+                   f"{setting(s.value)} (hiện là {s.current}) là mức thấp nhất còn khả thi.")
     if not s.decided:
         return w.t(f"{name}:{fld} no feasible value found within the time budget.",
                    f"{name}:{fld} chưa tìm được giá trị khả thi trong thời gian cho phép.")
@@ -747,6 +817,13 @@ def _periods_text(w: Words, items: list[tuple[str, int]]) -> str:
         return w.t(f"{n} missing in each of {len(items)} {en} ({w.period(items[0][0])} … {w.period(items[-1][0])})",
                    f"thiếu {n} buổi trong mỗi {vi} của {len(items)} {vi} ({w.period(items[0][0])} … "
                    f"{w.period(items[-1][0])})")
+    if len(items) > 3:
+        total = sum(n for _, n in items)
+        en, vi = _PERIOD_WORDS[_per_of(items[0][0])]
+        return w.t(f"{total} missing over {len(items)} {en} ({w.period(items[0][0])} … {w.period(items[-1][0])}, "
+                   f"{min(amounts)} to {max(amounts)} each)",
+                   f"thiếu tổng cộng {total} buổi trong {len(items)} {vi} ({w.period(items[0][0])} … "
+                   f"{w.period(items[-1][0])}, mỗi {vi} {min(amounts)} đến {max(amounts)})")
     return ", ".join(w.t(f"{n} missing {w.in_period(p)}", f"thiếu {n} {w.in_period(p)}") for p, n in items)
 
 
@@ -828,6 +905,12 @@ def explain(inst: Instance, diag: Diagnosis, lang: str = "en", counter: Counter 
             lines.append(w.t(f"  - … and {n - 3} more", f"  - … và {n - 3} trường hợp khác"))
     k = len(diag.core)
     lines += [""] if lines else []
+    if not diag.core:
+        lines.append(w.t("No plan exists (proven), but the rules that clash were not isolated within the time budget; "
+                         "give a larger --time-limit.",
+                         "Đã chứng minh không có kế hoạch khả thi, nhưng chưa tách được các quy định mâu thuẫn trong "
+                         "thời gian cho phép; hãy tăng --time-limit."))
+        return _fold(lines, width)
     lines += [w.t((f"Why: these {k} rules cannot all hold together" if k != 1 else "Why: this rule cannot hold")
                       + (("; drop any one of them and the rest can (a minimal conflict):" if k != 1 else
                           ", whatever the other rules:") if diag.minimal else
@@ -837,7 +920,7 @@ def explain(inst: Instance, diag: Diagnosis, lang: str = "en", counter: Counter 
                       + (("; bỏ bất kỳ quy định nào thì các quy định còn lại đều đáp ứng được (mâu thuẫn tối thiểu):"
                           if k != 1 else ", dù các quy định khác thế nào:")
                          if diag.minimal else " (chưa chứng minh được là tối thiểu trong thời gian cho phép):"))]
-    lines += [f"  {i}. {statement(w, key)}" for i, key in enumerate(diag.core, start=1)]
+    lines += [f"  {i}. {text}" for i, text in enumerate(statements(w, diag.core), start=1)]
     fs = facts(w, diag.core, counter)
     if fs:
         lines += ["", w.t("The facts behind it:", "Các dữ kiện dẫn tới mâu thuẫn:")]
