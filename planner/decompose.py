@@ -577,12 +577,14 @@ class PartResult:
     seconds: float
     build_seconds: float
     variables: int
-    peak_mib: float
+    peak_mib: float  # peak resident memory of the process that solved it (so far)
     retried: bool = False
+    pid: int = 0
 
 
 def solve_part(task: PartTask) -> PartResult:
     """Solve one part (run in a worker process, or on a Dask worker)."""
+    import os
     import resource
 
     from .solve import solve
@@ -593,7 +595,8 @@ def solve_part(task: PartTask) -> PartResult:
     s = r.summary
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return PartResult(task.index, r.plan, s.status, s.objective, s.bound, time.monotonic() - t0,
-                      float(s.extra.get("build_seconds", 0.0)), int(s.extra["model"]["variables"]), peak)
+                      float(s.extra.get("build_seconds", 0.0)), int(s.extra["model"]["variables"]), peak,
+                      pid=os.getpid())
 
 
 @dataclass

@@ -1,0 +1,202 @@
+"""Scale benchmark: the monolithic model, the decomposed model and the greedy baseline on every example and on
+generated commune, district and province scenarios — one table per scenario.
+
+    python bench/scale.py [--time-limit 20] [--presets commune,district,province] [--levels 3] [--seed 1]
+                          [--rules yen-bai] [--mono-max-members 1200] [--processes 2] [--no-examples]
+                          [SCENARIO ...]
+
+Each method runs in a fresh process, so its peak memory (``ru_maxrss``; for the decomposed model the main
+process plus each pool worker's peak) is its own. Columns: members, units, variables, build s (load, instance
+and model building; for the decomposed model the split and the parts' model building), solve s (the rest of
+the wall time), status, objective, bound, gap, peak MiB, verify (the plan checked on the whole scenario), and
+against the monolithic row of the same scenario: Δ objective and the time ratio. ``--time-limit`` is CP-SAT's
+deterministic time for the monolithic model and for each process of the decomposed one (spread over its parts,
+see `planner.decompose.part_settings`). The monolithic model is skipped above ``--mono-max-members``.
+Generated scenarios are written to ``bench/generated/`` (ignored by git).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = ROOT / "bench" / "generated"
+METHODS = ("monolithic", "decomposed", "greedy")
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_one(path: str, method: str, time_limit: float, processes: int, seed: int) -> dict:
+    """One method on one scenario, in this process: the figures as a dict (printed as JSON by --one)."""
+    sys.path.insert(0, str(ROOT))
+    from planner.instance import Instance
+    from planner.loader import load_scenario
+    from planner.solve import Settings
+    from planner.verify import verify
+
+    t0 = time.monotonic()
+    inst = Instance(load_scenario(path))
+    load_s = time.monotonic() - t0
+    settings = Settings(time_limit=time_limit, seed=seed)
+    out: dict = {"members": len(inst.members), "units": len(inst.units)}
+    plan = None
+    if method == "monolithic":
+        from planner.solve import solve
+        r = solve(inst, settings)
+        s, plan = r.summary, r.plan
+        out.update(variables=s.extra["model"]["variables"], build=load_s + s.extra["build_seconds"],
+                   solve=s.extra["solve_seconds"], peak=_peak_mib())
+    elif method == "decomposed":
+        from planner.decompose import make_executor, solve_decomposed
+        ex = make_executor(None, processes)
+        try:
+            r = solve_decomposed(inst, settings, ex, processes=processes)
+        finally:
+            ex.close()
+        s, plan = r.summary, r.plan
+        workers: dict[int, float] = {}
+        for p in r.parts:
+            workers[p.pid] = max(workers.get(p.pid, 0.0), p.peak_mib)
+        workers.pop(os.getpid(), None)
+        out.update(variables=s.extra["model"]["variables"], build=load_s + s.extra["build_seconds"],
+                   solve=s.seconds - s.extra["build_seconds"] + s.extra["decompose_seconds"],
+                   peak=_peak_mib() + sum(workers.values()), parts=s.extra["parts"], scheme=s.extra["scheme"],
+                   bound_scope=s.extra["bound_scope"], coupling=s.extra["coupling_members"],
+                   part_statuses=s.extra["part_statuses"], retried=s.extra.get("parts_retried", 0))
+    else:
+        from planner.greedy import run_greedy
+        g = run_greedy(inst, check=False)
+        s, plan = g.summary, g.plan
+        out.update(variables=0, build=load_s, solve=s.seconds, peak=_peak_mib())
+    out.update(status=s.status, objective=s.objective, bound=s.bound, gap=s.gap)
+    if plan is not None:
+        t1 = time.monotonic()
+        report = verify(inst, plan)
+        out["verify"] = "ok" if report.ok else f"{len(report.violations)} violations"
+        out["verify_seconds"] = time.monotonic() - t1
+        if method == "greedy":
+            out["objective"] = report.objective
+            out["status"] = "feasible" if report.ok else "infeasible"
+        elif report.objective != s.objective:
+            out["verify"] += f" (objective {report.objective} ≠ {s.objective})"
+    else:
+        out["verify"] = "–"
+    return out
+
+
+def _child(path: Path, method: str, args) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--one", str(path), method, "--time-limit",
+           str(args.time_limit), "--processes", str(args.processes), "--seed", str(args.seed)]
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    wall = time.monotonic() - t0
+    if p.returncode != 0:
+        return {"status": "error", "error": (p.stderr or p.stdout).strip().splitlines()[-1:] or ["?"],
+                "wall": wall}
+    out = json.loads(p.stdout.strip().splitlines()[-1])
+    out["wall"] = wall
+    return out
+
+
+def generated(args) -> list[Path]:
+    from planner.generate import write
+
+    GENERATED.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for preset in [p for p in args.presets.split(",") if p]:
+        path = GENERATED / f"{preset}-{args.levels}-{args.rules}-{args.seed}.yaml"
+        if not path.exists():
+            write(path, preset, args.levels, args.seed, args.rules)
+        paths.append(path)
+    return paths
+
+
+def _fmt(v, spec: str = "") -> str:
+    if v is None:
+        return "–"
+    return format(v, spec) if spec else str(v)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("scenarios", nargs="*", type=Path)
+    ap.add_argument("--time-limit", type=float, default=20.0)
+    ap.add_argument("--processes", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1, help="seed of the generated scenarios (the solver's is 0)")
+    ap.add_argument("--presets", default="commune,district,province")
+    ap.add_argument("--levels", type=int, default=3)
+    ap.add_argument("--rules", default="yen-bai")
+    ap.add_argument("--mono-max-members", type=int, default=1200)
+    ap.add_argument("--methods", default=",".join(METHODS))
+    ap.add_argument("--no-examples", action="store_true")
+    ap.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
+    ap.add_argument("--one", nargs=2, metavar=("SCENARIO", "METHOD"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.one:
+        print(json.dumps(run_one(args.one[0], args.one[1], args.time_limit, args.processes, 0)))
+        return 0
+
+    from rich.console import Console
+    from rich.table import Table
+
+    paths = list(args.scenarios)
+    if not paths and not args.no_examples:
+        paths = sorted((ROOT / "scenarios").glob("*.yaml"))
+    if not args.scenarios:
+        paths += generated(args)
+    methods = [m for m in args.methods.split(",") if m]
+    con = Console(width=170)
+    con.print(f"planner scale bench — time limit {args.time_limit} det-s (monolithic: 2 workers; decomposed: per "
+              f"process, {args.processes} processes × 2 workers), generated: --levels {args.levels} --rules "
+              f"{args.rules} --seed {args.seed}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    everything = {}
+    for path in paths:
+        rows = {}
+        for method in methods:
+            if method == "monolithic" and args.mono_max_members:
+                from planner.loader import load_scenario
+                n = len(load_scenario(path).members)
+                if n > args.mono_max_members:
+                    rows[method] = {"status": f"skipped (> {args.mono_max_members} members)"}
+                    continue
+            rows[method] = _child(path, method, args)
+        everything[path.stem] = rows
+        table = Table(title=f"{path.stem}", title_justify="left")
+        for col in ("method", "members", "units", "variables", "build s", "solve s", "status", "objective",
+                    "bound", "gap", "peak MiB", "verify", "Δ obj vs mono", "time × mono", "notes"):
+            table.add_column(col, justify="left" if col in ("method", "status", "verify", "notes") else "right")
+        mono = rows.get("monolithic", {})
+        mono_t = (mono.get("build") or 0) + (mono.get("solve") or 0)
+        for method, r in rows.items():
+            t = (r.get("build") or 0) + (r.get("solve") or 0)
+            d_obj = ("–" if r.get("objective") is None or mono.get("objective") is None or method == "monolithic"
+                     else f"{r['objective'] - mono['objective']:+d}")
+            ratio = "–" if not mono_t or method == "monolithic" or not t else f"{t / mono_t:.2f}"
+            notes = ""
+            if method == "decomposed" and "parts" in r:
+                notes = (f"{r['parts']} parts, {r['scheme']}, {r['coupling']} coupling, bound {r['bound_scope']}"
+                         + (f", {r['retried']} retried" if r.get("retried") else ""))
+            if r.get("status") == "error":
+                notes = " ".join(r.get("error", []))[:60]
+            table.add_row(method, _fmt(r.get("members")), _fmt(r.get("units")), _fmt(r.get("variables")),
+                          _fmt(r.get("build"), ".1f"), _fmt(r.get("solve"), ".1f"), r.get("status", "–"),
+                          _fmt(r.get("objective")), _fmt(r.get("bound"), "g"),
+                          "–" if r.get("gap") is None else f"{100 * r['gap']:.1f}%", _fmt(r.get("peak"), ".0f"),
+                          r.get("verify", "–"), d_obj, ratio, notes)
+        con.print(table)
+    if args.json:
+        args.json.write_text(json.dumps(everything, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
