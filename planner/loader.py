@@ -467,16 +467,30 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: FieldPath, lines: dic
                 lines[path + (i,)] = item.start_mark.line + 1
                 out.append(_build(loader, item, path + (i,), lines, problems, file, active))
             return out
-        return _nfc(loader.construct_object(node, deep=True))
+        return _construct(loader, node, path, problems, file)
     except yaml.constructor.ConstructorError as exc:
         problems.append(_yaml_problem(exc, file))
         return None
-    except (ValueError, OverflowError) as exc:  # e.g. an integer of more than 4300 digits
-        shown = node.value if isinstance(node, yaml.ScalarNode) else ""
-        digits = sum(c.isdigit() for c in shown)
-        message = (f"a number of {digits} digits is too long" if "digits" in str(exc)
-                   else f"cannot read the value {_show(shown)}: {exc}")
-        problems.append(Problem(file, node.start_mark.line + 1, _path_text(path) or None, message))
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: FieldPath, problems: list[Problem],
+               file: str) -> Any:
+    """A scalar (or a set, omap, …) as the safe loader constructs it, NFC; a value its tag cannot hold
+    (``!!int x``, ``!!bool maybe``, an integer of 5000 digits) is a problem, not an exception."""
+    try:
+        return _nfc(loader.construct_object(node, deep=True))
+    except yaml.constructor.ConstructorError:
+        raise
+    except (ValueError, OverflowError, KeyError, AttributeError, TypeError, IndexError) as exc:
+        shown = node.value if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str) else ""
+        if "digits" in str(exc):
+            message = f"a number of {sum(c.isdigit() for c in shown)} digits is too long"
+            hint = "the numbers of a scenario are small (at most 100,000)"
+        else:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            message = f"cannot read {_show(shown)} as {tag}" if shown else f"cannot read this value as {tag}"
+            hint = "remove the tag (!!…) or write a value of that type"
+        problems.append(Problem(file, node.start_mark.line + 1, _path_text(path) or None, message, hint))
         return None
 
 
@@ -489,7 +503,10 @@ def _build_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, path: FieldP
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 1
         from_merge = not node.start_mark.index <= key_node.start_mark.index <= node.end_mark.index
-        key = _nfc(loader.construct_object(key_node, deep=True)) if isinstance(key_node, yaml.ScalarNode) else None
+        before = len(problems)
+        key = _construct(loader, key_node, path, problems, file) if isinstance(key_node, yaml.ScalarNode) else None
+        if len(problems) > before:
+            continue
         if not isinstance(key, str):
             shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a list or mapping"
             problems.append(Problem(file, line, None, f"the key '{shown}' is not a name",
