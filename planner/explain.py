@@ -578,9 +578,13 @@ def responsibility_facts(w: Words, core: list[RuleKey]) -> list[str]:
                 else:
                     off = [m for m in selected if inst.fixed_charges.get((m, u)) is False]
                     note = w.t(f"; fixed items keep {w.members(off)} from it", f"; mục fixed không cho {w.members(off)} phụ trách") if off else ""
-                    out.append(w.t(f"Only {len(cands)} members may take charge of {w.unit(u)} under rule {rid}"
+                    only = w.t(f"Only {len(cands)} {'member' if len(cands) == 1 else 'members'} may" if cands
+                               else "No member may", "")
+                    out.append(w.t(f"{only} take charge of {w.unit(u)} under rule {rid}"
                                    f"{' (' + w.members(cands) + ')' if cands else ''}{note}; it needs {rule.unit_min}.",
-                                   f"Theo quy định {rid} chỉ {len(cands)} đồng chí có thể phụ trách {w.unit(u)}"
+                                   f"Theo quy định {rid} "
+                                   f"{f'chỉ {len(cands)} đồng chí có thể' if cands else 'không đồng chí nào có thể'} "
+                                   f"phụ trách {w.unit(u)}"
                                    f"{' (' + w.members(cands) + ')' if cands else ''}{note}; quy định cần {rule.unit_min}."))
             continue
         if len(members) == 1 and not units:
