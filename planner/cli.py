@@ -410,9 +410,10 @@ def _explain_infeasible(inst: Instance, lang: str, seed: int = 0) -> str:
                    "the suggestions; with --out, the solve's limit.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the searches.")
 @click.option("--no-suggest", is_flag=True, help="Skip the suggestions and the least shortfall (faster).")
+@click.option("--force", is_flag=True, help="With --out: replace the plan already there (as solve --force).")
 @click.pass_context
 def check_cmd(ctx: click.Context, scenario: str, lang: str, out: str | None, time_limit: float, seed: int,
-              no_suggest: bool) -> None:
+              no_suggest: bool, force: bool) -> None:
     """Say whether SCENARIO admits a plan; if not, which rules clash, why, and what would make it feasible."""
     from .diagnose import CheckSettings, diagnose
     from .explain import explain, feasible_line
@@ -433,7 +434,7 @@ def check_cmd(ctx: click.Context, scenario: str, lang: str, out: str | None, tim
         click.echo(feasible_line(inst, diag, lang))
         if out is not None:
             ctx.invoke(solve_cmd, scenario=scenario, out=out, lang=lang, time_limit=time_limit, seed=seed, quiet=True,
-                       formats=parse_formats(",".join(DEFAULT_FORMATS)))  # invoke runs no option callback
+                       force=force, formats=parse_formats(",".join(DEFAULT_FORMATS)))  # invoke runs no callback
         return
     click.echo(explain(inst, diag, lang, width=EXPLAIN_WIDTH))
     sys.exit(EXIT_INFEASIBLE if diag.status == "infeasible" else EXIT_NO_PLAN)

@@ -366,6 +366,9 @@ def test_check_feasible_exits_0_and_writes_the_plan_with_out(tmp_path):
     assert "khả thi" in result.output
     assert {"charges.csv", "meetings.csv", "attendance.csv", "summary.json"} <= {p.name for p in out.iterdir()}
     assert run("verify", path, out).exit_code == 0
+    again = run("check", path, "--out", out, "--time-limit", "2")
+    assert again.exit_code == 2, again.output  # an existing plan is replaced only with --force, as with solve
+    assert run("check", path, "--out", out, "--time-limit", "2", "--force").exit_code == 0
 
 
 def test_check_bad_input_exits_2(tmp_path):
