@@ -565,6 +565,7 @@ class PartTask:
     index: int
     scenario: Scenario
     settings: Settings
+    start: Plan | None = None  # an earlier plan of this part to start from (round 2)
 
 
 @dataclass
@@ -578,25 +579,33 @@ class PartResult:
     build_seconds: float
     variables: int
     peak_mib: float  # peak resident memory of the process that solved it (so far)
-    retried: bool = False
+    det_time: float = 0.0
+    rounds: int = 1
     pid: int = 0
 
 
 def solve_part(task: PartTask) -> PartResult:
-    """Solve one part (run in a worker process, or on a Dask worker)."""
+    """Solve one part (run in a worker process, or on a Dask worker).
+
+    With ``start`` (an earlier plan of the part), the search starts from it: it is passed to `solve` as the
+    baseline of a copy of the part whose ``stability`` weight is 0, so it only seeds the search (charges kept
+    first, then a hint) and the objective is the part's own."""
     import os
     import resource
 
     from .solve import solve
 
     t0 = time.monotonic()
-    inst = Instance(task.scenario)
-    r = solve(inst, task.settings)
+    scenario = task.scenario
+    if task.start is not None:
+        scenario = scenario.model_copy(update={"weights": scenario.weights.model_copy(update={"stability": 0})})
+    inst = Instance(scenario)
+    r = solve(inst, task.settings, baseline=task.start)
     s = r.summary
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return PartResult(task.index, r.plan, s.status, s.objective, s.bound, time.monotonic() - t0,
                       float(s.extra.get("build_seconds", 0.0)), int(s.extra["model"]["variables"]), peak,
-                      pid=os.getpid())
+                      float(s.extra.get("deterministic_time") or 0.0), pid=os.getpid())
 
 
 @dataclass
@@ -608,58 +617,72 @@ class DecomposedResult:
 
 
 MIN_PART_TIME = 3.0  # deterministic s: below this, a commune-size part often ends with no plan at all
+FIRST_ROUND = 0.35  # share of the budget for the first round (a plan for every part)
 
 
-def part_settings(settings: Settings, decomposition: Decomposition, processes: int) -> list[Settings]:
-    """Each part's settings: the time limit spread over the parts in proportion to their size (at least
-    `MIN_PART_TIME`, at most the whole limit), the parts together getting ``processes`` times the limit (one per
-    process).
+def part_settings(settings: Settings, parts: Sequence[Part], budget: float) -> list[Settings]:
+    """Each part's settings: ``budget`` (deterministic s, all parts together) spread over the parts in
+    proportion to their size, at least `MIN_PART_TIME`, at most the whole time limit.
 
     Each part keeps the full ``workers``: CP-SAT with one worker proves far less than with two on this model
     (a 4-member part: not proven in 13 s with one worker, proven in 0.5 s with two), so two processes of two
     workers share the 2 cores; the limits are deterministic time, so the plans do not depend on the sharing."""
-    parts = decomposition.parts
-    if len(parts) == 1:
-        return [settings]
-    processes = max(1, min(processes, len(parts)))
     total = sum(max(p.size, 1) for p in parts)
-    budget = settings.time_limit * processes
-    out = []
-    for p in parts:
-        share = budget * max(p.size, 1) / total if total else settings.time_limit
-        out.append(replace(settings, time_limit=round(min(settings.time_limit, max(MIN_PART_TIME, share)), 3)))
+    return [replace(settings, time_limit=round(min(settings.time_limit,
+                                                   max(MIN_PART_TIME, budget * max(p.size, 1) / total)), 3))
+            for p in parts]
+
+
+def _run(executor: Executor, tasks: list[PartTask], sizes: list[int]) -> list[PartResult]:
+    order = sorted(range(len(tasks)), key=lambda i: -sizes[i])  # the biggest first
+    if len(tasks) == 1:  # one part: no process to start
+        done = [solve_part(tasks[0])]
+    else:
+        done = executor.map(solve_part, [tasks[i] for i in order])
+    out: list[PartResult] = [None] * len(tasks)  # type: ignore[list-item]
+    for i, res in zip(order, done):
+        out[i] = res
     return out
 
 
 def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: Executor | None = None,
-                     scheme: str = "auto", balance: str = "drop", processes: int = 2) -> DecomposedResult:
-    """Decompose, solve the parts through ``executor``, merge, and verify the merged plan on the whole."""
+                     scheme: str = "auto", balance: str = "drop", processes: int = 2,
+                     improve: bool = True) -> DecomposedResult:
+    """Decompose, solve the parts through ``executor``, merge, and verify the merged plan on the whole.
+
+    The parts share a budget of ``processes × time_limit`` deterministic seconds. With one part, it is solved
+    as `solve` would (same settings, in this process). With more, in two rounds: first a plan for every part
+    (``FIRST_ROUND`` of the budget, without the warm start, which at a few seconds often ends with nothing),
+    then the parts not proven optimal go on from their first plan with what is left (a part that found no
+    plan starts afresh, warm start on). Each part keeps its best plan and its tightest bound."""
     from .verify import verify
 
     t0 = time.monotonic()
     d = decompose(inst, settings, scheme, balance)
     own = executor is None
     executor = executor or make_executor(None, processes)
+    budget = settings.time_limit * max(1, min(processes, len(d.parts)))
+    sizes = [p.size for p in d.parts]
     try:
-        per_part = part_settings(settings, d, processes)
-        tasks = [PartTask(p.index, p.scenario, ps) for p, ps in zip(d.parts, per_part)]
-        order = sorted(range(len(tasks)), key=lambda i: -d.parts[i].size)  # the biggest first
-        if len(tasks) == 1:  # one part: no process to start
-            results_sorted = [solve_part(tasks[0])]
+        if len(d.parts) == 1:
+            results = _run(executor, [PartTask(0, d.parts[0].scenario, settings)], sizes)
         else:
-            results_sorted = executor.map(solve_part, [tasks[i] for i in order])
-        results: list[PartResult] = [None] * len(tasks)  # type: ignore[list-item]
-        for i, res in zip(order, results_sorted):
-            results[i] = res
-        # a part that found no plan in its share gets the whole limit once more
-        again = [i for i, r in enumerate(results) if r.plan is None and r.status == "unknown"
-                 and tasks[i].settings.time_limit < settings.time_limit]
-        if again:
-            retry = [replace(tasks[i], settings=replace(tasks[i].settings, time_limit=settings.time_limit))
-                     for i in again]
-            for i, res in zip(again, executor.map(solve_part, retry) if len(retry) > 1 else [solve_part(retry[0])]):
-                res.retried = True
-                results[i] = res
+            first = part_settings(replace(settings, warm_start=False), d.parts, budget * FIRST_ROUND)
+            results = _run(executor, [PartTask(p.index, p.scenario, ps) for p, ps in zip(d.parts, first)], sizes)
+            left = budget - sum(r.det_time for r in results)
+            todo = [i for i, r in enumerate(results) if r.status != "optimal" and r.status != "infeasible"]
+            if improve and todo and left > 0:
+                again = part_settings(settings, [d.parts[i] for i in todo], left)
+                tasks = [PartTask(i, d.parts[i].scenario, ps, results[i].plan) for i, ps in zip(todo, again)]
+                for i, res in zip(todo, _run(executor, tasks, [sizes[i] for i in todo])):
+                    old = results[i]
+                    better = res.plan is not None and (old.plan is None or (res.objective or 0) >= (old.objective or 0))
+                    keep = res if better else old
+                    bounds = [b for b in (old.bound, res.bound) if b is not None]
+                    results[i] = replace(keep, bound=min(bounds) if bounds else None, rounds=2,
+                                         seconds=old.seconds + res.seconds, det_time=old.det_time + res.det_time,
+                                         status="optimal" if res.status == "optimal" else keep.status,
+                                         peak_mib=max(old.peak_mib, res.peak_mib))
     finally:
         if own:
             executor.close()
@@ -722,7 +745,8 @@ def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: 
             "build_seconds": round(d.seconds + sum(r.build_seconds for r in results), 3),
             "solve_seconds": round(seconds - d.seconds, 3),
             "part_seconds_max": round(max((r.seconds for r in results), default=0.0), 3),
-            "parts_retried": sum(1 for r in results if r.retried),
+            "parts_second_round": sum(1 for r in results if r.rounds > 1),
+            "deterministic_time": round(sum(r.det_time for r in results), 3),
             "model": {"variables": sum(r.variables for r in results)},
             "peak_mib_parts": round(max((r.peak_mib for r in results), default=0.0), 1),
             "notes": d.notes,
