@@ -206,14 +206,71 @@ class _Graph:
         for m, u in inst.charge_pairs:
             if inst.fixed_charges.get((m, u)) is not False:
                 self.charge[m].add(u)
+        # the pairs `Instance.attend_sources` holds, computed from each member's possible charges downwards
+        # rather than over every member × unit of each rule (at a province's size: seconds, not a minute)
+        self.attend_free: dict[str, set[str]] = defaultdict(set)
+        self.attend_ic: dict[str, set[str]] = defaultdict(set)
+        children: dict[str, list[str]] = defaultdict(list)
+        for u in inst.units:
+            parent = inst.units[u].parent
+            if parent is not None and parent in inst.units:
+                children[parent].append(u)
+        meeting = set(inst.meeting_units)
+        self.children = children
+        self.below: dict[str, set[str]] = {}
+        under = self.under
+
+        reachable: dict[str, set[str]] = {}  # member -> units under its possible charges, with a meeting
+        for m, us in self._charge_all(inst).items():
+            reachable[m] = set().union(*(under(u) for u in us)) & meeting
+
+        def add(members: Iterable[str], units: frozenset[str], in_charge: bool) -> None:
+            for m in members:
+                if in_charge:
+                    self.attend_ic[m].update(u for u in reachable.get(m, ()) if u in units)
+                else:
+                    self.attend_free[m].update(units & meeting)
+
+        sc = inst.scenario
+        for rule in sc.attendance:
+            members = inst.select_members(rule.members)
+            main = frozenset(inst.select_units(rule.units))
+            if rule.at_least >= 1:
+                add(members, main, rule.units.in_charge)
+            for inc, spec in zip(rule.including, inst.including_counts(rule)):
+                if inc.at_least >= 1:
+                    add(members, spec.units, spec.in_charge)
+        for rule in sc.coverage:
+            if rule.at_least >= 1:
+                units, by, in_charge = inst.coverage_spec(rule)
+                add(by, frozenset(units), in_charge)
         self.attend: dict[str, set[str]] = defaultdict(set)
-        for (m, u), _src in inst.attend_sources.items():
-            self.attend[m].add(u)
+        for m in inst.members:
+            self.attend[m] = self.attend_free[m] | self.attend_ic[m]
         for (m, u, _mo), on in inst.fixed_attendance.items():
             if on and m in inst.members and u in inst.units and inst.units[u].meeting is not None:
                 self.attend[m].add(u)
         self.own = {m: set(inst.own_units(m)) for m in inst.members}
         self.attended = {u for us in self.attend.values() for u in us}
+
+    def under(self, u: str) -> set[str]:
+        """The unit and every unit below it."""
+        if u not in self.below:
+            out, stack = set(), [u]
+            while stack:
+                x = stack.pop()
+                if x not in out:
+                    out.add(x)
+                    stack.extend(self.children.get(x, ()))
+            self.below[u] = out
+        return self.below[u]
+
+    @staticmethod
+    def _charge_all(inst: Instance) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for m, u in inst.charge_pairs:
+            out[m].add(u)
+        return out
 
     def node(self, u: str) -> tuple[str, str]:
         g = self.group[u]
@@ -276,9 +333,14 @@ def _phase1(inst: Instance, g: _Graph, coupling: list[str], settings: Settings) 
                 model.add(sum(lits) <= rule.per_member.max)
     meeting = set(inst.meeting_units)
 
-    def covering(m: str, units: Iterable[str]) -> list:
-        us = set(units)
-        return [lit for (mm, a), lit in x.items() if mm == m and any(a in inst.ancestors[u] for u in us)]
+    x_by_member: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    x_by_unit: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    for (m, u), lit in x.items():
+        x_by_member[m].append((u, lit))
+        x_by_unit[u].append((m, lit))
+
+    def covering(m: str, units: frozenset[str] | set[str]) -> list:
+        return [lit for a, lit in x_by_member.get(m, ()) if not g.under(a).isdisjoint(units)]
 
     for rule in inst.scenario.attendance:
         members = [m for m in inst.select_members(rule.members) if m in cset]
@@ -303,7 +365,7 @@ def _phase1(inst: Instance, g: _Graph, coupling: list[str], settings: Settings) 
         for u in units:
             if u not in meeting or any(a in local_cover for a in inst.ancestors[u]):
                 continue
-            lits = [lit for (m, a), lit in x.items() if m in by and a in inst.ancestors[u]]
+            lits = [lit for a in inst.ancestors[u] for m, lit in x_by_unit.get(a, ()) if m in by]
             if lits:
                 model.add_bool_or(lits)
     w = inst.scenario.weights
@@ -369,8 +431,7 @@ def decompose(inst: Instance, settings: Settings = Settings(), scheme: str = "au
             continue
         mine = {u for (mm, u) in chosen if mm == m}
         direct = {g.group[u] for u in mine if g.group[u] is not None}
-        reach = {u for u in g.attend[m]
-                 if inst.attend_sources.get((m, u)) == "free" or any(a in mine for a in inst.ancestors[u])}
+        reach = g.attend_free[m] | {u for u in g.attend_ic[m] if any(a in mine for a in inst.ancestors[u])}
         # one commune: among those it is directly in charge of, else among those it may visit; its residence
         # if it can, else the one with the fewest such visitors so far
         options = sorted(direct or {g.group[u] for u in reach if g.group[u] is not None},
@@ -422,11 +483,14 @@ def decompose(inst: Instance, settings: Settings = Settings(), scheme: str = "au
             split.append(inst.rule_id(rule))
 
     parts = []
+    rules = _Rules(inst, chosen)
     for i, r in enumerate(roots):
         members = tuple(comp_members[r])
         units = tuple(comp_units.get(r, ()))
-        sub, shared_shift = _sub_scenario(inst, g, i, members, units, cset, chosen, pinned, balance, rule_parts)
-        size = sum(len(inst.months) for m in members for u in g.attend[m] if u in set(units))
+        sub, shared_shift = _sub_scenario(inst, g, i, members, units, cset, chosen, pinned, balance, rule_parts,
+                                            rules)
+        uset = set(units)
+        size = sum(len(inst.months) for m in members for u in g.attend[m] if u in uset)
         parts.append(Part(i, members, units, sub, size, shared_shift))
     exact = scheme == "exact"
     if split:
@@ -440,9 +504,32 @@ def decompose(inst: Instance, settings: Settings = Settings(), scheme: str = "au
                          p1_seconds, p1_status, time.monotonic() - t0, notes)
 
 
+class _Rules:
+    """What each rule selects, resolved once for all parts (a province has hundreds of rules and parts)."""
+
+    def __init__(self, inst: Instance, chosen: set[tuple[str, str]]):
+        s = inst.scenario
+        self.resp = []
+        for rule in s.responsibility:
+            pairs = set(inst.responsibility_pairs(rule))
+            pinned_k: dict[str, int] = defaultdict(int)
+            for m, u in chosen:
+                if (m, u) in pairs:
+                    pinned_k[u] += 1
+            self.resp.append((rule, inst.rule_id(rule), set(inst.select_units(rule.units)),
+                              set(inst.select_members(rule.members)), pinned_k))
+        self.att = [(rule, inst.rule_id(rule), set(inst.select_members(rule.members)),
+                     set(inst.select_units(rule.units)), [set(inst.select_units(inc.units)) for inc in rule.including])
+                    for rule in s.attendance]
+        self.cov = []
+        for rule in s.coverage:
+            units, by, in_charge = inst.coverage_spec(rule)
+            self.cov.append((rule, inst.rule_id(rule), set(units), by, in_charge))
+
+
 def _sub_scenario(inst: Instance, g: _Graph, index: int, members: tuple[str, ...], owned: tuple[str, ...],
                   coupling: set[str], chosen: set[tuple[str, str]], pinned: dict[tuple[str, Month], dt.date],
-                  balance: str, rule_parts: dict[int, set[int]]) -> tuple[Scenario, int]:
+                  balance: str, rule_parts: dict[int, set[int]], rules: _Rules) -> tuple[Scenario, int]:
     s = inst.scenario
     mset, owned_set = set(members), set(owned)
     keep: set[str] = set()
@@ -459,9 +546,9 @@ def _sub_scenario(inst: Instance, g: _Graph, index: int, members: tuple[str, ...
         home = inst.members[m].home_cell
         if home and home in inst.units:
             keep.update(inst.ancestors[home])
-    for m, u in chosen:
-        if m in mset:
-            keep.update(inst.ancestors[u])
+    chosen_here = sorted(((m, u) for m, u in chosen if m in mset), key=inst.pair_key)
+    for m, u in chosen_here:
+        keep.update(inst.ancestors[u])
     pinned_units = {u for (u, _mo) in pinned}
     units = []
     shared_shift = 0
@@ -478,23 +565,16 @@ def _sub_scenario(inst: Instance, g: _Graph, index: int, members: tuple[str, ...
                 shared_shift += inst.shift(u.id, pinned[u.id, mo])
         else:
             units.append(u.model_copy(update={"meeting": None, "closed": ()}))
-    order = {u: i for i, u in enumerate(owned)}
-
-    def owned_ids(sel_units: Iterable[str]) -> tuple[str, ...]:
-        return tuple(sorted((u for u in sel_units if u in owned_set), key=order.__getitem__))
+    def owned_ids(sel_units: set[str]) -> tuple[str, ...]:
+        return tuple(u for u in owned if u in sel_units)  # owned is in scenario order
 
     resp: list[ResponsibilityRule] = []
-    for rule in s.responsibility:
-        rid = inst.rule_id(rule)
-        r_units = owned_ids(inst.select_units(rule.units))
-        r_members = tuple(m for m in inst.select_members(rule.members) if m in mset and m not in coupling)
+    for rule, rid, rule_units, rule_members, all_k in rules.resp:
+        r_units = owned_ids(rule_units)
+        r_members = tuple(m for m in members if m in rule_members and m not in coupling)
         if not r_units and not r_members:
             continue
-        pairs = set(inst.responsibility_pairs(rule))
-        pinned_k: dict[str, int] = defaultdict(int)
-        for m, u in chosen:
-            if (m, u) in pairs and u in owned_set:
-                pinned_k[u] += 1
+        pinned_k = {u: all_k[u] for u in r_units if all_k.get(u)}
         base = dict(basis=rule.basis, own_cell=rule.own_cell)
         msel = MemberSelector(ids=r_members)
         if not pinned_k:
@@ -505,7 +585,7 @@ def _sub_scenario(inst: Instance, g: _Graph, index: int, members: tuple[str, ...
                                        per_unit=Range(min=0), per_member=rule.per_member, **base))
         by_k: dict[int, list[str]] = defaultdict(list)
         for u in r_units:
-            by_k[pinned_k[u]].append(u)
+            by_k[pinned_k.get(u, 0)].append(u)
         for k, us in sorted(by_k.items()):
             hi = None if rule.per_unit.max is None else max(0, rule.per_unit.max - k)
             resp.append(ResponsibilityRule(
@@ -513,15 +593,13 @@ def _sub_scenario(inst: Instance, g: _Graph, index: int, members: tuple[str, ...
                 per_unit=Range(min=max(0, rule.unit_min - k), max=hi), per_member=Range(min=0), **base))
 
     att: list[AttendanceRule] = []
-    for i, rule in enumerate(s.attendance):
-        rid = inst.rule_id(rule)
-        r_members = tuple(m for m in inst.select_members(rule.members) if m in mset)
+    for i, (rule, rid, rule_members, main, inc_units) in enumerate(rules.att):
+        r_members = tuple(m for m in members if m in rule_members)
         if not r_members:
             continue
-        usel = UnitSelector(ids=owned_ids(inst.select_units(rule.units)), in_charge=rule.units.in_charge)
-        incs = tuple(Including(units=UnitSelector(ids=owned_ids(inst.select_units(inc.units)),
-                                                  in_charge=inc.units.in_charge), at_least=inc.at_least)
-                     for inc in rule.including)
+        usel = UnitSelector(ids=owned_ids(main), in_charge=rule.units.in_charge)
+        incs = tuple(Including(units=UnitSelector(ids=owned_ids(iu), in_charge=inc.units.in_charge),
+                               at_least=inc.at_least) for inc, iu in zip(rule.including, inc_units))
         common = dict(per=rule.per, at_least=rule.at_least, at_most=rule.at_most, units=usel, including=incs)
         if len(rule_parts[i]) > 1 and balance == "drop":
             att += [AttendanceRule(id=f"{rid}~{m}", members=MemberSelector(ids=(m,)), **common) for m in r_members]
@@ -529,12 +607,11 @@ def _sub_scenario(inst: Instance, g: _Graph, index: int, members: tuple[str, ...
             att.append(AttendanceRule(id=rid, members=MemberSelector(ids=r_members), **common))
 
     cov: list[CoverageRule] = []
-    for rule in s.coverage:
-        c_units, by, in_charge = inst.coverage_spec(rule)
+    for rule, rid, c_units, by, in_charge in rules.cov:
         r_units = owned_ids(c_units)
         if not r_units:
             continue
-        cov.append(CoverageRule(id=inst.rule_id(rule), units=UnitSelector(ids=r_units),
+        cov.append(CoverageRule(id=rid, units=UnitSelector(ids=r_units),
                                 by=MemberSelector(ids=tuple(m for m in members if m in by)), in_charge=in_charge,
                                 per=rule.per, at_least=rule.at_least, at_most=rule.at_most))
 
@@ -547,8 +624,8 @@ def _sub_scenario(inst: Instance, g: _Graph, index: int, members: tuple[str, ...
         elif isinstance(f, FixedDate) and f.unit in owned_set:
             fixed.append(f)
     have = {(f.member, f.unit) for f in fixed if isinstance(f, FixedCharge)}
-    for m, u in sorted(chosen, key=inst.pair_key):
-        if m in mset and (m, u) not in have:
+    for m, u in chosen_here:
+        if (m, u) not in have:
             fixed.append(FixedCharge(member=m, unit=u, charge=True))
     fixed += pins
     member_objs = tuple(inst.members[m] for m in members)
@@ -566,6 +643,7 @@ class PartTask:
     scenario: Scenario
     settings: Settings
     start: Plan | None = None  # an earlier plan of this part to start from (round 2)
+    greedy_first: bool = False  # take the drafter's plan when it breaks no rule, else solve
 
 
 @dataclass
@@ -597,6 +675,15 @@ def solve_part(task: PartTask) -> PartResult:
 
     t0 = time.monotonic()
     scenario = task.scenario
+    if task.greedy_first:
+        from .greedy import run_greedy
+
+        inst = Instance(scenario)
+        g = run_greedy(inst)
+        if g.violations == 0:
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            return PartResult(task.index, g.plan, "feasible", g.summary.objective, None, time.monotonic() - t0,
+                              0.0, 0, peak, 0.0, pid=os.getpid())
     if task.start is not None:
         scenario = scenario.model_copy(update={"weights": scenario.weights.model_copy(update={"stability": 0})})
     inst = Instance(scenario)
@@ -620,7 +707,8 @@ MIN_PART_TIME = 3.0  # deterministic s: below this, a commune-size part often en
 FIRST_ROUND = 0.35  # share of the budget for the first round (a plan for every part)
 
 
-def part_settings(settings: Settings, parts: Sequence[Part], budget: float) -> list[Settings]:
+def part_settings(settings: Settings, parts: Sequence[Part], budget: float,
+                  floor: float = MIN_PART_TIME) -> list[Settings]:
     """Each part's settings: ``budget`` (deterministic s, all parts together) spread over the parts in
     proportion to their size, at least `MIN_PART_TIME`, at most the whole time limit.
 
@@ -629,7 +717,7 @@ def part_settings(settings: Settings, parts: Sequence[Part], budget: float) -> l
     workers share the 2 cores; the limits are deterministic time, so the plans do not depend on the sharing."""
     total = sum(max(p.size, 1) for p in parts)
     return [replace(settings, time_limit=round(min(settings.time_limit,
-                                                   max(MIN_PART_TIME, budget * max(p.size, 1) / total)), 3))
+                                                   max(floor, budget * max(p.size, 1) / total)), 3))
             for p in parts]
 
 
@@ -647,14 +735,16 @@ def _run(executor: Executor, tasks: list[PartTask], sizes: list[int]) -> list[Pa
 
 def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: Executor | None = None,
                      scheme: str = "auto", balance: str = "drop", processes: int = 2,
-                     improve: bool = True) -> DecomposedResult:
+                     improve: bool = True, greedy_first: bool = True) -> DecomposedResult:
     """Decompose, solve the parts through ``executor``, merge, and verify the merged plan on the whole.
 
     The parts share a budget of ``processes × time_limit`` deterministic seconds. With one part, it is solved
     as `solve` would (same settings, in this process). With more, in two rounds: first a plan for every part
-    (``FIRST_ROUND`` of the budget, without the warm start, which at a few seconds often ends with nothing),
-    then the parts not proven optimal go on from their first plan with what is left (a part that found no
-    plan starts afresh, warm start on). Each part keeps its best plan and its tightest bound."""
+    (``greedy_first``: the drafter's plan of the part when it breaks no rule, which takes a fraction of a
+    second; else a search with a share of ``FIRST_ROUND`` of the budget, without the warm start, which at a few
+    seconds often ends with nothing), then the parts not proven optimal go on from their first plan with what
+    is left (a part that found no plan starts afresh, warm start on). Each part keeps its best plan and its
+    tightest bound."""
     from .verify import verify
 
     t0 = time.monotonic()
@@ -668,11 +758,14 @@ def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: 
             results = _run(executor, [PartTask(0, d.parts[0].scenario, settings)], sizes)
         else:
             first = part_settings(replace(settings, warm_start=False), d.parts, budget * FIRST_ROUND)
-            results = _run(executor, [PartTask(p.index, p.scenario, ps) for p, ps in zip(d.parts, first)], sizes)
+            results = _run(executor, [PartTask(p.index, p.scenario, ps, greedy_first=greedy_first)
+                                      for p, ps in zip(d.parts, first)], sizes)
             left = budget - sum(r.det_time for r in results)
             todo = [i for i, r in enumerate(results) if r.status != "optimal" and r.status != "infeasible"]
             if improve and todo and left > 0:
-                again = part_settings(settings, [d.parts[i] for i in todo], left)
+                # the rest of the budget, shared (no more than it, even if a part gets less than the floor)
+                again = part_settings(settings, [d.parts[i] for i in todo], left,
+                                      floor=min(MIN_PART_TIME, max(0.5, left / len(todo))))
                 tasks = [PartTask(i, d.parts[i].scenario, ps, results[i].plan) for i, ps in zip(todo, again)]
                 for i, res in zip(todo, _run(executor, tasks, [sizes[i] for i in todo])):
                     old = results[i]
