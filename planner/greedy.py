@@ -54,6 +54,18 @@ class _Draft:
         mine = self.charged_units.get(m)
         return bool(mine) and any(a in mine for a in self.inst.ancestors[u])
 
+    def clash(self, m: str, u: str) -> bool:
+        """Whether a meeting of ``u`` can only fall on a day one of the member's own meetings must have (two
+        fixed-day cells on the same day): the drafter avoids such charges."""
+        inst = self.inst
+        if not hasattr(self, "_fixed_days"):
+            self._fixed_days = {x: {days[0] for mo in inst.months if len(days := inst.candidate_days[x, mo]) == 1}
+                                for x in inst.meeting_units}
+        mine = self._fixed_days.get(u)
+        if not mine:
+            return False
+        return any(not mine.isdisjoint(self._fixed_days.get(o, ())) for o in inst.own_units(m) if o != u)
+
     def charges_step(self) -> None:
         inst = self.inst
         for (m, u), on in inst.fixed_charges.items():
@@ -78,7 +90,8 @@ class _Draft:
             for u in inst.select_units(rule.units):
                 need = rule.unit_min - count_u[u]
                 options = sorted((m for m in by_unit[u] if (m, u) not in self.charges),
-                                 key=lambda m: (rank[inst.basis(m, u)], self.load[m], inst.member_order[m]))
+                                 key=lambda m: (self.clash(m, u), rank[inst.basis(m, u)], self.load[m],
+                                                inst.member_order[m]))
                 for m in options:
                     if need <= 0:
                         break
@@ -91,7 +104,8 @@ class _Draft:
             for m in inst.select_members(rule.members):
                 need = rule.member_min - count_m[m]
                 options = sorted((u for u in by_member[m] if (m, u) not in self.charges),
-                                 key=lambda u: (rank[inst.basis(m, u)], count_u[u], inst.unit_order[u]))
+                                 key=lambda u: (self.clash(m, u), rank[inst.basis(m, u)], count_u[u],
+                                                inst.unit_order[u]))
                 for u in options:
                     if need <= 0:
                         break
@@ -152,8 +166,8 @@ class _Draft:
                 for ri, (rule, pairs) in enumerate(rules):
                     for pm, pu in pairs:
                         if pm == m and any(pu in inst.ancestors[u] for u in units):
-                            options.append((rank[inst.basis(m, pu)], inst.unit_order[pu], ri, pu))
-                for _r, _o, ri, pu in sorted(options):
+                            options.append((self.clash(m, pu), rank[inst.basis(m, pu)], inst.unit_order[pu], ri, pu))
+                for _c, _r, _o, ri, pu in sorted(options):
                     rule, pairs = rules[ri]
                     cu, cm = counts(pairs)
                     if rule.per_member.max is not None and cm[m] >= rule.per_member.max:
@@ -191,7 +205,8 @@ class _Draft:
         for m in inst.members:
             for own in inst.own_units(m):
                 owners[own].append(m)
-        order = sorted(inst.meeting_units, key=lambda u: (u not in owners, inst.unit_order[u]))
+        # the meetings that keep the most members busy first (committees, agency cells), then the others
+        order = sorted(inst.meeting_units, key=lambda u: (-len(owners.get(u, ())), inst.unit_order[u]))
         busy: dict[str, set[dt.date]] = defaultdict(set)
         # days a member cannot give up: the one possible day of a meeting in its charge (a fixed-day cell)
         forced: dict[str, set[dt.date]] = defaultdict(set)
@@ -203,6 +218,7 @@ class _Draft:
                         if len(days) == 1:
                             forced[m].add(days[0])
         for u in order:
+            direct = set(holders.get(u, ()))  # in charge of this very cell: it is where they meet their quota
             visitors = sorted({m for a in inst.ancestors[u] for m in holders.get(a, ())})
             keepers = owners.get(u, ())
             for mo in inst.months:
@@ -212,8 +228,9 @@ class _Draft:
                 # the day on which the fewest members in charge are kept away (candidate order breaks ties:
                 # the least shift, then the earlier)
                 pick = min(days, key=lambda d: (
-                    sum(1 for m in visitors if inst.unavailable(m, d) is not None or d in busy[m])
-                    + sum(1 for m in keepers if d in forced[m]), days.index(d)))
+                    sum(10 if m in direct else 1 for m in visitors
+                        if inst.unavailable(m, d) is not None or d in busy[m])
+                    + sum(10 for m in keepers if d in forced[m]), days.index(d)))
                 self.meetings[u, mo] = pick
                 for m in owners.get(u, ()):
                     busy[m].add(pick)
