@@ -60,7 +60,8 @@ class Settings:
         return p
 
 
-WARM_SHARE, WINDOW_SHARE, WARM_CHARGES_SHARE, WARM_TRIES = 0.6, 0.35, 0.1, 3
+WARM_SHARE, WINDOW_SHARE, WARM_CHARGES_SHARE, COMPLETE_RESERVE, WARM_TRIES = 0.6, 0.3, 0.1, 0.2, 3
+MAIN_RESERVE = 0.1  # the full model always searches at least this share, from the hint
 
 
 @dataclass
@@ -205,6 +206,7 @@ def _warm_start(inst: Instance, built: BuiltModel, settings: Settings, progress:
     from .model.warm_start import ChargeProposals, representative_window
 
     total = budget = settings.time_limit * WARM_SHARE  # work (deterministic time) the warm start may spend in all
+    reserve = settings.time_limit * COMPLETE_RESERVE  # a completion always gets at least this much
     small = solver = None
     if baseline is not None:  # re-planning: complete the baseline's own charges first
         keep = set(baseline.charges) & set(built.vars.charge)
@@ -219,7 +221,7 @@ def _warm_start(inst: Instance, built: BuiltModel, settings: Settings, progress:
         budget -= sub.summary.extra["deterministic_time"] or 0.0
         if sub.plan is not None and not _stop.is_set():
             small = build_model(inst, charges=set(sub.plan.charges))
-            solver, status = _run(small.model, settings.parameters(limit=max(budget, 0.5)), _Callback(progress))
+            solver, status = _run(small.model, settings.parameters(limit=max(budget, reserve)), _Callback(progress))
             budget -= solver.deterministic_time
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 small = solver = None
@@ -227,10 +229,10 @@ def _warm_start(inst: Instance, built: BuiltModel, settings: Settings, progress:
     for _ in range(WARM_TRIES if small is None else 0):
         charges = _wait(proposals.next, None)  # an interrupt abandons it: no plan exists yet at this point
         budget -= proposals.spent
-        if charges is None or budget <= 0:
+        if charges is None:
             return None, total - budget
         small = build_model(inst, charges=charges)
-        solver, status = _run(small.model, settings.parameters(limit=budget), _Callback(progress))
+        solver, status = _run(small.model, settings.parameters(limit=max(budget, reserve)), _Callback(progress))
         budget -= solver.deterministic_time
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
@@ -268,7 +270,7 @@ def solve(inst: Instance, settings: Settings = Settings(), baseline: Plan | None
     warm, spent = None, 0.0
     if settings.warm_start:
         warm, spent = _warm_start(inst, built, settings, progress, baseline)
-    main_params = settings.parameters(limit=settings.time_limit - spent)
+    main_params = settings.parameters(limit=max(settings.time_limit - spent, settings.time_limit * MAIN_RESERVE))
     solver, status = _run(built.model, main_params, _Callback(progress))
     solve_seconds = time.monotonic() - t1
     progress.done = True
@@ -288,6 +290,8 @@ def solve(inst: Instance, settings: Settings = Settings(), baseline: Plan | None
         objective = objective_of(inst, terms)
         # the full model's bound; when its search ended with nothing (we report the warm plan), none is known
         bound = float(solver.best_objective_bound) if source is solver else None
+        if status == cp_model.FEASIBLE and bound is not None and bound <= objective:
+            status, name = cp_model.OPTIMAL, "optimal"  # the plan reaches a proven bound: it is optimal
         gap = 0.0 if status == cp_model.OPTIMAL else relative_gap(objective, bound)
     det_time = solver.deterministic_time + spent
     wall_cap = main_params["max_time_in_seconds"]
