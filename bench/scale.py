@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         for method, r in rows.items():
             t = (r.get("build") or 0) + (r.get("solve") or 0)
             d_obj = ("–" if r.get("objective") is None or mono.get("objective") is None or method == "monolithic"
-                     else f"{r['objective'] - mono['objective']:+d}")
+                     or r.get("verify") != "ok" else f"{r['objective'] - mono['objective']:+d}")
             ratio = "–" if not mono_t or method == "monolithic" or not t else f"{t / mono_t:.2f}"
             notes = ""
             if method == "decomposed" and "parts" in r:
