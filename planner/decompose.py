@@ -761,11 +761,17 @@ def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: 
             results = _run(executor, [PartTask(p.index, p.scenario, ps, greedy_first=greedy_first)
                                       for p, ps in zip(d.parts, first)], sizes)
             left = budget - sum(r.det_time for r in results)
+            missing = [i for i, r in enumerate(results) if r.plan is None and r.status == "unknown"]
             todo = [i for i, r in enumerate(results) if r.status != "optimal" and r.status != "infeasible"]
-            if improve and todo and left > 0:
-                # the rest of the budget, shared (no more than it, even if a part gets less than the floor)
-                again = part_settings(settings, [d.parts[i] for i in todo], left,
-                                      floor=min(MIN_PART_TIME, max(0.5, left / len(todo))))
+            if not (improve and left > 0):
+                todo = missing  # a part with no plan gets another try whatever the budget: no plan, no merge
+            if todo:
+                # the rest of the budget, shared (no more than it, even if a part gets less than the floor,
+                # except that a part with no plan yet gets at least the floor)
+                floor = min(MIN_PART_TIME, max(0.5, left / len(todo)))
+                again = part_settings(settings, [d.parts[i] for i in todo], max(left, 0.0), floor=floor)
+                again = [replace(ps, time_limit=max(ps.time_limit, MIN_PART_TIME)) if i in missing else ps
+                         for i, ps in zip(todo, again)]
                 tasks = [PartTask(i, d.parts[i].scenario, ps, results[i].plan) for i, ps in zip(todo, again)]
                 for i, res in zip(todo, _run(executor, tasks, [sizes[i] for i in todo])):
                     old = results[i]
