@@ -839,6 +839,33 @@ class _Engine:
                        f"with set: {{{rule}.{where}.{key}: [...]}}")
         sel[key] = new
 
+    def redirect_units(self, olds: list[str], new: str) -> None:
+        """Every reference to one of ``olds`` (parent, committee, residence, home cell, selectors, pins) names
+        ``new`` (a merge, a rename)."""
+        gone = set(olds)
+        for u in self.units:
+            if u.get("parent") in gone:
+                u["parent"] = new
+        for m in self.members:
+            for key in ("committee", "residence", "home_cell"):
+                if m.get(key) in gone:
+                    m[key] = new
+        self.map_unit_refs({uid: [new] for uid in olds}, ())
+        for f in self.fixed_items():
+            if f.get("unit") in gone:
+                f["unit"] = new
+
+    def rehouse(self, uid: str, parent: str | None, fate: str) -> None:
+        """Members who lived in ``uid`` (split or removed: ``fate``) now live in its parent; a home cell
+        ``uid`` is no longer given. Each said in a note."""
+        for m in self.members:
+            if m.get("residence") == uid:
+                _put(m, "residence", parent)
+                self.note(f"{m['id']} lived in {uid}: residence now {parent or 'not given'}")
+            if m.get("home_cell") == uid:
+                del m["home_cell"]
+                self.note(f"{m['id']}'s home cell {uid} {fate}: home cell now not given")
+
     def fixed_items(self) -> list[dict[str, Any]]:
         return self.data.get("fixed") or []
 
@@ -902,10 +929,7 @@ class _Engine:
         parent = first.get("parent")
         while parent in merged:
             parent = self.unit(parent, ()).get("parent")
-        if parent is None:
-            new.pop("parent", None)
-        else:
-            new["parent"] = parent
+        _put(new, "parent", parent)
         new.update(copy.deepcopy(into))
         new["id"] = nid
         if new.get("parent") is not None:
@@ -921,17 +945,7 @@ class _Engine:
         rest = [u for u in self.units if u["id"] not in merged]
         rest.insert(pos - sum(1 for u in self.units[:pos] if u["id"] in merged), new)
         self.data["units"] = rest
-        for u in self.units:
-            if u.get("parent") in merged:
-                u["parent"] = nid
-        for m in self.members:
-            for key in ("committee", "residence", "home_cell"):
-                if m.get(key) in merged:
-                    m[key] = nid
-        self.map_unit_refs({uid: [nid] for uid in olds}, ())
-        for f in self.fixed_items():
-            if f.get("unit") in merged:
-                f["unit"] = nid
+        self.redirect_units(olds, nid)
         self.dedupe_fixed(())
         if moved:
             self.note(f"{len(moved)} unit{'s' if len(moved) != 1 else ''} moved under {nid}")
@@ -994,21 +1008,9 @@ class _Engine:
                 m["committee"] = parts[placed[m["id"]]]["id"]
         ids = [p["id"] for p in parts]
         if not keep:
-            parent = old.get("parent")
-            for m in self.members:
-                if m.get("residence") == uid:
-                    if parent is None:
-                        del m["residence"]
-                    else:
-                        m["residence"] = parent
-                    self.note(f"{m['id']} lived in {uid}: residence now {parent or 'not given'}")
-                if m.get("home_cell") == uid:
-                    del m["home_cell"]
-                    self.note(f"{m['id']}'s home cell {uid} was split: home cell now not given")
+            self.rehouse(uid, old.get("parent"), "was split")
             self.drop_fixed(lambda f: f.get("unit") == uid, f"on the split unit {uid}")
-            self.map_unit_refs({uid: ids}, ())
-        else:
-            self.map_unit_refs({uid: ids}, ())
+        self.map_unit_refs({uid: ids}, ())
         assert self.effect is not None
         self.effect.units |= {uid, *ids}
 
@@ -1038,17 +1040,7 @@ class _Engine:
             if to is not None:
                 self.new_unit_id(to, ("to",))
                 unit["id"] = to
-                for u in self.units:
-                    if u.get("parent") == old:
-                        u["parent"] = to
-                for m in self.members:
-                    for key in ("committee", "residence", "home_cell"):
-                        if m.get(key) == old:
-                            m[key] = to
-                for f in self.fixed_items():
-                    if f.get("unit") == old:
-                        f["unit"] = to
-                self.map_unit_refs({old: [to]}, ())
+                self.redirect_units([old], to)
             if name is not None:
                 unit["name"] = name
         else:
@@ -1111,23 +1103,11 @@ class _Engine:
             kids = self.children(uid)
             for u in self.units:
                 if u.get("parent") == uid:
-                    if parent is None:
-                        del u["parent"]
-                    else:
-                        u["parent"] = parent
+                    _put(u, "parent", parent)
             if kids:
                 self.note(f"the units under {uid} ({_some(kids)}) now lie "
                           + (f"under {parent}" if parent else "at the top (no parent)"))
-            for m in self.members:
-                if m.get("residence") == uid:
-                    if parent is None:
-                        del m["residence"]
-                    else:
-                        m["residence"] = parent
-                    self.note(f"{m['id']} lived in {uid}: residence now {parent or 'not given'}")
-                if m.get("home_cell") == uid:
-                    del m["home_cell"]
-                    self.note(f"{m['id']}'s home cell {uid} is removed: home cell now not given")
+            self.rehouse(uid, parent, "is removed")
             self.data["units"] = [u for u in self.units if u["id"] != uid]
             # ids/committee lose the unit; 'under' keeps what lay below it
             for name, key, sel, kind in list(_selectors(self.data)):
@@ -1287,6 +1267,14 @@ class _Engine:
             self.data["period"] = {"start": a["start"], "end": a["end"]}
             months = set(months_between(a["start"], a["end"]))
         self.drop_fixed(lambda f: "month" in f and str(f["month"]) not in months, "on months outside the new window")
+
+
+def _put(item: dict[str, Any], key: str, value: Any) -> None:
+    """``item[key] = value``, or no ``key`` at all when ``value`` is None."""
+    if value is None:
+        item.pop(key, None)
+    else:
+        item[key] = value
 
 
 def _find_item(items: list[Any], key: str) -> int | None:
