@@ -46,33 +46,31 @@ def baselines(plan: Plan, id_map: IdMap | None, inst: Instance) -> Baselines:
     )
 
 
+# What a change did to a decision's member or unit, by the change's operation (any other: "changed by OP").
+_MEMBER_FATES = {
+    "remove": lambda a: "member removed",
+    "move_member": lambda a: f"member moved to committee {a['committee']}",
+    "add": lambda a: "member added",
+}
+_UNIT_FATES = {
+    "merge": lambda a: f"{', '.join(a['units'])} merged into {a['into']['id']}",
+    "remove": lambda a: "unit removed",
+    "move": lambda a: f"unit moved under {a['parent'] or 'the top'}",
+    "split": lambda a: f"unit {a['unit']} split",
+    "add": lambda a: "unit added",
+}
+
+
 def _effect_reason(e: Effect, mid: str | None, uid: str | None, id_map: IdMap) -> str | None:
     c = e.change
-    tag = f"change {c.number}"
-    a = c.args
     if mid is not None and mid in e.members:
-        if c.op == "remove":
-            return f"member removed ({tag})"
-        if c.op == "move_member":
-            return f"member moved to committee {a['committee']} ({tag})"
-        if c.op == "add":
-            return f"member added ({tag})"
-        return f"member changed by {c.op} ({tag})"
-    if uid is not None:
-        ids = {uid, *id_map.sources(uid)}
-        if ids & e.units:
-            if c.op == "merge":
-                return f"{', '.join(a['units'])} merged into {a['into']['id']} ({tag})"
-            if c.op == "remove":
-                return f"unit removed ({tag})"
-            if c.op == "move":
-                return f"unit moved under {a['parent'] or 'the top'} ({tag})"
-            if c.op == "split":
-                return f"unit {a['unit']} split ({tag})"
-            if c.op == "add":
-                return f"unit added ({tag})"
-            return f"unit changed by {c.op} ({tag})"
-    return None
+        what, fates = "member", _MEMBER_FATES
+    elif uid is not None and {uid, *id_map.sources(uid)} & e.units:
+        what, fates = "unit", _UNIT_FATES
+    else:
+        return None
+    fate = fates[c.op](c.args) if c.op in fates else f"{what} changed by {c.op}"
+    return f"{fate} (change {c.number})"
 
 
 def explain(d: PlanDiff, applied: Applied, new_inst: Instance) -> dict[Key, str]:
