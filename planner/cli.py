@@ -71,6 +71,43 @@ def _formats_option(ctx: click.Context, param: click.Parameter, value: str) -> t
         raise click.BadParameter(str(exc)) from None
 
 
+def _options(*decorators):
+    """Several click parameters as one decorator, listed in --help in the order given."""
+    def stack(f):
+        for decorate in reversed(decorators):
+            f = decorate(f)
+        return f
+    return stack
+
+
+def _search_options(effort: str, seed: str | None, workers: str):
+    """--time-limit, --seed and --workers of a command that runs the planner's search; the help says what each
+    means for that command (``seed=None``: no help line)."""
+    return _options(
+        click.option("--time-limit", type=click.FloatRange(min=0.1), default=Settings.time_limit, show_default=True,
+                     help=effort),
+        click.option("--seed", type=int, default=0, show_default=True, help=seed),
+        click.option("--workers", type=click.IntRange(min=1, max=64), default=Settings.workers, show_default=True,
+                     help=workers))
+
+
+def _id_map_option(text: str):
+    """--id-map CHANGES: the change set whose id map carries a plan's ids across (``text``: its help)."""
+    return click.option("--id-map", "id_map", type=click.Path(dir_okay=False), default=None, metavar="CHANGES",
+                        help=text)
+
+
+def _rows_option(lister: str):
+    """--rows: how many changes of each kind a diff summary lists."""
+    return click.option("--rows", type=click.IntRange(min=0), default=6, show_default=True,
+                        help=f"How many changes of each kind the {lister} lists.")
+
+
+# BASE CHANGES: a scenario file and a change set file (apply, whatif)
+_change_set_arguments = _options(click.argument("base", type=click.Path(dir_okay=False)),
+                                 click.argument("changes", type=click.Path(dir_okay=False)))
+
+
 def _wrap(text: str) -> str:
     """A message folded to an 80-column terminal."""
     import textwrap
@@ -128,11 +165,8 @@ def _interrupted(caught: list[int], what: str) -> None:
 @click.argument("scenario", type=click.Path(dir_okay=True))
 @click.option("--out", "-o", "out", type=click.Path(file_okay=False), required=True,
               help="Directory to write the plan to (charges.csv, meetings.csv, attendance.csv, summary.json).")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=Settings.time_limit, show_default=True,
-              help="Search effort, in CP-SAT deterministic seconds (about 1–2 s of wall time each here).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
-@click.option("--workers", type=click.IntRange(min=1, max=64), default=Settings.workers, show_default=True,
-              help="Search workers (threads).")
+@_search_options("Search effort, in CP-SAT deterministic seconds (about 1–2 s of wall time each here).",
+                  seed="Random seed of the search.", workers="Search workers (threads).")
 @click.option("--deterministic/--wall-clock", default=True, show_default=True,
               help="Deterministic: same seed and settings give the same plan. Wall-clock: the time limit is "
                    "wall seconds and workers run freely (faster, not reproducible).")
@@ -149,9 +183,8 @@ def _interrupted(caught: list[int], what: str) -> None:
                    "and the search starts from it.")
 @click.option("--freeze-until", default=None, metavar="YYYY-MM",
               help="With --baseline: take every month up to this one from the baseline as it was.")
-@click.option("--id-map", "id_map", type=click.Path(dir_okay=False), default=None, metavar="CHANGES",
-              help="With --baseline: the change set SCENARIO came from; the baseline's merged, renamed and "
-                   "removed ids are mapped through it (and only SCENARIO's months and ids are kept).")
+@_id_map_option("With --baseline: the change set SCENARIO came from; the baseline's merged, renamed and removed ids "
+                "are mapped through it (and only SCENARIO's months and ids are kept).")
 def solve_cmd(scenario: str, out: str, formats: tuple[str, ...], lang: str | None, time_limit: float, seed: int,
               workers: int, deterministic: bool,
               quiet: bool, baseline: str | None, freeze_until: str | None, id_map: str | None = None,
@@ -297,8 +330,7 @@ def _mapped_baseline(base: Plan | None, changes: str, inst: Instance) -> Plan:
 
 
 @main.command(name="apply")
-@click.argument("base", type=click.Path(dir_okay=False))
-@click.argument("changes", type=click.Path(dir_okay=False))
+@_change_set_arguments
 @click.option("--out", "-o", "out", type=click.Path(dir_okay=False), required=True,
               help="The scenario file to write (YAML, re-loadable; tables of the base are inlined).")
 def apply_cmd(base: str, changes: str, out: str) -> None:
@@ -331,11 +363,9 @@ def apply_cmd(base: str, changes: str, out: str) -> None:
               help="Names (and order) of members and units from this scenario; otherwise from the plans' CSVs.")
 @click.option("--out", "out", type=click.Path(file_okay=False), default=None,
               help="Also write the diff as CSV files and diff.xlsx to this directory.")
-@click.option("--rows", type=click.IntRange(min=0), default=6, show_default=True,
-              help="How many changes of each kind the summary lists.")
-@click.option("--id-map", "id_map", type=click.Path(dir_okay=False), default=None, metavar="CHANGES",
-              help="PLAN_A is of the scenario before this change set: carry its ids across (merged units → the "
-                   "new unit) and, with --scenario, compare only that scenario's months.")
+@_rows_option("summary")
+@_id_map_option("PLAN_A is of the scenario before this change set: carry its ids across (merged units → the new "
+                "unit) and, with --scenario, compare only that scenario's months.")
 def diff_cmd(plan_a: str, plan_b: str, scenario: str | None, out: str | None, rows: int,
              id_map: str | None = None) -> None:
     """Compare plan PLAN_A (before) with PLAN_B (after): charges, attendances, meetings, loads, coverage."""
@@ -351,21 +381,16 @@ def diff_cmd(plan_a: str, plan_b: str, scenario: str | None, out: str | None, ro
 
 
 @main.command(name="whatif")
-@click.argument("base", type=click.Path(dir_okay=False))
-@click.argument("changes", type=click.Path(dir_okay=False))
+@_change_set_arguments
 @click.option("--baseline", type=click.Path(file_okay=False), required=True,
               help="The plan of BASE in force (a plan directory); the re-plan changes as little of it as it can.")
 @click.option("--out", "out", type=click.Path(file_okay=False), required=True,
               help="Directory for scenario.yaml, plan/, diff/ and report.txt.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=Settings.time_limit, show_default=True,
-              help="Search effort, in CP-SAT deterministic seconds.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
-@click.option("--workers", type=click.IntRange(min=1, max=64), default=Settings.workers, show_default=True,
-              help="Search workers (threads).")
+@_search_options("Search effort, in CP-SAT deterministic seconds.", seed="Random seed of the search.",
+                  workers="Search workers (threads).")
 @click.option("--stability", type=click.IntRange(min=0), default=None,
               help="Override the scenario's stability weight (0: re-plan freely, to compare).")
-@click.option("--rows", type=click.IntRange(min=0), default=6, show_default=True,
-              help="How many changes of each kind the report lists.")
+@_rows_option("report")
 def whatif_cmd(base: str, changes: str, baseline: str, out: str, time_limit: float, seed: int, workers: int,
                stability: int | None, rows: int) -> None:
     """Apply CHANGES to BASE, re-plan from the plan in --baseline, and report what changed and why."""
@@ -476,11 +501,8 @@ def generate_cmd(preset: str, levels: str, seed: int, rules: str, year: int, mon
 @click.argument("scenario", type=click.Path(dir_okay=True))
 @click.option("--out", "-o", "out", type=click.Path(file_okay=False), required=True,
               help="Directory to write the merged plan to (charges.csv, meetings.csv, attendance.csv, summary.json).")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=Settings.time_limit, show_default=True,
-              help="Deterministic seconds per process, shared among the parts by size.")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--workers", type=click.IntRange(min=1, max=64), default=Settings.workers, show_default=True,
-              help="CP-SAT workers of each part's search.")
+@_search_options("Deterministic seconds per process, shared among the parts by size.", seed=None,
+                  workers="CP-SAT workers of each part's search.")
 @click.option("--processes", type=click.IntRange(min=1, max=256), default=2, show_default=True,
               help="Parts solved at once on this machine (a process pool).")
 @click.option("--cluster", default=None, metavar="tcp://HOST:PORT",
