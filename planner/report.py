@@ -72,33 +72,38 @@ def _tr(text: str, lang: str) -> str:
     return _VI.get(text, text) if lang == "vi" else text
 
 
-def _status_line_vi(s: Summary) -> str:
-    if s.status == "optimal":
-        return f"[bold green]tối ưu (optimal)[/]: mục tiêu {s.objective} (đã chứng minh), {s.seconds:.1f} giây"
-    if s.status == "feasible":
-        gap = f"{100 * s.gap:.1f} %" if s.gap is not None else "chưa rõ"
-        bound = f"{s.bound:g}" if s.bound is not None else "chưa rõ"
-        return (f"[bold yellow]khả thi (feasible)[/]: mục tiêu {s.objective}, cận {bound}, khoảng cách {gap} "
-                f"(chưa chứng minh tối ưu), {s.seconds:.1f} giây")
-    if s.status == "infeasible":
-        return f"[bold red]không khả thi (infeasible)[/]: không có kế hoạch nào đạt mọi quy định ({s.seconds:.1f} giây)"
-    return f"[bold red]{s.status}[/]: chưa tìm được kế hoạch trong thời gian cho phép ({s.seconds:.1f} giây)"
+# The status line's words: a template per status ("other": any other status), "unknown", the unit of seconds.
+_STATUS_LINES = {
+    "en": ({"optimal": "[bold green]optimal[/]: objective {objective} (proven), {seconds}",
+            "feasible": "[bold yellow]feasible[/]: objective {objective}, best bound {bound}, gap {gap} "
+                        "(not proven optimal), {seconds}",
+            "infeasible": "[bold red]infeasible[/]: no plan satisfies every rule ({seconds})",
+            "other": "[bold red]{status}[/]: no plan found within the time limit ({seconds})"},
+           "unknown", "s"),
+    "vi": ({"optimal": "[bold green]tối ưu (optimal)[/]: mục tiêu {objective} (đã chứng minh), {seconds}",
+            "feasible": "[bold yellow]khả thi (feasible)[/]: mục tiêu {objective}, cận {bound}, khoảng cách {gap} "
+                        "(chưa chứng minh tối ưu), {seconds}",
+            "infeasible": "[bold red]không khả thi (infeasible)[/]: không có kế hoạch nào đạt mọi quy định "
+                          "({seconds})",
+            "other": "[bold red]{status}[/]: chưa tìm được kế hoạch trong thời gian cho phép ({seconds})"},
+           "chưa rõ", "giây"),
+}
 
 
 def status_line(summary: Summary, lang: str = "en") -> str:
+    """The outcome of the search in one line (rich markup), in English or (``lang="vi"``) Vietnamese."""
     s = summary
-    if lang == "vi":
-        return _status_line_vi(s)
-    if s.status == "optimal":
-        return f"[bold green]optimal[/]: objective {s.objective} (proven), {s.seconds:.1f} s"
+    lines, unknown, sec = _STATUS_LINES["vi" if lang == "vi" else "en"]
+    values = {"status": s.status, "objective": s.objective, "seconds": f"{s.seconds:.1f} {sec}"}
     if s.status == "feasible":
-        gap = f"{100 * s.gap:.1f} %" if s.gap is not None else "unknown"
-        bound = f"{s.bound:g}" if s.bound is not None else "unknown"
-        return (f"[bold yellow]feasible[/]: objective {s.objective}, best bound {bound}, gap {gap} "
-                f"(not proven optimal), {s.seconds:.1f} s")
-    if s.status == "infeasible":
-        return f"[bold red]infeasible[/]: no plan satisfies every rule ({s.seconds:.1f} s)"
-    return f"[bold red]{s.status}[/]: no plan found within the time limit ({s.seconds:.1f} s)"
+        values["gap"] = f"{100 * s.gap:.1f} %" if s.gap is not None else unknown
+        values["bound"] = f"{s.bound:g}" if s.bound is not None else unknown
+    return lines.get(s.status, lines["other"]).format(**values)
+
+
+def _period_check(inst: Instance, rule, got: list[int], lang: str) -> str:
+    """One rule's counts per period against what it asks: ``xa-moi-thang: 1–2 a month (≥1)``."""
+    return f"{inst.rule_id(rule)}: {_span(got)} {_tr(f'a {rule.per}', lang)} ({_need(rule.at_least, rule.at_most)})"
 
 
 def member_table(inst: Instance, plan: Plan, lang: str = "en") -> Table:
@@ -118,8 +123,7 @@ def member_table(inst: Instance, plan: Plan, lang: str = "en") -> Table:
             if spec is None:
                 continue
             got = [view.member_count(mid, spec, slot.months) for slot in inst.slots(rule.per)]
-            per = _tr(f"a {rule.per}", lang)
-            checks.append(f"{inst.rule_id(rule)}: {_span(got)} {per} ({_need(rule.at_least, rule.at_most)})")
+            checks.append(_period_check(inst, rule, got, lang))
         t.add_row(f"{member.name} ({mid})", ", ".join(inst.units[u].name for u in units) or "–",
                   str(len(view.att_by_member[mid])), "; ".join(checks) or "–")
     return t
@@ -141,8 +145,7 @@ def unit_table(inst: Instance, plan: Plan, lang: str = "en") -> Table:
         for rule, units, by, ic in specs:
             if uid in units:
                 got = [view.unit_count(uid, by, ic, slot.months) for slot in inst.slots(rule.per)]
-                per = _tr(f"a {rule.per}", lang)
-                checks.append(f"{inst.rule_id(rule)}: {_span(got)} {per} ({_need(rule.at_least, rule.at_most)})")
+                checks.append(_period_check(inst, rule, got, lang))
         visits = len(view.att_by_unit[uid])
         if not (in_charge[uid] or visits or checks):
             continue
