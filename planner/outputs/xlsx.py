@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -68,6 +68,17 @@ def _table(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]], 
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
+
+
+def _quota_sheet(ws: Worksheet, L: Labels, qrows: Sequence[QuotaRow], name_of: Callable[[str], str],
+                 subject: str, planned: str) -> None:
+    """Required vs planned per subject (``member`` or ``unit``) and period, shaded by state; ``planned``: the
+    label of the planned count."""
+    rows = [(q.subject, name_of(q.subject), q.rule, q.period, q.at_least, q.at_most, q.planned, L(q.state))
+            for q in qrows]
+    _table(ws, [L(f"{subject}_id"), L(subject), L("rule"), L("period"), L("at_least"), L("at_most"), L(planned),
+                L("state")], rows, L.date_format)
+    _shade(ws, qrows, 8)
 
 
 def _shade(ws: Worksheet, rows: Sequence[QuotaRow], state_col: int) -> None:
@@ -134,23 +145,9 @@ def render_xlsx(facts: Facts, L: Labels) -> bytes:
     _table(ws, [L("unit_id"), L("unit"), L("month"), L("date"), L("preferred_date"), L("shift"), L("attendees")],
            rows, df, wrap=(6,))
 
-    # Quotas per member and period.
-    ws = wb.create_sheet(L("quotas"))
-    qrows = f.quota_rows
-    rows = [(q.subject, f.member_name(q.subject), q.rule, q.period, q.at_least, q.at_most, q.planned, L(q.state))
-            for q in qrows]
-    _table(ws, [L("member_id"), L("member"), L("rule"), L("period"), L("at_least"), L("at_most"), L("planned"),
-                L("state")], rows, df)
-    _shade(ws, qrows, 8)
-
-    # Coverage per unit and period.
-    ws = wb.create_sheet(L("coverage"))
-    crows = f.coverage_rows
-    rows = [(q.subject, f.unit_name(q.subject), q.rule, q.period, q.at_least, q.at_most, q.planned, L(q.state))
-            for q in crows]
-    _table(ws, [L("unit_id"), L("unit"), L("rule"), L("period"), L("at_least"), L("at_most"), L("visits"),
-                L("state")], rows, df)
-    _shade(ws, crows, 8)
+    # Quotas per member and period; coverage per unit and period.
+    _quota_sheet(wb.create_sheet(L("quotas")), L, f.quota_rows, f.member_name, subject="member", planned="planned")
+    _quota_sheet(wb.create_sheet(L("coverage")), L, f.coverage_rows, f.unit_name, subject="unit", planned="visits")
 
     # Summary: status, objective and its terms, bound, gap, hash, seed.
     ws = wb.create_sheet(L("summary"))
