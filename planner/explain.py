@@ -596,11 +596,10 @@ def responsibility_facts(w: Words, core: list[RuleKey]) -> list[str]:
                                f"Theo quy định {rid} {w.member(m)} chỉ có thể phụ trách {len(cands)} đơn vị; "
                                f"quy định cần {rule.member_min}."))
             continue
-        need_u = rule.unit_min * len(units)
         mmax = rule.per_member.max
         if units and mmax is not None:
-            allowed = {m: [u for mm, u in pairs if mm == m and u in units] for m in members}
-            can = sum(min(mmax, len(us)) for us in allowed.values())
+            need_u = rule.unit_min * len(units)
+            can = _most_charges(pairs, members, units, mmax)
             if need_u > can:
                 out.append(w.t(
                     f"Under rule {rid} the {len(units)} units {w.units(units)} need at least {rule.unit_min} member in "
@@ -613,8 +612,7 @@ def responsibility_facts(w: Words, core: list[RuleKey]) -> list[str]:
         umax = rule.per_unit.max
         if members and umax is not None:
             need_m = rule.member_min * len(members)
-            allowed_u = {u: [m for m, uu in pairs if uu == u and m in members] for u in units}
-            can = sum(min(umax, len(ms)) for ms in allowed_u.values())
+            can = _most_charges([(u, m) for m, u in pairs], units, members, umax)
             if need_m > can:
                 out.append(w.t(
                     f"Under rule {rid} the {len(members)} members {w.members(members)} must each take charge of at least "
@@ -624,6 +622,12 @@ def responsibility_facts(w: Words, core: list[RuleKey]) -> list[str]:
                     f"vị ({need_m} lượt), nhưng các đơn vị có thể nhận ({w.units(units)}) mỗi nơi nhiều nhất {umax} "
                     f"người ({can} lượt)."))
     return out
+
+
+def _most_charges(pairs: list[tuple[str, str]], holders: list[str], others: list[str], cap: int) -> int:
+    """The most of the allowed ``pairs`` (holder, other) that can be charges when each holder is paired with at most
+    ``cap`` of ``others`` (members with units under per_member.max, or units with members under per_unit.max)."""
+    return sum(min(cap, sum(1 for h, o in pairs if h == x and o in others)) for x in set(holders))
 
 
 def pin_facts(w: Words, core: list[RuleKey], counter: Counter) -> list[str]:
