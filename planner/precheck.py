@@ -266,19 +266,28 @@ def check_responsibility(inst: Instance) -> list[Finding]:
                     scope=Scope(keys=frozenset({RuleKey("responsibility", rid, m, extra="per_member")}))))
         if single:
             continue
-        need = sum(umin for _ in units)
-        can = None if mmax is None else sum(min(mmax, len(by_member[m])) for m in members)
-        if can is not None and need > can:
-            out.append(Finding("responsibility", rid, "", "", need, can, "charges", facts={
-                "side": "units", "units": list(units), "members": list(members), "per_unit_min": umin,
-                "per_member_max": mmax}, scope=Scope(rules=frozenset({("responsibility", rid)}))))
-        need = sum(mmin for _ in members)
-        can = None if umax is None else sum(min(umax, len(by_unit[u])) for u in units)
-        if can is not None and need > can:
-            out.append(Finding("responsibility", rid, "", "", need, can, "charges", facts={
-                "side": "members", "units": list(units), "members": list(members), "per_member_min": mmin,
-                "per_unit_max": umax}, scope=Scope(rules=frozenset({("responsibility", rid)}))))
+        for found in (_too_few_charges(rid, umin * len(units), mmax, members, by_member, {
+                          "side": "units", "units": list(units), "members": list(members), "per_unit_min": umin,
+                          "per_member_max": mmax}),
+                      _too_few_charges(rid, mmin * len(members), umax, units, by_unit, {
+                          "side": "members", "units": list(units), "members": list(members), "per_member_min": mmin,
+                          "per_unit_max": umax})):
+            if found is not None:
+                out.append(found)
     return out
+
+
+def _too_few_charges(rid: str, need: int, cap: int | None, holders: tuple[str, ...], options: dict[str, list[str]],
+                     facts: dict) -> Finding | None:
+    """A responsibility rule needs ``need`` charges in all, but each of ``holders`` (members, or units) takes at
+    most ``cap`` of its ``options``: a finding when they cannot add up to ``need``."""
+    if cap is None:
+        return None
+    can = sum(min(cap, len(options[h])) for h in holders)
+    if need <= can:
+        return None
+    return Finding("responsibility", rid, "", "", need, can, "charges", facts=facts,
+                   scope=Scope(rules=frozenset({("responsibility", rid)})))
 
 
 def check_pins(inst: Instance, counter: Counter) -> list[Finding]:
