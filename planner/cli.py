@@ -539,7 +539,15 @@ def decompose_cmd(scenario: str, out: str, time_limit: float, seed: int, workers
     con.print(f"[bold]{inst.scenario.name}[/]")
     click.echo(_wrap(f"{x['parts']} parts ({x['scheme']}, on {x['executor']}), largest {x['largest_part']} members; "
                      f"{x['coupling_members']} coupling members, {x['pinned_units']} pinned units; part statuses "
-                     f"{x['part_statuses']}; bound scope {x['bound_scope']}."))
+                     f"{x['part_statuses']}."))
+    pb, tb = x.get("parts_bound"), x.get("term_bound") or {}
+    click.echo(_wrap("Bound on the whole scenario: "
+                     + ("the parts' bounds added up" if x["bound_scope"] == "whole" and pb is not None
+                        and s.bound == pb else
+                        f"the term-by-term bound (rewards ≤ {tb.get('reward')}, visits ≥ {tb.get('visits')}, "
+                        f"shift ≥ {tb.get('shift')})" if tb.get("bound") is not None else "none")
+                     + (f"; the parts' own bound, {pb:g}, holds only with the coupling members' charges and "
+                        "places as decided" if x["bound_scope"] == "restricted" and pb is not None else "") + "."))
     for note in x["notes"]:
         click.echo(_wrap(f"note: {note}"))
     if result.plan is None:

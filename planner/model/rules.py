@@ -156,12 +156,17 @@ def add_coverage(ctx: ModelContext) -> None:
                                rule.at_most)
 
 
+def add_fixed_charges(ctx: ModelContext) -> None:
+    """Pinned charges (a charge pinned false has no variable at all)."""
+    for (m, u), on in ctx.inst.fixed_charges.items():
+        if on:
+            ctx.fix(RuleKey("fixed", "fixed", m, extra=u), ctx.vars.charge.get((m, u)), True)
+
+
 def add_fixed(ctx: ModelContext) -> None:
     """Pins: charges and attendances the plan must (or must not) contain. Dates are pinned in the calendar."""
     inst, v = ctx.inst, ctx.vars
-    for (m, u), on in inst.fixed_charges.items():
-        if on:
-            ctx.fix(RuleKey("fixed", "fixed", m, extra=u), v.charge.get((m, u)), True)
+    add_fixed_charges(ctx)
     for (m, u, mo), on in inst.fixed_attendance.items():
         if on:
             ctx.fix(RuleKey("fixed", "fixed", m, mo, u), v.attend.get((m, u, mo)), True)
