@@ -32,6 +32,8 @@ province. The sound scheme (``scheme="charges-first"``) is:
    (least shift), so it no longer joins the parts it keeps busy.
 4. The parts are solved with the coupling members' charges pinned (`fixed`), the rules rewritten to each
    part's own members and units (per-unit bounds lowered by the pinned charges), and the plans merged.
+5. The merged plan's meetings move nearer their day wherever every rule allows (`planner.polish`): parts
+   solved with a few seconds each leave some off their day for nothing (a district at 20 s: 316 shift days).
 
 Every plan found this way satisfies the whole scenario (the benchmark checks it with verify). The parts'
 bounds, added up, bound only the *restricted* problem (charges, places and pinned dates as decided): the
@@ -62,6 +64,7 @@ from .bounds import term_bound
 from .calendar import Month
 from .instance import Instance
 from .plan import Plan, Summary
+from .polish import polish_dates
 from .scenario import (
     AttendanceRule,
     CoverageRule,
@@ -792,7 +795,7 @@ def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: 
         if own:
             executor.close()
     statuses = [r.status for r in results]
-    plan = None
+    plan, polished = None, 0
     if all(r.plan is not None for r in results):
         charges: set[tuple[str, str]] = set(d.coupling_charges)
         meetings: dict[tuple[str, Month], dt.date] = dict(d.free)
@@ -806,7 +809,8 @@ def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: 
             for (u, mo), day in r.plan.meetings.items():
                 if u in owned:
                     meetings[u, mo] = day
-        plan = Plan(frozenset(charges), meetings, frozenset(attendance))
+        # each part had a little time: meetings it left off their day for no reason move back (planner.polish)
+        plan, polished = polish_dates(inst, Plan(frozenset(charges), meetings, frozenset(attendance)))
     objective = bound = gap = None
     terms: dict[str, int] = {}
     violations = None
@@ -848,7 +852,7 @@ def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: 
         scenario_sha256=inst.scenario.sha256, seed=settings.seed, terms=terms,
         extra={
             "method": "decomposed", "scheme": d.scheme, "exact": d.exact, "bound_scope": bound_scope,
-            "parts_bound": parts_bound,
+            "parts_bound": parts_bound, "polish_saved_shift": polished,
             "term_bound": None if whole is None else {"bound": whole.bound, "reward": whole.reward,
                                                       "visits": whole.visits, "shift": whole.shift,
                                                       "seconds": round(whole.seconds, 3)},
