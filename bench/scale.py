@@ -74,6 +74,7 @@ def run_one(path: str, method: str, time_limit: float, processes: int, seed: int
         out.update(variables=s.extra["model"]["variables"], build=load_s + build, solve=s.seconds - build,
                    peak=_peak_mib() + sum(workers.values()), parts=s.extra["parts"], scheme=s.extra["scheme"],
                    bound_scope=s.extra["bound_scope"], coupling=s.extra["coupling_members"],
+                   polished=s.extra.get("polish_saved_shift", 0),
                    part_statuses=s.extra["part_statuses"], second=s.extra.get("parts_second_round", 0))
     else:
         from planner.greedy import run_greedy
@@ -186,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
             ratio = "–" if not mono_t or method == "monolithic" or not t else f"{t / mono_t:.2f}"
             notes = ""
             if method == "decomposed" and "parts" in r:
-                notes = (f"{r['parts']} parts, {r['scheme']}, {r['coupling']} coupling, bound {r['bound_scope']}"
+                notes = (f"{r['parts']} parts, {r['scheme']}, {r['coupling']} coupling, parts' bound "
+                         f"{r['bound_scope']}, polish −{r.get('polished', 0)} shift"
                          + (f", {r['second']} in round 2" if r.get("second") else ""))
             if r.get("status") == "error":
                 notes = " ".join(r.get("error", []))[:60]

@@ -513,7 +513,8 @@ def generate_cmd(preset: str, levels: str, seed: int, rules: str, year: int, mon
                    "communes first (auto: when there are such members).")
 @click.option("--balance", type=click.Choice(("drop", "part")), default="drop", show_default=True,
               help="A quota rule whose members span parts: drop its balance in the parts (a valid bound) or "
-                   "balance each part's members (no bound).")
+                   "balance each part's members (the parts' bounds then bound nothing; the term-by-term bound still "
+                   "holds).")
 @click.option("--force", is_flag=True, help="Replace the plan already in --out (never other files).")
 def decompose_cmd(scenario: str, out: str, time_limit: float, seed: int, workers: int, processes: int,
                   cluster: str | None, scheme: str, balance: str, force: bool) -> None:

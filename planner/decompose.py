@@ -12,7 +12,7 @@ the parts' bounds is then a valid bound for the whole scenario, and the merged p
 by `planner.verify` on the whole scenario, balance included — is what is reported. When no rule spans parts,
 the decomposition is exact: the merged plan is optimal if every part is, and the bound is the whole bound.
 (``balance="part"`` keeps such a rule whole inside each part instead — its balance per part —, which tends to
-even out the totals; the parts' bounds then bound nothing and no global bound is reported.)
+even out the totals; the parts' bounds then bound nothing, and only the term-by-term bound is reported.)
 
 **Levels couple the communes.** Members of a district or province committee may be put in charge of many
 communes, and their committee's meeting keeps all of them busy: the exact components are then the whole
@@ -78,7 +78,7 @@ from .scenario import (
     Scenario,
     UnitSelector,
 )
-from .solve import Settings, relative_gap
+from .solve import Settings, relative_gap, stop_requested
 
 SCHEMES = ("auto", "exact", "charges-first")
 BALANCE_MODES = ("drop", "part")
@@ -742,6 +742,19 @@ def _run(executor: Executor, tasks: list[PartTask], sizes: list[int]) -> list[Pa
     return out
 
 
+def _keep_best(results: list[PartResult], indices: list[int], again: list[PartResult]) -> None:
+    """Each part keeps its better plan of two rounds and its tighter bound; times add up."""
+    for i, res in zip(indices, again):
+        old = results[i]
+        better = res.plan is not None and (old.plan is None or (res.objective or 0) >= (old.objective or 0))
+        keep = res if better else old
+        bounds = [b for b in (old.bound, res.bound) if b is not None]
+        results[i] = replace(keep, bound=min(bounds) if bounds else None, rounds=old.rounds + 1,
+                             seconds=old.seconds + res.seconds, det_time=old.det_time + res.det_time,
+                             status="optimal" if res.status == "optimal" else keep.status,
+                             peak_mib=max(old.peak_mib, res.peak_mib))
+
+
 def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: Executor | None = None,
                      scheme: str = "auto", balance: str = "drop", processes: int = 2,
                      improve: bool = True, greedy_first: bool = True) -> DecomposedResult:
@@ -782,15 +795,16 @@ def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: 
                 again = [replace(ps, time_limit=max(ps.time_limit, MIN_PART_TIME)) if i in missing else ps
                          for i, ps in zip(todo, again)]
                 tasks = [PartTask(i, d.parts[i].scenario, ps, results[i].plan) for i, ps in zip(todo, again)]
-                for i, res in zip(todo, _run(executor, tasks, [sizes[i] for i in todo])):
-                    old = results[i]
-                    better = res.plan is not None and (old.plan is None or (res.objective or 0) >= (old.objective or 0))
-                    keep = res if better else old
-                    bounds = [b for b in (old.bound, res.bound) if b is not None]
-                    results[i] = replace(keep, bound=min(bounds) if bounds else None, rounds=2,
-                                         seconds=old.seconds + res.seconds, det_time=old.det_time + res.det_time,
-                                         status="optimal" if res.status == "optimal" else keep.status,
-                                         peak_mib=max(old.peak_mib, res.peak_mib))
+                _keep_best(results, todo, _run(executor, tasks, [sizes[i] for i in todo]))
+            # a part still without a plan leaves no merged plan: it gets the whole time limit, then twice that
+            # (over the budget, which is better than nothing; a part proven infeasible is not retried)
+            for factor in (1, 2):
+                missing = [i for i, r in enumerate(results) if r.plan is None and r.status == "unknown"]
+                if not missing or stop_requested():
+                    break
+                tasks = [PartTask(i, d.parts[i].scenario, replace(settings, time_limit=settings.time_limit * factor))
+                         for i in missing]
+                _keep_best(results, missing, _run(executor, tasks, [sizes[i] for i in missing]))
     finally:
         if own:
             executor.close()
@@ -866,6 +880,7 @@ def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: 
             "solve_seconds": round(seconds - d.seconds, 3),
             "part_seconds_max": round(max((r.seconds for r in results), default=0.0), 3),
             "parts_second_round": sum(1 for r in results if r.rounds > 1),
+            "parts_third_round": sum(1 for r in results if r.rounds > 2),
             "deterministic_time": round(sum(r.det_time for r in results), 3),
             "model": {"variables": sum(r.variables for r in results)},
             "peak_mib_parts": round(max((r.peak_mib for r in results), default=0.0), 1),

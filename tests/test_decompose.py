@@ -121,3 +121,37 @@ def test_cluster_result_equals_the_local_run(two_communes, local_run):
     assert remote.plan == local_run.plan
     assert remote.summary.objective == local_run.summary.objective
     assert remote.summary.status == local_run.summary.status
+
+
+def test_the_reported_bound_bounds_the_whole_scenario(with_district):
+    """With coupled communes the parts bound only the restricted problem; the summary's bound is the
+    term-by-term bound on the whole, never below the monolithic optimum."""
+    dec = solve_decomposed(with_district, SETTINGS, SerialExecutor())
+    x = dec.summary.extra
+    assert x["term_bound"]["bound"] == dec.summary.bound
+    mono = solve(with_district, Settings(time_limit=30.0))
+    assert mono.summary.status == "optimal"
+    assert dec.summary.bound >= mono.summary.objective
+    assert dec.summary.gap == pytest.approx((dec.summary.bound - dec.summary.objective) / abs(dec.summary.objective))
+
+
+def test_a_part_without_a_plan_is_tried_again_with_the_whole_time_limit(with_district, monkeypatch):
+    """A part whose searches found nothing in its share of the budget gets the whole time limit: without a
+    plan for every part there is no merged plan."""
+    import planner.decompose as dec_module
+
+    real = dec_module.solve_part
+    limits = []
+
+    def stingy(task):
+        limits.append(task.settings.time_limit)
+        res = real(task)
+        if task.settings.time_limit < SETTINGS.time_limit:  # as if the short searches found nothing
+            return dec_module.replace(res, plan=None, status="unknown", objective=None, bound=None)
+        return res
+
+    monkeypatch.setattr(dec_module, "solve_part", stingy)
+    dec = solve_decomposed(with_district, SETTINGS, SerialExecutor(), greedy_first=False)
+    assert dec.plan is not None and verify(with_district, dec.plan).ok
+    assert SETTINGS.time_limit in limits
+    assert dec.summary.extra["parts_third_round"] == 2
