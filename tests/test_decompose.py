@@ -155,3 +155,25 @@ def test_a_part_without_a_plan_is_tried_again_with_the_whole_time_limit(with_dis
     assert dec.plan is not None and verify(with_district, dec.plan).ok
     assert SETTINGS.time_limit in limits
     assert dec.summary.extra["parts_third_round"] == 2
+
+
+def test_decompose_command_writes_a_verified_plan_and_says_what_its_bound_is(tmp_path):
+    from click.testing import CliRunner
+
+    from planner.cli import main
+
+    scenario = tmp_path / "district.yaml"
+    write(scenario, "tiny", 3, seed=1)
+    runner = CliRunner()
+    out = tmp_path / "plan"
+    res = runner.invoke(main, ["decompose", str(scenario), "--out", str(out), "--time-limit", "5",
+                               "--processes", "1"])
+    assert res.exit_code == 0, res.output
+    assert "2 parts (charges-first" in res.output
+    assert "Bound on the whole scenario: the term-by-term bound" in res.output
+    assert sorted(p.name for p in out.iterdir()) == ["attendance.csv", "charges.csv", "meetings.csv",
+                                                     "summary.json"]
+    check = runner.invoke(main, ["verify", str(scenario), str(out)])
+    assert check.exit_code == 0, check.output
+    again = runner.invoke(main, ["decompose", str(scenario), "--out", str(out), "--time-limit", "5"])
+    assert again.exit_code == 2 and "--force" in again.output  # an existing plan is replaced only with --force
