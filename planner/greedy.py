@@ -42,6 +42,14 @@ class _Draft:
         self.month_count: dict[tuple[str, Month], int] = defaultdict(int)
         self.visits: dict[str, int] = defaultdict(int)  # member -> attendances
         self.unit_month: dict[tuple[str, Month], list[str]] = defaultdict(list)  # (unit, month) -> members
+        self.mine: dict[str, set[tuple[str, Month]]] = defaultdict(set)  # member -> (unit, month) attended
+        # member -> units it may ever attend (a rule or a pin): what a quota's units are narrowed to
+        self.reach: dict[str, set[str]] = defaultdict(set)
+        for m, u in inst.attend_sources:
+            self.reach[m].add(u)
+        for (m, u, _mo), on in inst.fixed_attendance.items():
+            if on:
+                self.reach[m].add(u)
 
     # ------------------------------------------------------------------------------------------ charges
     def add_charge(self, m: str, u: str) -> None:
@@ -308,6 +316,7 @@ class _Draft:
 
     def add_attendance(self, m: str, u: str, mo: Month, d: dt.date) -> None:
         self.attend.add((m, u, mo))
+        self.mine[m].add((u, mo))
         self.rows[m, u, mo] = d
         self.day_count[m, d] += 1
         self.month_count[m, mo] += 1
@@ -322,7 +331,7 @@ class _Draft:
                 self.cov_count[i, u, slot_of[mo]] += 1
 
     def counted(self, m: str, spec: CountSpec, months: tuple[Month, ...]) -> int:
-        return sum(1 for u in spec.units for mo in months if (m, u, mo) in self.attend
+        return sum(1 for u, mo in self.mine.get(m, ()) if mo in months and u in spec.units
                    and (not spec.in_charge or self.in_charge(m, u)))
 
     def fill(self, m: str, spec: CountSpec, months: tuple[Month, ...], need: int) -> None:
@@ -331,7 +340,7 @@ class _Draft:
         have = self.counted(m, spec, months)
         if have >= need:
             return
-        units = [u for u in spec.units if (not spec.in_charge or self.in_charge(m, u))
+        units = [u for u in self.reach.get(m, set()) & spec.units if (not spec.in_charge or self.in_charge(m, u))
                  and ((m, u) in inst.attend_sources or any(inst.fixed_attendance.get((m, u, mo)) for mo in months))]
         options = []
         for u in units:
