@@ -14,17 +14,10 @@ import pytest
 from planner.errors import InputError
 from planner.loader import load_scenario
 
+from .conftest import expectations
+
 INVALID = Path(__file__).parent / "data" / "invalid"
 FILES = sorted(INVALID.glob("*.yaml"))
-
-
-def expectations(path: Path) -> list[str]:
-    out = []
-    for line in path.read_bytes().decode("utf-8", errors="replace").splitlines():
-        if not line.startswith("# expect:"):
-            break
-        out.append(line.removeprefix("# expect:").strip())
-    return out
 
 
 def load_error(path: Path | str) -> InputError:

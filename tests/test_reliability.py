@@ -30,10 +30,10 @@ from planner.cli import main
 from planner.errors import InputError
 from planner.instance import Instance
 from planner.loader import MAX_FILE_BYTES, load_scenario
-from planner.plan import PLAN_FILES, Summary, read_plan
+from planner.plan import PLAN_FILES, read_plan
 from planner.solve import Settings, request_stop, reset_stop, solve
 
-from .conftest import ROOT, SCENARIOS
+from .conftest import ROOT, SCENARIOS, assert_same_runs, expectations
 
 INVALID = Path(__file__).parent / "data" / "invalid"
 TABLES = Path(__file__).parent / "data" / "tables"
@@ -44,15 +44,6 @@ PLANNER = str(Path(sys.executable).with_name("planner"))
 
 def run(*args: str):
     return CliRunner().invoke(main, list(args))
-
-
-def expectations(path: Path) -> list[str]:
-    out = []
-    for line in path.read_bytes().decode("utf-8", errors="replace").splitlines():
-        if not line.startswith("# expect:"):
-            break
-        out.append(line.removeprefix("# expect:").strip())
-    return out
 
 
 def refused(path: Path | str, *messages: str) -> str:
@@ -471,11 +462,6 @@ def test_one_worker_twice_gives_identical_files(tmp_path: Path) -> None:
                      "--workers", "1", "-q", "--format", "csv")
         assert result.exit_code == 0, result.output
         outs.append(out)
-    for name in PLAN_FILES:
-        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
-    a, b = (json.loads((o / "summary.json").read_text(encoding="utf-8")) for o in outs)
-    for key in Summary.TIMING_FIELDS + ("deterministic_time",):
-        a.pop(key, None)
-        b.pop(key, None)
-    assert a == b and a["reproducible"] is True
+    a = assert_same_runs(*outs)
+    assert a["reproducible"] is True
     assert a["settings"]["workers"] == 1 and set(a["versions"]) == {"planner", "ortools", "python"}
