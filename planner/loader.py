@@ -1027,13 +1027,20 @@ def _check_not_empty(ctx: _Ctx) -> None:
 def _check_unique_ids(ctx: _Ctx) -> None:
     """Unit ids are unique among units, member ids among members (reported at the duplicate)."""
     for key, items in (("units", ctx.s.units), ("members", ctx.s.members)):
-        first: dict[str, int] = {}
-        for i, item in enumerate(items):
-            if item.id in first:
-                ctx.add((key, i, "id"), f"duplicate {key[:-1]} id '{item.id}'",
-                        f"first used at {ctx.where.at((key, first[item.id]))}; ids must be unique")
-            else:
-                first[item.id] = i
+        _report_duplicate_ids(ctx, key, items, key[:-1], "; ids must be unique")
+
+
+def _report_duplicate_ids(ctx: _Ctx, key: str, items, what: str, hint: str = "") -> None:
+    """Each item whose id an earlier item of ``items`` (at ``key``) already has, reported at the duplicate."""
+    first: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if not item.id:
+            continue
+        if item.id in first:
+            ctx.add((key, i, "id"), f"duplicate {what} id '{item.id}'",
+                    f"first used at {ctx.where.at((key, first[item.id]))}{hint}")
+        else:
+            first[item.id] = i
 
 
 def _check_tree(ctx: _Ctx) -> None:
@@ -1098,15 +1105,7 @@ def _check_formula_text(ctx: _Ctx) -> None:
 def _check_rule_ids(ctx: _Ctx) -> None:
     """Rule ids are unique within each family (responsibility, attendance, coverage)."""
     for family in ("responsibility", "attendance", "coverage"):
-        first: dict[str, int] = {}
-        for i, rule in enumerate(getattr(ctx.s, family)):
-            if not rule.id:
-                continue
-            if rule.id in first:
-                ctx.add((family, i, "id"), f"duplicate {family} rule id '{rule.id}'",
-                        f"first used at {ctx.where.at((family, first[rule.id]))}")
-            else:
-                first[rule.id] = i
+        _report_duplicate_ids(ctx, family, getattr(ctx.s, family), f"{family} rule")
 
 
 def _check_country(ctx: _Ctx) -> None:
