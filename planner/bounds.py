@@ -6,9 +6,10 @@ relaxations, each dropping rules (so each is at least as good as any plan), adde
 
 - **rewards** (residence and sector): the most any set of charges allowed by the responsibility rules and
   the charge pins can earn — the linear relaxation of the charges-only model, solved with GLOP;
-- **visits**: every attendance a quota counts is a visit, so each member makes at least what its own quotas
-  ask — for each member, the largest sum over attendance rules whose units are pairwise disjoint of what
-  the rule asks in its periods (with its ``including`` sub-counts);
+- **visits**: every attendance a quota or a coverage rule counts is a visit, so there are at least as many as
+  the members' quotas ask — for each member, the largest sum over attendance rules whose units are pairwise
+  disjoint of what the rule asks in its periods (with its ``including`` sub-counts) — and at least as many
+  as the units' coverage asks (per unit, the most demanding coverage rule); the larger of the two;
 - **shift**: every meeting is held at least its least possible shift away from its day (its candidate days);
 - **balance** and **stability** are at least 0.
 
@@ -90,7 +91,24 @@ def reward_upper_bound(inst: Instance) -> float | None:
 
 
 def least_visits(inst: Instance) -> int:
-    """Attendances every plan makes at least: per member, disjoint attendance rules' demands added up."""
+    """Attendances every plan makes at least: what the members' quotas ask, or what the units' coverage asks,
+    whichever is more (an attendance may count for both, so they do not add up)."""
+    return max(_least_visits_by_members(inst), _least_visits_by_units(inst))
+
+
+def _least_visits_by_units(inst: Instance) -> int:
+    """Per unit, the most any one coverage rule asks of its periods, added up over the units."""
+    need: dict[str, int] = {}
+    for rule in inst.scenario.coverage:
+        units, _by, _in_charge = inst.coverage_spec(rule)
+        total = sum(slot.scaled(rule.at_least) for slot in inst.slots(rule.per))
+        for u in units:
+            need[u] = max(need.get(u, 0), total)
+    return sum(need.values())
+
+
+def _least_visits_by_members(inst: Instance) -> int:
+    """Per member, the demands of attendance rules over pairwise disjoint units, added up over the members."""
     demands: dict[str, list[tuple[frozenset[str], int]]] = {}
     for rule in inst.scenario.attendance:
         counts = inst.attendance_counts(rule)

@@ -55,6 +55,17 @@ def test_least_visits_counts_disjoint_includings_beyond_the_rule_total():
     assert least_visits(inst_of(data)) == 2 * 2
 
 
+def test_least_visits_takes_coverage_when_it_asks_more_than_the_quotas():
+    # quotas: m1 once a month at a cell (2); coverage: each cell twice a month (2 cells × 2 months × 2 = 8),
+    # and a second, weaker coverage rule on c1 that adds nothing
+    data = base(attendance=[{**CELLS_MONTHLY, "members": {"ids": ["m1"]}}],
+                coverage=[{"id": "k", "units": {"kind": "residential"}, "by": {}, "per": "month", "at_least": 2},
+                          {"id": "k1", "units": {"ids": ["c1"]}, "by": {}, "per": "month", "at_least": 1}])
+    assert least_visits(inst_of(data)) == 8
+    data["coverage"][0]["at_least"] = 0
+    assert least_visits(inst_of(data)) == 2  # the quotas (2) against coverage of c1 only (2): 2
+
+
 def test_reward_bound_is_the_best_charges_the_rules_allow():
     # both members live in c1; one member per cell: one residence reward (10); c2 goes to the other, whose
     # sector (school) matches c2: 6
