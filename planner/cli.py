@@ -545,7 +545,7 @@ def decompose_cmd(scenario: str, out: str, time_limit: float, seed: int, workers
     click.echo(_wrap("Bound on the whole scenario: "
                      + ("the parts' bounds added up" if x["bound_scope"] == "whole" and pb is not None
                         and s.bound == pb else
-                        f"the term-by-term bound (rewards ≤ {tb.get('reward')}, visits ≥ {tb.get('visits')}, "
+                        f"the term-by-term bound (rewards ≤ {tb.get('reward', 0):g}, visits ≥ {tb.get('visits')}, "
                         f"shift ≥ {tb.get('shift')})" if tb.get("bound") is not None else "none")
                      + (f"; the parts' own bound, {pb:g}, holds only with the coupling members' charges and "
                         "places as decided" if x["bound_scope"] == "restricted" and pb is not None else "") + "."))
