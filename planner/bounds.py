@@ -21,6 +21,7 @@ decomposed summary reports it as ``bound_scope: whole`` next to the restricted b
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -98,13 +99,13 @@ def least_visits(inst: Instance) -> int:
 
 def _least_visits_by_units(inst: Instance) -> int:
     """Per unit, the most any one coverage rule asks of its periods, added up over the units."""
-    need: dict[str, int] = {}
-    for rule in inst.scenario.coverage:
-        units, _by, _in_charge = inst.coverage_spec(rule)
-        total = sum(slot.scaled(rule.at_least) for slot in inst.slots(rule.per))
-        for u in units:
-            need[u] = max(need.get(u, 0), total)
-    return sum(need.values())
+    need: dict[tuple[str, str], int] = defaultdict(int)  # (rule, unit): over the rule's periods
+    for c in inst.coverage_checks():
+        need[c.rule_id, c.unit] += c.slot.scaled(c.rule.at_least)
+    most: dict[str, int] = defaultdict(int)
+    for (_rid, u), n in need.items():
+        most[u] = max(most[u], n)
+    return sum(most.values())
 
 
 def _least_visits_by_members(inst: Instance) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -38,6 +39,19 @@ class CountSpec:
 
     units: frozenset[str]
     in_charge: bool
+
+
+@dataclass(frozen=True)
+class CoverageCheck:
+    """One unit's visits in one period under one coverage rule: ``slot.scaled(rule.at_least)`` to
+    ``rule.at_most`` visits by members of ``by`` (only while in charge, if ``in_charge``)."""
+
+    rule: CoverageRule
+    rule_id: str
+    unit: str
+    by: frozenset[str]
+    in_charge: bool
+    slot: PeriodSlot
 
 
 class Instance:
@@ -255,6 +269,17 @@ class Instance:
 
     def slots(self, per: str) -> list[PeriodSlot]:
         return period_slots(per, self.months)
+
+    def coverage_checks(self) -> Iterator[CoverageCheck]:
+        """Every (coverage rule, unit that holds meetings, period) the coverage rules ask about, in order."""
+        for rule in self.scenario.coverage:
+            rid = self.rule_id(rule)
+            units, by, in_charge = self.coverage_spec(rule)
+            for uid in units:
+                if self.units[uid].meeting is None:
+                    continue
+                for slot in self.slots(rule.per):
+                    yield CoverageCheck(rule, rid, uid, by, in_charge, slot)
 
     @cached_property
     def fixed_attendance(self) -> dict[tuple[str, str, Month], bool]:

@@ -424,24 +424,18 @@ def check_attendance(inst: Instance, counter: Counter) -> list[Finding]:
 
 def check_coverage(inst: Instance, counter: Counter) -> list[Finding]:
     out = []
-    for rule in inst.scenario.coverage:
-        rid = inst.rule_id(rule)
-        units, by, in_charge = inst.coverage_spec(rule)
-        for u in units:
-            if inst.units[u].meeting is None:
-                continue
-            for slot in inst.slots(rule.per):
-                need = slot.scaled(rule.at_least)
-                if need <= 0:
-                    continue
-                months = {mo: counter.visitors(u, by, in_charge, mo) for mo in slot.months}
-                can = sum(len(ok) for ok, _ in months.values())
-                if can < need:
-                    limits = frozenset((m, mo) for m in by for mo in slot.months)
-                    out.append(Finding("capacity", rid, u, slot.label, need, can, "visits",
-                                       facts={"months": months, "slot": slot, "in_charge": in_charge},
-                                       scope=Scope(keys=frozenset({RuleKey("coverage", rid, u, slot.label)}),
-                                                   limits=limits)))
+    for c in inst.coverage_checks():
+        need = c.slot.scaled(c.rule.at_least)
+        if need <= 0:
+            continue
+        months = {mo: counter.visitors(c.unit, c.by, c.in_charge, mo) for mo in c.slot.months}
+        can = sum(len(ok) for ok, _ in months.values())
+        if can < need:
+            limits = frozenset((m, mo) for m in c.by for mo in c.slot.months)
+            out.append(Finding("capacity", c.rule_id, c.unit, c.slot.label, need, can, "visits",
+                               facts={"months": months, "slot": c.slot, "in_charge": c.in_charge},
+                               scope=Scope(keys=frozenset({RuleKey("coverage", c.rule_id, c.unit, c.slot.label)}),
+                                           limits=limits)))
     return out
 
 

@@ -213,17 +213,10 @@ class Facts:
 
     @cached_property
     def coverage_rows(self) -> list[QuotaRow]:
-        inst, view, rows = self.inst, self.view, []
-        for rule in inst.scenario.coverage:
-            rid = inst.rule_id(rule)
-            units, by, ic = inst.coverage_spec(rule)
-            for uid in units:
-                if inst.units[uid].meeting is None:
-                    continue
-                for slot in inst.slots(rule.per):
-                    rows.append(QuotaRow(rid, uid, slot.label, slot.scaled(rule.at_least), rule.at_most,
-                                         view.unit_count(uid, by, ic, slot.months)))
-        return rows
+        view = self.view
+        return [QuotaRow(c.rule_id, c.unit, c.slot.label, c.slot.scaled(c.rule.at_least), c.rule.at_most,
+                         view.unit_count(c.unit, c.by, c.in_charge, c.slot.months))
+                for c in self.inst.coverage_checks()]
 
     def quota_states(self, member: str) -> Counter[str]:
         return Counter(r.state for r in self.quota_rows if r.subject == member)
