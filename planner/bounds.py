@@ -14,8 +14,8 @@ relaxations, each dropping rules (so each is at least as good as any plan), adde
 - **balance** and **stability** are at least 0.
 
 Rewards minus costs: ``bound ≥ optimum``. It ignores the calendar's conflicts (one meeting a day, own
-meetings), coverage and the way charges and visits go together, so it is loose where those bind; the
-decomposed summary reports it as ``bound_scope: whole`` next to the restricted bound of the parts.
+meetings) and the way charges and visits go together, so it is loose where those bind. The decomposed
+summary reports it as ``term_bound``, and as its ``bound`` unless the parts' exact bound is tighter.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ MAX_EXACT_RULES = 12  # a member under more attendance rules than this gets a gr
 
 @dataclass(frozen=True)
 class TermBound:
-    bound: float | None  # None when the rewards relaxation found no bound in its time
+    bound: float | None  # None when no charges fit the responsibility rules (nothing to bound)
     reward: float | None  # most residence×weight + sector×weight
     visits: int  # least number of attendances
     shift: int  # least total shift

@@ -291,9 +291,10 @@ def solve(inst: Instance, settings: Settings = Settings(), baseline: Plan | None
         objective = objective_of(inst, terms)
         # the full model's bound; when its search ended with nothing (we report the warm plan), none is known
         bound = float(solver.best_objective_bound) if source is solver else None
-        whole = term_bound(inst).bound  # cheap, and sometimes the tighter one (or the only one)
-        if whole is not None and (bound is None or whole < bound):
-            bound = whole
+        if status != cp_model.OPTIMAL:  # cheap, and sometimes the tighter bound (or the only one)
+            whole = term_bound(inst).bound
+            if whole is not None and (bound is None or whole < bound):
+                bound = whole
         if status == cp_model.FEASIBLE and bound is not None and bound <= objective:
             status, name = cp_model.OPTIMAL, "optimal"  # the plan reaches a proven bound: it is optimal
         gap = 0.0 if status == cp_model.OPTIMAL else relative_gap(objective, bound)
