@@ -17,9 +17,9 @@ from rich.console import Console
 from rich.table import Table
 
 from planner.instance import Instance
-from planner.loader import load_scenario
-from planner.solve import Settings, solve
-from planner.verify import verify
+from planner.io.loader import load_scenario
+from planner.search.solving import Settings, solve
+from planner.checks.verify import verify
 
 ROOT = Path(__file__).resolve().parent.parent
 

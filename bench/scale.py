@@ -39,9 +39,9 @@ def run_one(path: str, method: str, time_limit: float, processes: int, seed: int
     """One method on one scenario, in this process: the figures as a dict (printed as JSON by --one)."""
     sys.path.insert(0, str(ROOT))
     from planner.instance import Instance
-    from planner.loader import load_scenario
-    from planner.solve import Settings
-    from planner.verify import verify
+    from planner.io.loader import load_scenario
+    from planner.search.solving import Settings
+    from planner.checks.verify import verify
 
     t0 = time.monotonic()
     inst = Instance(load_scenario(path))
@@ -50,13 +50,13 @@ def run_one(path: str, method: str, time_limit: float, processes: int, seed: int
     out: dict = {"members": len(inst.members), "units": len(inst.units)}
     plan = None
     if method == "monolithic":
-        from planner.solve import solve
+        from planner.search.solving import solve
         r = solve(inst, settings)
         s, plan = r.summary, r.plan
         out.update(variables=s.extra["model"]["variables"], build=load_s + s.extra["build_seconds"],
                    solve=s.extra["solve_seconds"], peak=_peak_mib())
     elif method == "decomposed":
-        from planner.decompose import make_executor, solve_decomposed
+        from planner.scale.decompose import make_executor, solve_decomposed
         ex = make_executor(None, processes)
         try:
             r = solve_decomposed(inst, settings, ex, processes=processes)
@@ -77,7 +77,7 @@ def run_one(path: str, method: str, time_limit: float, processes: int, seed: int
                    polished=s.extra.get("polish_saved_shift", 0),
                    part_statuses=s.extra["part_statuses"], second=s.extra.get("parts_second_round", 0))
     else:
-        from planner.greedy import run_greedy
+        from planner.scale.greedy import run_greedy
         g = run_greedy(inst, check=False)
         s, plan = g.summary, g.plan
         out.update(variables=0, build=load_s, solve=s.seconds, peak=_peak_mib())
@@ -112,7 +112,7 @@ def _child(path: Path, method: str, args) -> dict:
 
 
 def generated(args) -> list[Path]:
-    from planner.generate import write
+    from planner.scale.generate import write
 
     GENERATED.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = {}
         for method in methods:
             if method == "monolithic" and args.mono_max_members:
-                from planner.loader import load_scenario
+                from planner.io.loader import load_scenario
                 n = len(load_scenario(path).members)
                 if n > args.mono_max_members:
                     rows[method] = {"status": f"skipped (> {args.mono_max_members} members)"}

@@ -15,7 +15,7 @@ from functools import cached_property
 
 import holidays as _holidays
 
-from .scenario import WEEKDAYS, Conflict, Meeting
+from planner.scenario import WEEKDAYS, Conflict, Meeting
 
 Month = str
 

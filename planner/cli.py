@@ -12,15 +12,15 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from .errors import InputError
-from .freeze import freeze
-from .instance import Instance
-from .loader import load_scenario
-from .outputs import DEFAULT_FORMATS, LANGS, OUTPUT_NAMES, describe_files, parse_formats, render
-from .plan import Plan, check_output_directory, plan_directory_files, read_plan, read_summary, write_directory
-from .report import objective_table, print_plan, print_scenario
-from .solve import Progress, ProgressThread, Settings, abandoned_searches, request_stop, reset_stop, solve
-from .verify import verify
+from planner.errors import InputError
+from planner.replan.freeze import freeze
+from planner.instance import Instance
+from planner.io.loader import load_scenario
+from planner.outputs import DEFAULT_FORMATS, LANGS, OUTPUT_NAMES, describe_files, parse_formats, render
+from planner.plan import Plan, check_output_directory, plan_directory_files, read_plan, read_summary, write_directory
+from planner.outputs.terminal import objective_table, print_plan, print_scenario
+from planner.search.solving import Progress, ProgressThread, Settings, abandoned_searches, request_stop, reset_stop, solve
+from planner.checks.verify import verify
 
 EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN = 2, 3, 4
 
@@ -208,7 +208,7 @@ def solve_cmd(scenario: str, out: str, formats: tuple[str, ...], lang: str | Non
     ticker.stop()
     summary = result.summary
     if result.plan is None:
-        from .report import status_line
+        from planner.outputs.terminal import status_line
         con.print(f"[bold]{inst.scenario.name}[/]")
         con.print(status_line(summary, lang or "en"))
         if caught:
@@ -232,7 +232,7 @@ def solve_cmd(scenario: str, out: str, formats: tuple[str, ...], lang: str | Non
                         violations=0))
     write_directory(out, files, replaceable=OUTPUT_NAMES, force=force)
     if quiet:
-        from .report import status_line
+        from planner.outputs.terminal import status_line
         con.print(status_line(summary, lang or "en"))
     else:
         print_plan(con, inst, result.plan, summary, lang or "en")
@@ -282,7 +282,7 @@ def verify_cmd(scenario: str, plan_dir: str, baseline: str | None) -> None:
 def report_cmd(scenario: str, plan_dir: str, out: str, formats: tuple[str, ...], lang: str,
                decision_template: str | None, force: bool) -> None:
     """Render the plan in PLAN_DIR (the planner's, or one edited by hand) as the chosen outputs, after verify."""
-    from .outputs import summary_from_dict
+    from planner.outputs import summary_from_dict
 
     inst = _load(scenario)
     plan = read_plan(plan_dir)
@@ -322,7 +322,7 @@ def report_cmd(scenario: str, plan_dir: str, out: str, formats: tuple[str, ...],
 # ---------------------------------------------------------------------------------------------- what-if (issue 4)
 def _mapped_baseline(base: Plan | None, changes: str, inst: Instance) -> Plan:
     """solve --id-map: the baseline in the ids of the changed scenario, its window and ids only."""
-    from .changes import map_plan, read_changes
+    from planner.replan.changes import map_plan, read_changes
 
     if base is None:
         raise click.UsageError("--id-map needs --baseline (the plan whose ids it maps)")
@@ -335,7 +335,7 @@ def _mapped_baseline(base: Plan | None, changes: str, inst: Instance) -> Plan:
               help="The scenario file to write (YAML, re-loadable; tables of the base are inlined).")
 def apply_cmd(base: str, changes: str, out: str) -> None:
     """Apply the change set CHANGES to the scenario BASE and write the resulting scenario to --out."""
-    from .changes import apply_files
+    from planner.replan.changes import apply_files
 
     applied = apply_files(base, changes)
     text = applied.yaml_text(f"planner apply {base} {changes} -o {out}")
@@ -369,8 +369,8 @@ def apply_cmd(base: str, changes: str, out: str) -> None:
 def diff_cmd(plan_a: str, plan_b: str, scenario: str | None, out: str | None, rows: int,
              id_map: str | None = None) -> None:
     """Compare plan PLAN_A (before) with PLAN_B (after): charges, attendances, meetings, loads, coverage."""
-    from .changes import read_changes
-    from .diff import diff_dirs, summary_text, write_diff
+    from planner.replan.changes import read_changes
+    from planner.replan.diff import diff_dirs, summary_text, write_diff
 
     inst = _load(scenario) if scenario else None
     d = diff_dirs(plan_a, plan_b, inst, read_changes(id_map).id_map() if id_map else None)
@@ -394,8 +394,8 @@ def diff_cmd(plan_a: str, plan_b: str, scenario: str | None, out: str | None, ro
 def whatif_cmd(base: str, changes: str, baseline: str, out: str, time_limit: float, seed: int, workers: int,
                stability: int | None, rows: int) -> None:
     """Apply CHANGES to BASE, re-plan from the plan in --baseline, and report what changed and why."""
-    from .report import status_line
-    from .whatif import run_whatif
+    from planner.outputs.terminal import status_line
+    from planner.replan.whatif import run_whatif
 
     settings = Settings(time_limit=time_limit, seed=seed, workers=workers)
     command = f"planner whatif {base} {changes} --baseline {baseline} --out {out}"
@@ -417,8 +417,8 @@ EXPLAIN_WIDTH = 100
 
 def _explain_infeasible(inst: Instance, lang: str, seed: int = 0) -> str:
     """Why an infeasible scenario is so: the minimal conflicting rules, the facts, what would make it feasible."""
-    from .diagnose import CheckSettings, diagnose
-    from .explain import explain
+    from planner.checks.diagnose import CheckSettings, diagnose
+    from planner.checks.explain import explain
 
     diag = diagnose(inst, CheckSettings(seed=seed))
     return explain(inst, diag, lang, header=diag.status != "infeasible", width=EXPLAIN_WIDTH)
@@ -440,8 +440,8 @@ def _explain_infeasible(inst: Instance, lang: str, seed: int = 0) -> str:
 def check_cmd(ctx: click.Context, scenario: str, lang: str, out: str | None, time_limit: float, seed: int,
               no_suggest: bool, force: bool) -> None:
     """Say whether SCENARIO admits a plan; if not, which rules clash, why, and what would make it feasible."""
-    from .diagnose import CheckSettings, diagnose
-    from .explain import explain, feasible_line
+    from planner.checks.diagnose import CheckSettings, diagnose
+    from planner.checks.explain import explain, feasible_line
 
     inst = _load(scenario)
     settings = CheckSettings(time_limit=time_limit, suggest_limit=time_limit, seed=seed,
@@ -487,7 +487,7 @@ def check_cmd(ctx: click.Context, scenario: str, lang: str, out: str | None, tim
 def generate_cmd(preset: str, levels: str, seed: int, rules: str, year: int, months: int, communes: int | None,
                  scope: str, names: str, out: str) -> None:
     """Write a synthetic scenario of realistic size (see planner/generate.py)."""
-    from .generate import describe, write
+    from planner.scale.generate import describe, write
 
     try:
         data = write(out, preset, int(levels), seed, rules, year, months, communes, scope, names)
@@ -519,8 +519,8 @@ def generate_cmd(preset: str, levels: str, seed: int, rules: str, year: int, mon
 def decompose_cmd(scenario: str, out: str, time_limit: float, seed: int, workers: int, processes: int,
                   cluster: str | None, scheme: str, balance: str, force: bool) -> None:
     """Plan SCENARIO in independent parts solved in parallel, merge them, verify the merged plan on the whole."""
-    from .decompose import make_executor, solve_decomposed
-    from .report import status_line
+    from planner.scale.decompose import make_executor, solve_decomposed
+    from planner.outputs.terminal import status_line
 
     inst = _load(scenario)
     check_output_directory(out, replaceable=OUTPUT_NAMES, force=force)

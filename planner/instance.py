@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from .calendar import Calendar, Month, PeriodSlot, month_of, period_slots, preferred_date
-from .scenario import (
+from planner.calendar import Calendar, Month, PeriodSlot, month_of, period_slots, preferred_date
+from planner.scenario import (
     AttendanceRule,
     CoverageRule,
     FixedAttendance,

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .calendar import Month, month_of
-from .errors import InputError, Problem
+from planner.calendar import Month, month_of
+from planner.errors import InputError, Problem
 
 if TYPE_CHECKING:
-    from .instance import Instance
+    from planner.instance import Instance
 
 CHARGES_COLUMNS = ("member_id", "member_name", "unit_id", "unit_name", "unit_kind", "basis")
 MEETINGS_COLUMNS = ("unit_id", "unit_name", "month", "date", "preferred_date")

@@ -9,6 +9,7 @@ from planner.plan import PLAN_FILES, Summary
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
+DATA = ROOT / "tests" / "data"
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from planner.cli import main
 
-from .conftest import SCENARIOS
+from tests.conftest import SCENARIOS
 
 TUONG_DUONG = str(SCENARIOS / "tuong-duong-2026.yaml")
 FIXED_DAY = str(SCENARIOS / "fixed-day-quota-check.yaml")

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from planner.cli import main
 
-from .conftest import SCENARIOS, assert_same_runs
+from tests.conftest import SCENARIOS, assert_same_runs
 
 
 def test_two_runs_same_seed_give_identical_files(tmp_path):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from planner.instance import Instance
-from planner.loader import load_scenario
-from planner.solve import Settings, solve
-from planner.verify import verify
+from planner.io.loader import load_scenario
+from planner.search.solving import Settings, solve
+from planner.checks.verify import verify
 
-from .conftest import SCENARIOS
+from tests.conftest import SCENARIOS
 
 FEASIBLE = ["thuong-son-2026.yaml", "tuong-duong-2026.yaml", "yen-bai-rule-18.yaml"]
 

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from planner.instance import Instance
 from planner.scenario import WEEKDAYS, Scenario
-from planner.solve import Settings, solve
-from planner.verify import verify
+from planner.search.solving import Settings, solve
+from planner.checks.verify import verify
 
 SOLVE = Settings(time_limit=2, workers=1, seed=0)
 STATUSES = ("optimal", "feasible", "infeasible", "unknown")

@@ -29,11 +29,11 @@ from planner import solve as solve_module
 from planner.cli import main
 from planner.errors import InputError
 from planner.instance import Instance
-from planner.loader import MAX_FILE_BYTES, load_scenario
+from planner.io.loader import MAX_FILE_BYTES, load_scenario
 from planner.plan import PLAN_FILES, read_plan
-from planner.solve import Settings, request_stop, reset_stop, solve
+from planner.search.solving import Settings, request_stop, reset_stop, solve
 
-from .conftest import ROOT, SCENARIOS, assert_same_runs, expectations
+from tests.conftest import ROOT, SCENARIOS, assert_same_runs, expectations
 
 INVALID = Path(__file__).parent / "data" / "invalid"
 TABLES = Path(__file__).parent / "data" / "tables"

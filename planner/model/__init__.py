@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from ..instance import Instance
-from ..plan import Plan
-from .context import ModelContext, RuleKey, no_guard
-from .objective import Term, build_objective
-from .rules import RULE_FAMILIES
-from .variables import Variables, create_variables
+from planner.instance import Instance
+from planner.plan import Plan
+from planner.model.context import ModelContext, RuleKey, no_guard
+from planner.model.objective import Term, build_objective
+from planner.model.rules import RULE_FAMILIES
+from planner.model.variables import Variables, create_variables
 
 __all__ = ["BuiltModel", "ModelContext", "RuleKey", "build_model"]
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from ..instance import Instance
-from .variables import Lit, Variables
+from planner.instance import Instance
+from planner.model.variables import Lit, Variables
 
 
 @dataclass(frozen=True, order=True)

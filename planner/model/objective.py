@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from ..calendar import month_of
-from ..plan import Plan
-from .context import ModelContext
-from .variables import counted
+from planner.calendar import month_of
+from planner.plan import Plan
+from planner.model.context import ModelContext
+from planner.model.variables import counted
 
 SIGNS = {"residence": 1, "sector": 1, "shift": -1, "visit": -1, "balance": -1, "stability": -1}
 

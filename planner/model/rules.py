@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..calendar import month_of
-from .context import ModelContext, RuleKey
-from .variables import counted
+from planner.calendar import month_of
+from planner.model.context import ModelContext, RuleKey
+from planner.model.variables import counted
 
 
 def add_responsibility(ctx: ModelContext) -> None:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from ..calendar import Month
-from ..instance import Instance
+from planner.calendar import Month
+from planner.instance import Instance
 
 Lit = cp_model.IntVar
 

@@ -19,10 +19,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..instance import Instance
-from ..plan import PLAN_FILES, Plan, Summary, plan_files
-from .facts import Facts, summary_from_dict
-from .labels import LANGS, Labels
+from planner.instance import Instance
+from planner.plan import PLAN_FILES, Plan, Summary, plan_files
+from planner.outputs.facts import Facts, summary_from_dict
+from planner.outputs.labels import LANGS, Labels
 
 FORMATS = ("csv", "xlsx", "docx", "ics", "html", "md")
 DEFAULT_FORMATS = ("csv", "xlsx")
@@ -71,20 +71,20 @@ def render(formats: Iterable[str], inst: Instance, plan: Plan, summary: Summary 
             out[name] = text.encode("utf-8")
         out["summary.json"] = summary.to_json().encode("utf-8")
     if "xlsx" in formats:
-        from .xlsx import render_xlsx
+        from planner.outputs.xlsx import render_xlsx
         out[FILE_NAMES["xlsx"]] = render_xlsx(facts, L)
     if "docx" in formats:
-        from .docx import load_template, render_docx
+        from planner.outputs.docx import load_template, render_docx
         template = decision_template if isinstance(decision_template, dict) else load_template(decision_template)
         out[FILE_NAMES["docx"]] = render_docx(facts, template)
     if "ics" in formats:
-        from .ics import render_ics
+        from planner.outputs.ics import render_ics
         out.update(render_ics(facts, L, when))
     if "html" in formats:
-        from .html import render_html
+        from planner.outputs.html import render_html
         out[FILE_NAMES["html"]] = render_html(facts, L, when).encode("utf-8")
     if "md" in formats:
-        from .md import render_md
+        from planner.outputs.md import render_md
         out[FILE_NAMES["md"]] = render_md(facts, L).encode("utf-8")
     return out
 

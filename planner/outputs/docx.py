@@ -23,9 +23,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from ..errors import InputError, Problem
-from .facts import Facts
-from .labels import Labels
+from planner.errors import InputError, Problem
+from planner.outputs.facts import Facts
+from planner.outputs.labels import Labels
 
 FONT = "Times New Roman"
 CENTER, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY

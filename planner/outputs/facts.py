@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..calendar import Month, month_of
-from ..instance import Instance
-from ..plan import Plan, Summary
-from ..report import TERM_SIGNS, PlanView
-from .labels import ROLE_ORDER
+from planner.calendar import Month, month_of
+from planner.instance import Instance
+from planner.plan import Plan, Summary
+from planner.outputs.terminal import TERM_SIGNS, PlanView
+from planner.outputs.labels import ROLE_ORDER
 
 _PLACE_PREFIXES = (
     "Đảng ủy xã ", "Đảng ủy phường ", "Đảng ủy thị trấn ", "Đảng ủy đặc khu ", "Đảng bộ xã ", "Đảng bộ phường ",

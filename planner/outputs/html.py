@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from .facts import Facts
-from .labels import Labels
+from planner.outputs.facts import Facts
+from planner.outputs.labels import Labels
 
 CSS = """
 :root{--red:#8b1a1a;--ink:#222;--muted:#666;--line:#ddd;--bg:#fafafa}

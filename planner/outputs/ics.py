@@ -14,8 +14,8 @@ import uuid
 
 from icalendar import Calendar, Event
 
-from .facts import Facts
-from .labels import Labels
+from planner.outputs.facts import Facts
+from planner.outputs.labels import Labels
 
 # Fixed namespace of the planner's calendar UIDs: never change it, or every issued calendar duplicates.
 UID_NAMESPACE = uuid.UUID("6f1c3b0e-5d1a-4c52-9a3e-2f6c1b7d8e90")

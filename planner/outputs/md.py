@@ -3,8 +3,8 @@ member, the calendar month by month and the objective terms. Deterministic text:
 
 from __future__ import annotations
 
-from .facts import Facts
-from .labels import Labels
+from planner.outputs.facts import Facts
+from planner.outputs.labels import Labels
 
 
 def _cell(text: object) -> str:

@@ -18,8 +18,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .facts import Facts, QuotaRow
-from .labels import Labels
+from planner.outputs.facts import Facts, QuotaRow
+from planner.outputs.labels import Labels
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="8B1A1A")  # a deep party red

@@ -1,0 +1,238 @@
+"""What-if: apply a change set, re-plan with the old plan as baseline, and say what changed and why.
+
+`explain` gives each changed decision a reason, where one can be told:
+
+1. the decision's member or unit was removed (that change); else the member or unit was touched by a change
+   (the member moved to another committee, added, set; the unit merged, split, moved, added, set) — the first
+   such change in the file;
+2. a rule that a change added, removed or set selects the decision's member and unit;
+3. a charge no responsibility rule allows any more; an attendance no rule allows any more;
+4. an attendance whose member's charge over that unit changed ("follows the charge change");
+5. otherwise "re-optimised" — the solver traded it against the objective (balance, rewards, stability).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner.replan.changes import Applied, Effect, IdMap, apply_files, map_plan
+from planner.replan.diff import Key, Names, PlanDiff, diff_plans, summary_text, write_diff
+from planner.errors import InputError, Problem
+from planner.instance import Instance
+from planner.io.loader import load_scenario
+from planner.plan import Plan, plan_directory_files, read_plan, write_directory
+from planner.search.solving import Result, Settings, solve
+from planner.checks.verify import verify
+
+REOPTIMISED = "re-optimised"
+
+
+@dataclass
+class Baselines:
+    """The old plan in the new ids: ``for_solve`` (decisions of removed ids dropped, only the new window) and
+    ``for_diff`` (the same, but decisions of removed members and units kept under their old ids)."""
+
+    for_solve: Plan
+    for_diff: Plan
+
+
+def baselines(plan: Plan, id_map: IdMap | None, inst: Instance) -> Baselines:
+    months = list(inst.months)
+    return Baselines(
+        map_plan(plan, id_map, months, set(inst.members), set(inst.units)),
+        map_plan(plan, id_map, months, set(inst.members), set(inst.units), keep_removed=True),
+    )
+
+
+# What a change did to a decision's member or unit, by the change's operation (any other: "changed by OP").
+_MEMBER_FATES = {
+    "remove": lambda a: "member removed",
+    "move_member": lambda a: f"member moved to committee {a['committee']}",
+    "add": lambda a: "member added",
+}
+_UNIT_FATES = {
+    "merge": lambda a: f"{', '.join(a['units'])} merged into {a['into']['id']}",
+    "remove": lambda a: "unit removed",
+    "move": lambda a: f"unit moved under {a['parent'] or 'the top'}",
+    "split": lambda a: f"unit {a['unit']} split",
+    "add": lambda a: "unit added",
+}
+
+
+def _effect_reason(e: Effect, mid: str | None, uid: str | None, id_map: IdMap) -> str | None:
+    c = e.change
+    if mid is not None and mid in e.members:
+        what, fates = "member", _MEMBER_FATES
+    elif uid is not None and {uid, *id_map.sources(uid)} & e.units:
+        what, fates = "unit", _UNIT_FATES
+    else:
+        return None
+    fate = fates[c.op](c.args) if c.op in fates else f"{what} changed by {c.op}"
+    return f"{fate} (change {c.number})"
+
+
+def explain(d: PlanDiff, applied: Applied, new_inst: Instance) -> dict[Key, str]:
+    """A reason for every changed decision of ``d`` (baseline in the new ids → re-plan)."""
+    base_inst = Instance(applied.base)
+    idm = applied.id_map
+    reasons: dict[Key, str] = {}
+    charge_changes: dict[str, set[str]] = {}
+    for m, u in d.charges_added + d.charges_removed:
+        charge_changes.setdefault(m, set()).add(u)
+    allowed = set(new_inst.charge_pairs)
+
+    def rule_reason(e: Effect, mid: str, uid: str, charge: bool) -> str | None:
+        tag = f"change {e.change.number}"
+        for family, name in sorted(e.rules):
+            if charge != (family == "responsibility"):
+                continue
+            if _selects(new_inst, family, name, mid, uid):
+                return f"rule {name} {'added' if e.change.op == 'add' else 'changed'} ({tag})"
+        for family, name in sorted(e.old_rules):
+            if charge != (family == "responsibility"):
+                continue
+            if _selects(base_inst, family, name, mid, uid):
+                return f"rule {name} removed ({tag})"
+        return None
+
+    for key in d.keys():
+        kind = key[0]
+        mid = key[1] if kind != "meeting" else None
+        uid = key[2] if kind != "meeting" else key[1]
+        why = None
+        for e in applied.effects:  # a removed member or unit first: the decision cannot stand at all
+            if e.change.op == "remove" and (mid in e.members or uid in e.units):
+                why = _effect_reason(e, mid, uid, idm)
+                break
+        for e in applied.effects if why is None else ():
+            why = _effect_reason(e, mid, uid, idm)
+            if why is None and mid is not None and uid is not None:
+                why = rule_reason(e, mid, uid, kind == "charge")
+            if why:
+                break
+        if why is None and kind == "charge" and key[1:] not in allowed and mid in new_inst.members \
+                and uid in new_inst.units:
+            why = "no responsibility rule allows this charge now"
+        if why is None and kind == "attend" and mid in new_inst.members and uid in new_inst.units:
+            above = set(new_inst.ancestors.get(uid, ()))
+            changed = charge_changes.get(mid, set()) & above
+            if changed:
+                why = "follows a change of the member's charges"
+            elif not new_inst.may_attend(mid, uid, key[3]):
+                why = "no rule lets this member attend this unit now"
+        reasons[key] = why or REOPTIMISED
+    return reasons
+
+
+def _selects(inst: Instance, family: str, name: str, mid: str, uid: str) -> bool:
+    """Does the rule called ``name`` (``attendance[x]`` or ``attendance[2]``) select this member and unit?"""
+    if mid not in inst.members or uid not in inst.units:
+        return False
+    rules = getattr(inst.scenario, family)
+    for i, r in enumerate(rules, start=1):
+        if name not in (f"{family}[{r.id}]" if r.id else "", f"{family}[{i}]"):
+            continue
+        if family == "responsibility":
+            return (mid, uid) in inst.responsibility_pairs(r)
+        if family == "attendance":
+            units = set(inst.select_units(r.units))
+            for inc in r.including:
+                units |= set(inst.select_units(inc.units))
+            return mid in inst.select_members(r.members) and uid in units
+        return mid in inst.select_members(r.by) and uid in inst.select_units(r.units)
+    return False
+
+
+def reason_counts(d: PlanDiff) -> list[tuple[str, int]]:
+    """How many changed decisions each reason explains, most first (re-optimised last)."""
+    counts = Counter(d.reasons.get(k, REOPTIMISED) for k in d.keys())
+    return sorted(counts.items(), key=lambda kv: (kv[0] == REOPTIMISED, -kv[1], kv[0]))
+
+
+def report_text(applied: Applied, d: PlanDiff, summary: dict, dropped: int, diff_text: str) -> str:
+    """The what-if report: the changes, the re-plan's status, how many decisions changed and why."""
+    cs = applied.changes
+    out = [f"What-if: {applied.base.name}", f"  base scenario: {applied.base.source}",
+           f"  change set:    {cs.file} ({len(cs.changes)} changes)"]
+    for c in cs.changes:
+        out.append(f"    {c.number}. {c.describe()}" + (f" — {c.reason}" if c.reason else ""))
+        out += [f"       {text}" for i, text in applied.notes if i == c.index]
+    out.append(f"  new scenario:  {applied.scenario.name} ({len(applied.scenario.units)} units, "
+               f"{len(applied.scenario.members)} members, {applied.scenario.start}..{applied.scenario.end})")
+    out.append(f"  re-plan: {summary['status']}, objective {summary['objective']}, "
+               f"stability weight {summary['stability_weight']}, {summary['seconds']:.1f} s")
+    if dropped:
+        out.append(f"  ({dropped} baseline decisions lie outside the new window and are not compared)")
+    out.append("")
+    out.append(f"{d.changed} decision{'s' if d.changed != 1 else ''} changed "
+               f"(stability count {d.stability}); why:")
+    for why, n in reason_counts(d):
+        out.append(f"  {n:5d}  {why}")
+    out.append("")
+    out.append(diff_text)
+    return "\n".join(out)
+
+
+def outside_window(plan: Plan, inst: Instance) -> int:
+    months = set(inst.months)
+    return (sum(1 for (_u, mo) in plan.meetings if mo not in months)
+            + sum(1 for _m, _u, d in plan.attendance if f"{d.year:04d}-{d.month:02d}" not in months))
+
+
+
+# ============================================================================================== the command
+WHATIF_ENTRIES = ("scenario.yaml", "plan", "diff", "report.txt")
+
+
+@dataclass
+class WhatIf:
+    applied: Applied
+    inst: Instance
+    result: Result
+    diff: PlanDiff | None
+    report: str
+
+
+def run_whatif(base: str | Path, changes: str | Path, baseline_dir: str | Path, out: str | Path,
+               settings: Settings = Settings(), stability: int | None = None, command: str = "",
+               rows: int = 6) -> WhatIf:
+    """Apply ``changes`` to ``base``, re-plan with the plan in ``baseline_dir`` as baseline (ids mapped, only the
+    new window), diff, explain, and write ``out/``: scenario.yaml, plan/, diff/, report.txt. Nothing but
+    scenario.yaml is written when no plan is found."""
+    target = Path(out)
+    if target.exists() and (not target.is_dir() or any(p.name not in WHATIF_ENTRIES for p in target.iterdir())):
+        raise InputError([Problem(str(target), None, None, "exists and holds other things than a what-if result",
+                                  "choose another --out directory, or empty this one")])
+    applied = apply_files(base, changes)
+    if stability is not None:
+        applied.data.setdefault("weights", {})["stability"] = stability
+    old_plan = read_plan(baseline_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    scenario_path = target / "scenario.yaml"
+    scenario_path.write_text(applied.yaml_text(command), encoding="utf-8")
+    scenario = load_scenario(scenario_path)
+    applied.scenario = scenario
+    inst = Instance(scenario)
+    bases = baselines(old_plan, applied.id_map, inst)
+    result = solve(inst, settings, baseline=bases.for_solve)
+    if result.plan is None:
+        return WhatIf(applied, inst, result, None, "")
+    check = verify(inst, result.plan, bases.for_solve)
+    if not check.ok or check.objective != result.summary.objective:
+        raise RuntimeError("the re-plan does not pass verify: " + "; ".join(str(v) for v in check.violations[:5]))
+    names = Names.of_instance(inst)
+    names.update(Names.of_instance(Instance(applied.base)))
+    names.update(Names.of_plan_dir(baseline_dir))
+    d = diff_plans(bases.for_diff, result.plan, names)
+    d.reasons = explain(d, applied, inst)
+    write_directory(target / "plan", plan_directory_files(inst, result.plan, result.summary))
+    write_diff(d, target / "diff")
+    s = result.summary
+    info = {"status": s.status, "objective": s.objective, "seconds": s.seconds,
+            "stability_weight": scenario.weights.stability}
+    text = report_text(applied, d, info, outside_window(old_plan, inst),
+                       summary_text(d, f"baseline {baseline_dir}", "re-plan", rows=rows))
+    (target / "report.txt").write_text(text, encoding="utf-8")
+    return WhatIf(applied, inst, result, d, text)
