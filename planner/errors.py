@@ -5,6 +5,7 @@ Every bad input ends in one `InputError` carrying all the problems found; the CL
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 
@@ -36,3 +37,9 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def did_you_mean(word: object, choices: list[str] | tuple[str, ...]) -> str:
+    """``did you mean 'x'?`` for the choice closest to ``word``, or "" when none is close."""
+    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else ""

@@ -17,6 +17,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ROLES = ("secretary", "deputy_secretary", "standing", "executive", "leader")
 LEVELS = ("province", "district", "commune")
 PERIODS = ("month", "quarter", "half", "year")
+MONTH_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # a month, "YYYY-MM" (match it whole)
 COMMITTEE_KINDS = ("province_committee", "district_committee", "commune_committee")
 
 StrList = tuple[str, ...]
@@ -335,7 +336,7 @@ class Scenario(Frozen):
     @field_validator("frozen_until")
     @classmethod
     def _month(cls, v: str | None) -> str | None:
-        if v is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", v):
+        if v is not None and not MONTH_PATTERN.fullmatch(v):
             raise ValueError(f"'{v}' is not a month; write it as YYYY-MM, e.g. 2026-06")
         return v
 

@@ -8,16 +8,15 @@ other attendance in them — while their attendances still count toward quotas o
 
 from __future__ import annotations
 
-import re
 
 from planner.calendar import month_of
 from planner.errors import InputError, Problem
 from planner.plan import Plan
-from planner.scenario import FixedAttendance, FixedDate, Scenario
+from planner.scenario import MONTH_PATTERN, FixedAttendance, FixedDate, Scenario
 
 
 def freeze(scenario: Scenario, baseline: Plan, until: str) -> Scenario:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", until):
+    if not MONTH_PATTERN.fullmatch(until):
         raise InputError([Problem("--freeze-until", None, None, f"'{until}' is not a month",
                                   "write it as YYYY-MM, e.g. 2026-06")])
     units = {u.id: u for u in scenario.units}

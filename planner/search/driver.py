@@ -1,0 +1,207 @@
+"""The one CP-SAT driver: every search of the planner goes through `run`.
+
+Planning, the warm start and its completion, the feasibility diagnosis (under assumptions), the least
+shortfall, the charges model of a decomposition and each of its parts all call `run` with a `SearchParams`;
+nothing else makes a ``CpSolver``. Here, once:
+
+- **one mapping** from settings to CP-SAT's parameters (`SearchParams.parameters`);
+- **interrupts**: a search runs in a worker thread while the calling thread waits in short joins, so that
+  Ctrl-C and SIGTERM (handled by Python in the main thread only, never while it is inside the C++ solver)
+  stop it at once with its best solution (`request_stop`);
+- **progress**: a solution callback updates a `Progress` that a display reads;
+- **the wall-time safety net** of a deterministic search, and a record of every search it stopped
+  (`wall_capped`), so that a summary can say the result may not be reproducible.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ortools.sat.python import cp_model
+
+from planner.status import Status
+
+T = TypeVar("T")
+
+WALL_FLOOR = 60.0  # seconds: the wall-time safety net of a deterministic search is never below this
+
+_CP_STATUS = {
+    cp_model.OPTIMAL: Status.OPTIMAL,
+    cp_model.FEASIBLE: Status.FEASIBLE,
+    cp_model.INFEASIBLE: Status.INFEASIBLE,
+    cp_model.UNKNOWN: Status.UNKNOWN,
+    cp_model.MODEL_INVALID: Status.INVALID,
+}
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """What one search may do. ``limit`` is deterministic seconds (wall seconds if not ``deterministic``)."""
+
+    limit: float
+    workers: int = 2
+    seed: int = 0
+    deterministic: bool = True
+    wall_factor: float = 20.0  # the safety net on wall time, as a multiple of ``limit``
+    linearization: int | None = None  # CP-SAT's default unless given
+    presolve: bool | None = None  # CP-SAT's default unless given
+    min_limit: float = 0.01
+
+    def parameters(self) -> dict[str, Any]:
+        """The CP-SAT parameters of this search (the one place where they are set)."""
+        limit = max(self.limit, self.min_limit)
+        workers = max(1, self.workers)
+        # not a search parameter: signals are the planner's (see `run`); CP-SAT's own SIGINT handler outlives
+        # its solve and then aborts the process on the next Ctrl-C (std::bad_function_call, OR-Tools 9.15)
+        p: dict[str, Any] = {"random_seed": self.seed, "num_workers": workers, "catch_sigint_signal": False}
+        if self.linearization is not None:
+            p["linearization_level"] = self.linearization
+        if self.presolve is not None:
+            p["cp_model_presolve"] = self.presolve
+        if self.deterministic:
+            p["max_deterministic_time"] = limit
+            p["max_time_in_seconds"] = max(WALL_FLOOR, limit * self.wall_factor)
+            if workers > 1:
+                p["interleave_search"] = True
+        else:
+            p["max_time_in_seconds"] = limit
+        return p
+
+
+@dataclass
+class Progress:
+    """The latest figures of a running search (read by a progress display)."""
+
+    start: float = field(default_factory=time.monotonic)
+    objective: float | None = None
+    bound: float | None = None
+    solutions: int = 0
+    done: bool = False
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
+    @property
+    def gap(self) -> float | None:
+        return relative_gap(self.objective, self.bound)
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """``|bound − objective| / max(1, |objective|)``, or None when either is unknown."""
+    if objective is None or bound is None:
+        return None
+    return abs(bound - objective) / max(1.0, abs(objective))
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, progress: Progress):
+        super().__init__()
+        self.progress = progress
+
+    def on_solution_callback(self) -> None:
+        self.progress.objective = self.objective_value
+        self.progress.bound = self.best_objective_bound
+        self.progress.solutions += 1
+
+
+@dataclass
+class Run:
+    """One finished search: the solver (to read values), its status, and whether the wall cap stopped it."""
+
+    solver: cp_model.CpSolver
+    code: int  # CP-SAT's status code
+    wall_capped: bool
+
+    @property
+    def status(self) -> Status:
+        return _CP_STATUS.get(self.code, Status.UNKNOWN)
+
+    @property
+    def found(self) -> bool:
+        """A solution was found (optimal or feasible)."""
+        return self.code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+    @property
+    def deterministic_time(self) -> float:
+        return float(self.solver.deterministic_time)
+
+
+def run(model: cp_model.CpModel, params: SearchParams, progress: Progress | None = None) -> Run:
+    """Solve ``model`` under ``params``, interruptibly; ``progress`` is updated from each solution."""
+    solver = cp_model.CpSolver()
+    parameters = params.parameters()
+    for name, value in parameters.items():
+        setattr(solver.parameters, name, value)
+    callback = _Callback(progress) if progress is not None else None
+    code = wait(lambda: solver.solve(model, callback), solver.stop_search)
+    capped = (params.deterministic and code in (cp_model.FEASIBLE, cp_model.UNKNOWN)
+              and solver.wall_time >= parameters["max_time_in_seconds"] * 0.99)
+    if capped:
+        _capped.append(time.monotonic())
+    return Run(solver, code if code is not None else cp_model.UNKNOWN, capped)
+
+
+# ---------------------------------------------------------------------------------------------- interrupts
+_stop = threading.Event()  # set by request_stop(): the running search, and any later one, stops at once
+_abandoned: list[threading.Thread] = []  # work that could not be stopped, left running (see wait)
+_capped: list[float] = []  # when a search was stopped by its wall-time safety net
+
+
+def request_stop() -> None:
+    """Stop the search under way (and any later one) as soon as possible, keeping the best plan found so far.
+    Safe in a signal handler: it only sets a flag, which the waiting thread passes on to CP-SAT."""
+    _stop.set()
+
+
+def stop_requested() -> bool:
+    return _stop.is_set()
+
+
+def reset_stop() -> None:
+    _stop.clear()
+
+
+def abandoned_searches() -> bool:
+    """True if work that could not be stopped still runs in the background (end the process with os._exit:
+    a C++ search must not outlive the interpreter)."""
+    return any(t.is_alive() for t in _abandoned)
+
+
+def wall_capped_since(start: float) -> bool:
+    """Some search since ``start`` (a ``time.monotonic()``) was stopped by its wall-time safety net."""
+    return any(t >= start for t in _capped)
+
+
+def wait(work: Callable[[], T], stop: Callable[[], None] | None) -> T | None:
+    """Run ``work`` in a worker thread while this thread waits in short joins. Python runs signal handlers only
+    in the main thread and never while it is inside the C++ solver, so the solve itself must not run there.
+    Once a stop is requested, ``stop()`` is called until the work returns (CP-SAT ends with its best solution);
+    work that has no ``stop`` is left running in the background and None is returned at once."""
+    if _stop.is_set() and stop is None:
+        return None
+    result: list[T] = []
+    error: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            error.append(exc)
+
+    thread = threading.Thread(target=target, name="cp-sat", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.05)
+        if _stop.is_set() and thread.is_alive():
+            if stop is None:
+                _abandoned.append(thread)
+                return None
+            stop()
+    if error:
+        raise error[0]
+    return result[0]
