@@ -16,10 +16,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from planner.instance import Instance
-from planner.io.loader import load_scenario
-from planner.search.solving import Settings, solve
 from planner.checks.verify import verify
+from planner.instance import Instance
+from planner.io import load_scenario
+from planner.search.solving import Settings, solve
 
 ROOT = Path(__file__).resolve().parent.parent
 

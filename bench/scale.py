@@ -38,10 +38,10 @@ def _peak_mib() -> float:
 def run_one(path: str, method: str, time_limit: float, processes: int, seed: int) -> dict:
     """One method on one scenario, in this process: the figures as a dict (printed as JSON by --one)."""
     sys.path.insert(0, str(ROOT))
-    from planner.instance import Instance
-    from planner.io.loader import load_scenario
-    from planner.search.solving import Settings
     from planner.checks.verify import verify
+    from planner.instance import Instance
+    from planner.io import load_scenario
+    from planner.search.solving import Settings
 
     t0 = time.monotonic()
     inst = Instance(load_scenario(path))
@@ -56,7 +56,8 @@ def run_one(path: str, method: str, time_limit: float, processes: int, seed: int
         out.update(variables=s.extra["model"]["variables"], build=load_s + s.extra["build_seconds"],
                    solve=s.extra["solve_seconds"], peak=_peak_mib())
     elif method == "decomposed":
-        from planner.scale.decompose import make_executor, solve_decomposed
+        from planner.scale.decompose import solve_decomposed
+        from planner.scale.executors import make_executor
         ex = make_executor(None, processes)
         try:
             r = solve_decomposed(inst, settings, ex, processes=processes)
@@ -167,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = {}
         for method in methods:
             if method == "monolithic" and args.mono_max_members:
-                from planner.io.loader import load_scenario
+                from planner.io import load_scenario
                 n = len(load_scenario(path).members)
                 if n > args.mono_max_members:
                     rows[method] = {"status": f"skipped (> {args.mono_max_members} members)"}

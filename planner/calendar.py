@@ -73,14 +73,14 @@ def period_label(per: str, month: Month) -> str:
     return f"{y}"
 
 
-_PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
 
 def period_slots(per: str, months: list[Month]) -> list[PeriodSlot]:
     groups: dict[str, list[Month]] = {}
     for mo in months:
         groups.setdefault(period_label(per, mo), []).append(mo)
-    return [PeriodSlot(per, label, tuple(mos), _PERIOD_MONTHS[per]) for label, mos in groups.items()]
+    return [PeriodSlot(per, label, tuple(mos), PERIOD_MONTHS[per]) for label, mos in groups.items()]
 
 
 class Calendar:

@@ -12,15 +12,31 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from planner.errors import InputError
-from planner.replan.freeze import freeze
-from planner.instance import Instance
-from planner.io.loader import load_scenario
-from planner.outputs import DEFAULT_FORMATS, LANGS, OUTPUT_NAMES, describe_files, parse_formats, render
-from planner.plan import Plan, check_output_directory, plan_directory_files, read_plan, read_summary, write_directory
-from planner.outputs.terminal import objective_table, print_plan, print_scenario
-from planner.search.solving import Progress, ProgressThread, Settings, abandoned_searches, request_stop, reset_stop, solve
 from planner.checks.verify import verify
+from planner.errors import InputError
+from planner.instance import Instance
+from planner.io import (
+    check_output_directory,
+    load_scenario,
+    plan_directory_files,
+    read_plan,
+    read_summary,
+    write_directory,
+)
+from planner.outputs import DEFAULT_FORMATS, LANGS, OUTPUT_NAMES, describe_files, parse_formats, render
+from planner.outputs.terminal import objective_table, print_plan, print_scenario
+from planner.plan import Plan
+from planner.replan.freeze import freeze
+from planner.search.solving import (
+    Progress,
+    ProgressThread,
+    Settings,
+    abandoned_searches,
+    request_stop,
+    reset_stop,
+    solve,
+)
+from planner.status import Status
 
 EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN = 2, 3, 4
 
@@ -213,7 +229,7 @@ def solve_cmd(scenario: str, out: str, formats: tuple[str, ...], lang: str | Non
         con.print(status_line(summary, lang or "en"))
         if caught:
             _interrupted(caught, "no plan had been found yet; nothing was written")
-        if summary.status == "infeasible":
+        if summary.status == Status.INFEASIBLE:
             click.echo(_explain_infeasible(inst, lang or "en", seed))  # why, in words (issue 3)
             click.echo("Nothing was written.")
             sys.exit(EXIT_INFEASIBLE)
@@ -295,7 +311,7 @@ def report_cmd(scenario: str, plan_dir: str, out: str, formats: tuple[str, ...],
     if summary.objective is not None and summary.objective != checked.objective:
         click.echo(_wrap(f"note: summary.json says objective {summary.objective}; recomputed "
                          f"{checked.objective} (the plan was edited): the outputs show the recomputed terms."))
-        summary.status = "edited"
+        summary.status = Status.EDITED
     summary.objective, summary.terms = checked.objective, dict(checked.terms)
     n = len(checked.violations)
     if checked.ok:
@@ -322,7 +338,7 @@ def report_cmd(scenario: str, plan_dir: str, out: str, formats: tuple[str, ...],
 # ---------------------------------------------------------------------------------------------- what-if (issue 4)
 def _mapped_baseline(base: Plan | None, changes: str, inst: Instance) -> Plan:
     """solve --id-map: the baseline in the ids of the changed scenario, its window and ids only."""
-    from planner.replan.changes import map_plan, read_changes
+    from planner.replan import map_plan, read_changes
 
     if base is None:
         raise click.UsageError("--id-map needs --baseline (the plan whose ids it maps)")
@@ -335,7 +351,7 @@ def _mapped_baseline(base: Plan | None, changes: str, inst: Instance) -> Plan:
               help="The scenario file to write (YAML, re-loadable; tables of the base are inlined).")
 def apply_cmd(base: str, changes: str, out: str) -> None:
     """Apply the change set CHANGES to the scenario BASE and write the resulting scenario to --out."""
-    from planner.replan.changes import apply_files
+    from planner.replan import apply_files
 
     applied = apply_files(base, changes)
     text = applied.yaml_text(f"planner apply {base} {changes} -o {out}")
@@ -369,7 +385,7 @@ def apply_cmd(base: str, changes: str, out: str) -> None:
 def diff_cmd(plan_a: str, plan_b: str, scenario: str | None, out: str | None, rows: int,
              id_map: str | None = None) -> None:
     """Compare plan PLAN_A (before) with PLAN_B (after): charges, attendances, meetings, loads, coverage."""
-    from planner.replan.changes import read_changes
+    from planner.replan import read_changes
     from planner.replan.diff import diff_dirs, summary_text, write_diff
 
     inst = _load(scenario) if scenario else None
@@ -402,7 +418,7 @@ def whatif_cmd(base: str, changes: str, baseline: str, out: str, time_limit: flo
     w = run_whatif(base, changes, baseline, out, settings, stability, command, rows=rows)
     if w.result.plan is None:
         click.echo(status_line(w.result.summary))
-        if w.result.summary.status == "infeasible":
+        if w.result.summary.status == Status.INFEASIBLE:
             click.echo(f"No plan satisfies every rule of the changed scenario ({out}/scenario.yaml).")
             sys.exit(EXIT_INFEASIBLE)
         click.echo("No plan found: give a larger --time-limit.")
@@ -418,10 +434,10 @@ EXPLAIN_WIDTH = 100
 def _explain_infeasible(inst: Instance, lang: str, seed: int = 0) -> str:
     """Why an infeasible scenario is so: the minimal conflicting rules, the facts, what would make it feasible."""
     from planner.checks.diagnose import CheckSettings, diagnose
-    from planner.checks.explain import explain
+    from planner.checks.explain import explain_diagnosis
 
     diag = diagnose(inst, CheckSettings(seed=seed))
-    return explain(inst, diag, lang, header=diag.status != "infeasible", width=EXPLAIN_WIDTH)
+    return explain_diagnosis(inst, diag, lang, header=diag.status != Status.INFEASIBLE, width=EXPLAIN_WIDTH)
 
 
 @main.command(name="check")
@@ -441,14 +457,14 @@ def check_cmd(ctx: click.Context, scenario: str, lang: str, out: str | None, tim
               no_suggest: bool, force: bool) -> None:
     """Say whether SCENARIO admits a plan; if not, which rules clash, why, and what would make it feasible."""
     from planner.checks.diagnose import CheckSettings, diagnose
-    from planner.checks.explain import explain, feasible_line
+    from planner.checks.explain import explain_diagnosis, feasible_line
 
     inst = _load(scenario)
     settings = CheckSettings(time_limit=time_limit, suggest_limit=time_limit, seed=seed,
                              suggestions=not no_suggest, shortfall=not no_suggest)
     diag = diagnose(inst, settings)
     click.echo(inst.scenario.name)
-    if diag.status == "feasible":
+    if diag.status == Status.FEASIBLE:
         assert diag.plan is not None
         report = verify(inst, diag.plan)
         if not report.ok:
@@ -461,8 +477,8 @@ def check_cmd(ctx: click.Context, scenario: str, lang: str, out: str | None, tim
             ctx.invoke(solve_cmd, scenario=scenario, out=out, lang=lang, time_limit=time_limit, seed=seed, quiet=True,
                        force=force, formats=parse_formats(",".join(DEFAULT_FORMATS)))  # invoke runs no callback
         return
-    click.echo(explain(inst, diag, lang, width=EXPLAIN_WIDTH))
-    sys.exit(EXIT_INFEASIBLE if diag.status == "infeasible" else EXIT_NO_PLAN)
+    click.echo(explain_diagnosis(inst, diag, lang, width=EXPLAIN_WIDTH))
+    sys.exit(EXIT_INFEASIBLE if diag.status == Status.INFEASIBLE else EXIT_NO_PLAN)
 
 
 @main.command(name="generate")
@@ -519,8 +535,9 @@ def generate_cmd(preset: str, levels: str, seed: int, rules: str, year: int, mon
 def decompose_cmd(scenario: str, out: str, time_limit: float, seed: int, workers: int, processes: int,
                   cluster: str | None, scheme: str, balance: str, force: bool) -> None:
     """Plan SCENARIO in independent parts solved in parallel, merge them, verify the merged plan on the whole."""
-    from planner.scale.decompose import make_executor, solve_decomposed
     from planner.outputs.terminal import status_line
+    from planner.scale.decompose import solve_decomposed
+    from planner.scale.executors import make_executor
 
     inst = _load(scenario)
     check_output_directory(out, replaceable=OUTPUT_NAMES, force=force)
@@ -554,7 +571,7 @@ def decompose_cmd(scenario: str, out: str, time_limit: float, seed: int, workers
     if result.plan is None:
         con.print(status_line(s))
         click.echo("Nothing was written.")
-        sys.exit(EXIT_INFEASIBLE if s.status.startswith("infeasible") else EXIT_NO_PLAN)
+        sys.exit(EXIT_INFEASIBLE if s.status in (Status.INFEASIBLE, Status.INFEASIBLE_RESTRICTED) else EXIT_NO_PLAN)
     report = verify(inst, result.plan)
     if not report.ok:
         click.echo(f"the merged plan breaks {len(report.violations)} rules (nothing written):", err=True)

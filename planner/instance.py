@@ -233,6 +233,13 @@ class Instance:
         return frozenset(p for r in self.scenario.responsibility if r.basis != "ignore"
                          for p in self.responsibility_pairs(r))
 
+    def charge_reward(self, mid: str, uid: str) -> int:
+        """What the charge (mid, uid) earns the objective: the residence or sector weight of its basis, or 0."""
+        if (mid, uid) not in self.rewarded_pairs:
+            return 0
+        w, basis = self.scenario.weights, self.basis(mid, uid)
+        return w.residence if basis == "residence" else w.sector if basis == "sector" else 0
+
     def pair_key(self, pair: Pair) -> tuple[int, int]:
         return self.member_order[pair[0]], self.unit_order[pair[1]]
 
@@ -320,6 +327,15 @@ class Instance:
         """Months up to ``frozen_until`` are history: only their pinned attendances happen."""
         until = self.scenario.frozen_until
         return until is not None and month <= until
+
+    def attendance_allowed(self, mid: str, uid: str, month: Month, in_charge: bool) -> bool:
+        """Eligibility of one attendance: a pin asks for it, or a rule lets the member attend the unit — freely,
+        or only while in charge of it or of a unit above it (``in_charge``: whether the plan has it so). The
+        one reading shared by verify and the greedy draft (the model makes a variable only where it can hold)."""
+        if self.fixed_attendance.get((mid, uid, month)) is True:
+            return True
+        source = self.attend_sources.get((mid, uid))
+        return source == "free" or (source == "in_charge" and in_charge)
 
     def may_attend(self, mid: str, uid: str, month: Month) -> bool:
         """Static part of eligibility: some rule or pin makes the pair eligible (in_charge still to be checked)."""

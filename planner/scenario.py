@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -72,7 +73,7 @@ class Conflict(Frozen):
         return _check_weekdays(v)
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "Conflict":
+    def _one_kind(self) -> Conflict:
         kinds = [self.date is not None, self.from_ is not None or self.to is not None, self.weekdays is not None]
         if sum(kinds) != 1:
             raise ValueError("give exactly one of 'date', 'from'/'to' or 'weekdays'")
@@ -105,7 +106,7 @@ class Period(Frozen):
     end: dt.date
 
     @model_validator(mode="after")
-    def _whole_months(self) -> "Period":
+    def _whole_months(self) -> Period:
         if self.end < self.start:
             raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
         if self.start.day != 1:
@@ -216,7 +217,7 @@ class Range(Frozen):
     max: NonNeg | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Range":
+    def _ordered(self) -> Range:
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min ({self.min}) is larger than max ({self.max})")
         return self
@@ -260,7 +261,7 @@ class _Quota(Frozen):
     at_most: NonNeg | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> "_Quota":
+    def _ordered(self) -> _Quota:
         if self.at_most is not None and self.at_least > self.at_most:
             raise ValueError(f"at_least ({self.at_least}) is larger than at_most ({self.at_most})")
         return self
@@ -305,13 +306,26 @@ class FixedDate(Frozen):
 FixedItem = FixedCharge | FixedAttendance | FixedDate
 
 
+#: The objective's terms and their signs, beside the weights: each term is a count (before weight and sign);
+#: the rewards count for the plan, the penalties against it, and the weighted sum is maximised.
+TERM_SIGNS: dict[str, int] = {"residence": 1, "sector": 1, "shift": -1, "visit": -1, "balance": -1, "stability": -1}
+TERMS = tuple(TERM_SIGNS)
+
+
 class Weights(Frozen):
+    """The weight of each objective term (see `TERM_SIGNS`)."""
+
     residence: NonNeg = 10
     sector: NonNeg = 6
     shift: NonNeg = 1
     visit: NonNeg = 1
     balance: NonNeg = 2
     stability: NonNeg = 20
+
+    def objective(self, terms: Mapping[str, int]) -> int:
+        """The maximised objective of a plan whose term counts are ``terms``: the one place it is computed
+        (the solver's report, verify's recomputation and the greedy draft all call it)."""
+        return sum(TERM_SIGNS[name] * getattr(self, name) * value for name, value in terms.items())
 
 
 class Scenario(Frozen):
@@ -341,7 +355,7 @@ class Scenario(Frozen):
         return v
 
     @model_validator(mode="after")
-    def _window(self) -> "Scenario":
+    def _window(self) -> Scenario:
         if (self.year is None) == (self.period is None):
             raise ValueError("give either 'year' or 'period', not both and not neither")
         if self.year is not None and not 1900 <= self.year <= 2200:

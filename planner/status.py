@@ -21,6 +21,12 @@ class Status(StrEnum):
     EDITED = "edited"  # a plan changed by hand after solving (its objective recomputed)
     HAND_MADE = "hand-made"  # a plan with no summary of its own (typed in a spreadsheet)
 
+    @classmethod
+    def read(cls, word: object) -> Status | str:
+        """The status a file names (``summary.json``); a word that is none of them is kept as written."""
+        text = str(word)
+        return cls(text) if text in cls._value2member_map_ else text
+
     @property
     def has_plan(self) -> bool:
         """A plan that satisfies every rule comes with this status."""

@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 
 from planner.cli import main
-
 from tests.conftest import SCENARIOS
 
 TUONG_DUONG = str(SCENARIOS / "tuong-duong-2026.yaml")

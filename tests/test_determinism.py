@@ -5,7 +5,6 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from planner.cli import main
-
 from tests.conftest import SCENARIOS, assert_same_runs
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from planner.instance import Instance
-from planner.io.loader import load_scenario
-from planner.search.solving import Settings, solve
 from planner.checks.verify import verify
-
+from planner.instance import Instance
+from planner.io import load_scenario
+from planner.search.solving import Settings, solve
 from tests.conftest import SCENARIOS
 
 FEASIBLE = ["thuong-son-2026.yaml", "tuong-duong-2026.yaml", "yen-bai-rule-18.yaml"]

@@ -18,10 +18,10 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from planner.checks.verify import verify
 from planner.instance import Instance
 from planner.scenario import WEEKDAYS, Scenario
 from planner.search.solving import Settings, solve
-from planner.checks.verify import verify
 
 SOLVE = Settings(time_limit=2, workers=1, seed=0)
 STATUSES = ("optimal", "feasible", "infeasible", "unknown")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -25,14 +24,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from planner import solve as solve_module
 from planner.cli import main
 from planner.errors import InputError
 from planner.instance import Instance
-from planner.io.loader import MAX_FILE_BYTES, load_scenario
-from planner.plan import PLAN_FILES, read_plan
+from planner.io import MAX_FILE_BYTES, load_scenario, read_plan
+from planner.plan import PLAN_FILES
+from planner.search import driver
 from planner.search.solving import Settings, request_stop, reset_stop, solve
-
 from tests.conftest import ROOT, SCENARIOS, assert_same_runs, expectations
 
 INVALID = Path(__file__).parent / "data" / "invalid"
@@ -95,7 +93,7 @@ def _big_scenario(path: Path, megabytes: int) -> None:
     unit = "  - {id: thon-%06d, name: Chi bộ thôn %06d, kind: residential, parent: xa, meeting: {day: 5, flex: 2}}\n"
     block = "".join(unit % (i, i) for i in range(1000)).encode("utf-8")
     with open(path, "wb") as fh:
-        fh.write("name: Lớn\nyear: 2026\nunits:\n".encode("utf-8"))
+        fh.write("name: Lớn\nyear: 2026\nunits:\n".encode())
         while fh.tell() < megabytes * 1_000_000:
             fh.write(block)
 
@@ -353,21 +351,21 @@ def test_wait_abandons_work_it_cannot_stop(no_stop) -> None:
     release = threading.Event()
     request_stop()
     t0 = time.monotonic()
-    assert solve_module._wait(lambda: release.wait(10), None) is None  # stop already asked: not even started
+    assert driver.wait(lambda: release.wait(10), None) is None  # stop already asked: not even started
     reset_stop()
     threading.Timer(0.2, request_stop).start()
-    assert solve_module._wait(lambda: release.wait(10), None) is None
-    assert time.monotonic() - t0 < 2 and solve_module.abandoned_searches()
+    assert driver.wait(lambda: release.wait(10), None) is None
+    assert time.monotonic() - t0 < 2 and driver.abandoned_searches()
     release.set()
 
 
 def test_wait_calls_stop_until_the_work_ends_and_passes_errors_on(no_stop) -> None:
     done = threading.Event()
     threading.Timer(0.1, request_stop).start()
-    assert solve_module._wait(lambda: done.wait(10) and "stopped", done.set) == "stopped"
+    assert driver.wait(lambda: done.wait(10) and "stopped", done.set) == "stopped"
     reset_stop()
     with pytest.raises(ZeroDivisionError):
-        solve_module._wait(lambda: 1 / 0, done.set)
+        driver.wait(lambda: 1 / 0, done.set)
 
 
 def test_a_stop_before_the_search_gives_no_plan_or_a_checked_one(no_stop) -> None:

@@ -29,20 +29,20 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from planner.checks.precheck import CapacityCounter, Finding, run_prechecks
 from planner.instance import Instance
 from planner.model import BuiltModel, build_model
 from planner.model.context import ModelContext, RuleKey
-from planner.model.rules import RULE_FAMILIES
-from planner.model.variables import create_variables
 from planner.plan import Plan
-from planner.checks.precheck import Counter, Finding, run_prechecks
 from planner.scenario import Scenario
-from planner.search.solving import Settings, extract_plan
+from planner.search.driver import SearchParams, run
+from planner.search.solving import extract_plan
+from planner.status import Status
 
 QUOTA_FAMILIES = ("attendance", "including", "coverage")
 # the order in which a minimal set is said: the rules asked for first, then pins, then the limits they meet
-SAY_ORDER = ("attendance", "including", "coverage", "responsibility", "fixed", "max_per_month", "meetings_per_day",
-             "own_meetings", "unavailable")
+SAY_ORDER = ("attendance", "including", "coverage", "responsibility", "fixed", "max-per-month", "one-meeting-a-day",
+             "own-meeting", "unavailable")
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,13 @@ class CheckSettings:
     suggestions: bool = True
     shortfall: bool = True
     wall_limit_factor: float = 20.0  # a wall-time safety net, as a multiple of the deterministic limit
+
+    def search(self, limit: float, workers: int = 1, linearization: int | None = 1,
+               presolve: bool | None = None) -> SearchParams:
+        """One search of the diagnosis: single worker (assumptions need it), no presolve unless asked."""
+        return SearchParams(limit=limit, workers=workers, seed=self.seed, wall_factor=self.wall_limit_factor,
+                            linearization=linearization, presolve=self.presolve if presolve is None else presolve,
+                            min_limit=0.001)
 
 
 class Budget:
@@ -70,23 +77,13 @@ class Budget:
         self.spent += solver.deterministic_time
         self.solves += 1
 
-    def part(self, amount: float) -> "Budget":
+    def part(self, amount: float) -> Budget:
         """A share of what is left, for one step; `absorb` it back afterwards."""
         return Budget(max(0.0, min(self.left, amount)))
 
-    def absorb(self, other: "Budget") -> None:
+    def absorb(self, other: Budget) -> None:
         self.spent += other.spent
         self.solves += other.solves
-
-
-def _parameters(solver: cp_model.CpSolver, settings: CheckSettings, limit: float, linearization: int = 1) -> None:
-    p = solver.parameters
-    p.num_workers = 1
-    p.linearization_level = linearization
-    p.random_seed = settings.seed
-    p.cp_model_presolve = settings.presolve
-    p.max_deterministic_time = max(limit, 0.001)
-    p.max_time_in_seconds = max(30.0, limit * settings.wall_limit_factor)
 
 
 # ---------------------------------------------------------------------------------------------- guarded model
@@ -97,11 +94,7 @@ class GuardedModel:
         self.inst = inst
         self.model = cp_model.CpModel()
         self.lits: dict[RuleKey, cp_model.IntVar] = {}
-        # ``build_model`` makes its model itself, so a guard cannot create literals in it: the same three
-        # steps are taken here (tests check the two models have the same constraints when unguarded)
-        self.ctx = ModelContext(self.model, inst, create_variables(self.model, inst), self._guard)
-        for add_rule in RULE_FAMILIES:
-            add_rule(self.ctx)
+        self.ctx = build_model(inst, objective=False, model=self.model, guard=self._guard).ctx
         self.keys: list[RuleKey] = list(dict.fromkeys(self.ctx.keys))
         self.order = {k: i for i, k in enumerate(self.keys)}
         self.key_of = {lit.index: k for k, lit in self.lits.items()}
@@ -117,16 +110,15 @@ class GuardedModel:
         return sorted(set(keys), key=self.order.__getitem__)
 
     def solve(self, keys: list[RuleKey], settings: CheckSettings, budget: Budget, linearization: int = 1
-              ) -> tuple[str, list[RuleKey], cp_model.CpSolver]:
+              ) -> tuple[Status, list[RuleKey], cp_model.CpSolver]:
         """Solve with ``keys`` assumed true (the others free). Returns status, the keys of the sufficient
         assumptions (only those passed), and the solver. ``linearization`` 2 puts every linear rule in the LP:
         slower to find plans, but counting arguments (8 cells need more charges than 2 members may take) are
         then proven at once instead of by search."""
         self.model.clear_assumptions()
         self.model.add_assumptions([self.lits[k] for k in keys])
-        solver = cp_model.CpSolver()
-        _parameters(solver, settings, budget.left, linearization)
-        status = solver.solve(self.model)
+        done = run(self.model, settings.search(budget.left, linearization=linearization))
+        solver, status = done.solver, done.code
         budget.charge(solver)
         if status == cp_model.INFEASIBLE:
             passed = {self.lits[k].index for k in keys}
@@ -136,10 +128,10 @@ class GuardedModel:
                     core.append(self.key_of[i])
                 else:
                     self.stray.add(i)
-            return "infeasible", self.sort(core), solver
+            return Status.INFEASIBLE, self.sort(core), solver
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return "feasible", [], solver
-        return "unknown", [], solver
+            return Status.FEASIBLE, [], solver
+        return Status.UNKNOWN, [], solver
 
 
 PROVE = 2  # linearization level of the solves that confirm and shrink a conflict (see GuardedModel.solve)
@@ -158,17 +150,17 @@ def minimise(gm: GuardedModel, start: list[RuleKey], settings: CheckSettings, bu
             return core, False
         trial = [x for x in core if x != k]
         status, refined, _ = gm.solve(trial, settings, budget, PROVE)
-        if status == "infeasible":
+        if status == Status.INFEASIBLE:
             # the solver's own (sufficient) subset of the rest: every necessary key is in it if it is right
             core = refined if refined and necessary <= set(refined) else trial
-        elif status == "feasible":
+        elif status == Status.FEASIBLE:
             necessary.add(k)
         else:
             necessary.add(k)
             proven = False
     # confirm: the final set is infeasible (guards against a wrong sufficient set, OR-Tools #5141)
     status, _, _ = gm.solve(core, settings, budget, PROVE)
-    if status != "infeasible":
+    if status != Status.INFEASIBLE:
         return gm.sort(start), False
     return core, proven
 
@@ -191,7 +183,7 @@ class Suggestion:
 class Shortfall:
     """The least total shortfall when attendance and coverage ``at_least`` are soft."""
 
-    status: str  # optimal, feasible (best found, not proven least), infeasible (quotas are not the issue), unknown
+    status: Status  # optimal, feasible (best found, not proven least), infeasible (quotas are not the issue), unknown
     total: int | None = None
     bound: int | None = None
     missing: list[tuple[RuleKey, int, int]] = field(default_factory=list)  # (rule instance, needed, missing)
@@ -199,7 +191,7 @@ class Shortfall:
 
 @dataclass
 class Diagnosis:
-    status: str  # feasible, infeasible, unknown
+    status: Status  # feasible, infeasible, unknown
     plan: Plan | None = None
     core: list[RuleKey] = field(default_factory=list)
     minimal: bool = False
@@ -218,37 +210,32 @@ class Diagnosis:
 GUARDED_SHARE = 0.5  # of a decision's budget, for the single-worker run under assumptions; the rest: two workers
 
 
-def plain_solve(inst: Instance, settings: CheckSettings, budget: Budget) -> tuple[str, Plan | None]:
+def plain_solve(inst: Instance, settings: CheckSettings, budget: Budget) -> tuple[Status, Plan | None]:
     """The plain model (no guards, no objective), two workers interleaved (deterministic), no presolve.
 
     The single-worker run under assumptions finds plans quickly; this one proves infeasibility where that one
     gets lost (a bound one below what holds, say). Used only when the first ran out of its share."""
     if budget.left <= 0:
-        return "unknown", None
+        return Status.UNKNOWN, None
     built = build_model(inst, objective=False)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers, p.interleave_search, p.random_seed = 2, True, settings.seed
-    p.cp_model_presolve = settings.presolve
-    p.max_deterministic_time = budget.left
-    p.max_time_in_seconds = max(30.0, budget.left * settings.wall_limit_factor)
-    status = solver.solve(built.model)
+    done = run(built.model, settings.search(budget.left, workers=2, linearization=None))
+    solver, status = done.solver, done.code
     budget.charge(solver)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return "feasible", extract_plan(inst, built, solver.boolean_value)
-    return ("infeasible" if status == cp_model.INFEASIBLE else "unknown"), None
+        return Status.FEASIBLE, extract_plan(inst, built, solver.boolean_value)
+    return (Status.INFEASIBLE if status == cp_model.INFEASIBLE else Status.UNKNOWN), None
 
 
 def decide(inst: Instance, settings: CheckSettings, budget: Budget, gm: GuardedModel | None = None
-           ) -> tuple[str, list[RuleKey], Plan | None]:
+           ) -> tuple[Status, list[RuleKey], Plan | None]:
     """Feasible (with a plan), infeasible (with CP-SAT's sufficient set, possibly empty) or unknown."""
     gm = gm or GuardedModel(inst)
     first = budget.part(budget.left * GUARDED_SHARE)
     status, core, solver = gm.solve(gm.keys, settings, first)
     budget.absorb(first)
-    if status == "feasible":
+    if status == Status.FEASIBLE:
         return status, [], extract_plan(inst, BuiltModel(gm.ctx, None), solver.boolean_value)
-    if status == "infeasible":
+    if status == Status.INFEASIBLE:
         return status, core, None
     status, plan = plain_solve(inst, settings, budget)
     return status, [], plan
@@ -256,11 +243,11 @@ def decide(inst: Instance, settings: CheckSettings, budget: Budget, gm: GuardedM
 
 def diagnose(inst: Instance, settings: CheckSettings = CheckSettings()) -> Diagnosis:
     t0 = time.monotonic()
-    counter = Counter(inst)
+    counter = CapacityCounter(inst)
     findings = run_prechecks(inst, counter)
     budget = Budget(settings.time_limit)
     gm = GuardedModel(inst)
-    diag = Diagnosis("unknown", rule_instances=len(gm.keys))
+    diag = Diagnosis(Status.UNKNOWN, rule_instances=len(gm.keys))
 
     start: list[RuleKey] | None = None
     unconfirmed: tuple[Finding, list[RuleKey]] | None = None
@@ -272,32 +259,32 @@ def diagnose(inst: Instance, settings: CheckSettings = CheckSettings()) -> Diagn
         part = budget.part(budget.left / 2)
         status, core, _ = gm.solve(scope, settings, part, PROVE)
         budget.absorb(part)
-        if status == "infeasible":
+        if status == Status.INFEASIBLE:
             start, diag.seed = (core or scope), f
             break
-        if status == "feasible":
+        if status == Status.FEASIBLE:
             refuted.append(f)  # a pre-check the model disagrees with (a bug): never reported
         elif unconfirmed is None:
             unconfirmed = (f, scope)
     findings = [f for f in findings if f not in refuted]
     if start is None and unconfirmed is not None:
         # the counting argument stands on its own (the checks are sound); the solver could not confirm it in time
-        diag.status, diag.seed, diag.findings = "infeasible", unconfirmed[0], findings
+        diag.status, diag.seed, diag.findings = Status.INFEASIBLE, unconfirmed[0], findings
         diag.core, diag.minimal = unconfirmed[1], False
     elif start is None:
         status, core, plan = decide(inst, settings, budget, gm)
-        if status == "feasible":
-            diag.status, diag.plan = "feasible", plan
+        if status == Status.FEASIBLE:
+            diag.status, diag.plan = Status.FEASIBLE, plan
             findings = []  # never report a conflict the model does not have (a sound pre-check cannot fire here)
-        elif status == "infeasible" and core:
+        elif status == Status.INFEASIBLE and core:
             start = core
             confirm, _, _ = gm.solve(core, settings, budget, PROVE)
-            if confirm != "infeasible":  # the sufficient set, less literals never passed, is not enough
+            if confirm != Status.INFEASIBLE:  # the sufficient set, less literals never passed, is not enough
                 start = list(gm.keys)
-        elif status == "infeasible":  # proven by the two-worker run: no set of rules to show yet
-            diag.status, diag.findings = "infeasible", findings
+        elif status == Status.INFEASIBLE:  # proven by the two-worker run: no set of rules to show yet
+            diag.status, diag.findings = Status.INFEASIBLE, findings
     if start is not None:
-        diag.status = "infeasible"
+        diag.status = Status.INFEASIBLE
         core, diag.minimal = minimise(gm, start, settings, budget)
         rank = {f: i for i, f in enumerate(SAY_ORDER)}
         diag.core = sorted(core, key=lambda k: (rank.get(k.family, len(rank)), gm.order[k]))
@@ -306,7 +293,7 @@ def diagnose(inst: Instance, settings: CheckSettings = CheckSettings()) -> Diagn
             same = [f for f in findings if f.kind == diag.seed.kind and f.rule == diag.seed.rule]
             diag.findings = same + [f for f in findings if f not in same]
     diag.deterministic_time, diag.solves, diag.stray = budget.spent, budget.solves, len(gm.stray)
-    if diag.status == "infeasible" and (settings.suggestions or settings.shortfall):
+    if diag.status == Status.INFEASIBLE and (settings.suggestions or settings.shortfall):
         sbudget = Budget(settings.suggest_limit)
         soft = settings.shortfall and any(k.family in QUOTA_FAMILIES for k in diag.core)
         if settings.suggestions:
@@ -320,9 +307,9 @@ def diagnose(inst: Instance, settings: CheckSettings = CheckSettings()) -> Diagn
 
 
 # ---------------------------------------------------------------------------------------------- suggestions
-def _feasible(scenario: Scenario, settings: CheckSettings, budget: Budget) -> str:
+def _feasible(scenario: Scenario, settings: CheckSettings, budget: Budget) -> Status:
     if budget.left <= 0:
-        return "unknown"
+        return Status.UNKNOWN
     status, _, _ = decide(Instance(scenario), settings, budget)
     return status
 
@@ -357,10 +344,10 @@ def _changer(s: Scenario, inst: Instance, key: RuleKey, fld: str):
             current = 1
         return (lambda v: s.model_copy(update={"responsibility": _replace(
             s.responsibility, i, **{side: rng.model_copy(update={bound: v})})})), current
-    if fam == "meetings_per_day":
+    if fam == "one-meeting-a-day":
         return (lambda v: s.model_copy(update={"limits": s.limits.model_copy(update={"meetings_per_day": v})})), \
             s.limits.meetings_per_day
-    if fam == "max_per_month":
+    if fam == "max-per-month":
         i = inst.member_order[key.subject]
         return (lambda v: s.model_copy(update={"members": _replace(s.members, i, max_per_month=v)})), \
             s.members[i].max_per_month
@@ -384,9 +371,9 @@ def _fields(inst: Instance, key: RuleKey) -> list[tuple[str, str]]:
         rng = getattr(rule, side)
         mn = rule.unit_min if side == "per_unit" else rule.member_min
         return ([(f"{side}.min", "down")] if mn > 0 else []) + ([(f"{side}.max", "up")] if rng.max is not None else [])
-    if fam == "meetings_per_day":
+    if fam == "one-meeting-a-day":
         return [("meetings_per_day", "up")]
-    if fam == "max_per_month":
+    if fam == "max-per-month":
         return [("max_per_month", "up")]
     return []
 
@@ -405,8 +392,8 @@ def _search(change, current: int, direction: str, cap: int | None, settings: Che
     def ok(v) -> bool:
         nonlocal undecided
         r = _feasible(change(v), settings, budget)
-        undecided |= r == "unknown"
-        return r == "feasible"
+        undecided |= r == Status.UNKNOWN
+        return r == Status.FEASIBLE
 
     if direction == "down":
         if current <= 0:
@@ -452,13 +439,13 @@ def suggest(inst: Instance, core: list[RuleKey], settings: CheckSettings, budget
     todo: list = []
     seen: set[tuple[str, str, str]] = set()
     for key in core:
-        subject = key.subject if key.family == "max_per_month" else ""
-        rule = "meetings_per_day" if key.family == "meetings_per_day" else key.rule
+        subject = key.subject if key.family == "max-per-month" else ""
+        rule = "meetings_per_day" if key.family == "one-meeting-a-day" else key.rule
         for fld, direction in _fields(inst, key):
             if (rule, fld, subject) not in seen:
                 seen.add((rule, fld, subject))
                 todo.append(("bound", key, rule, fld, direction, subject))
-        if key.family == "own_meetings" and ("own_meetings_busy", "", "") not in seen:
+        if key.family == "own-meeting" and ("own_meetings_busy", "", "") not in seen:
             seen.add(("own_meetings_busy", "", ""))
             todo.append(("own", key))
         if key.family == "fixed" and ("fixed", key.subject, key.period + key.extra) not in seen:
@@ -476,13 +463,13 @@ def suggest(inst: Instance, core: list[RuleKey], settings: CheckSettings, budget
         elif item[0] == "own":
             r = _feasible(s.model_copy(update={"limits": s.limits.model_copy(update={"own_meetings_busy": False})}),
                           settings, share)
-            out.append(Suggestion("own_meetings_busy", "own_meetings_busy", True, False, "", r != "unknown",
-                                  r == "feasible"))
+            out.append(Suggestion("own_meetings_busy", "own_meetings_busy", True, False, "", r != Status.UNKNOWN,
+                                  r == Status.FEASIBLE))
         else:
             key = item[1]
             kept = tuple(f for f in s.fixed if not _is_pin(f, key))
             r = _feasible(s.model_copy(update={"fixed": kept}), settings, share)
-            out.append(Suggestion("fixed", "drop", True, False, _pin_text(key), r != "unknown", r == "feasible"))
+            out.append(Suggestion("fixed", "drop", True, False, _pin_text(key), r != Status.UNKNOWN, r == Status.FEASIBLE))
         budget.absorb(share)
     return out
 
@@ -520,23 +507,22 @@ class _SoftContext(ModelContext):
 
 def shortfall(inst: Instance, settings: CheckSettings, budget: Budget) -> Shortfall:
     if budget.left <= 0:
-        return Shortfall("unknown")
-    model = cp_model.CpModel()
-    ctx = _SoftContext(model, inst, create_variables(model, inst))
-    for add_rule in RULE_FAMILIES:
-        add_rule(ctx)
+        return Shortfall(Status.UNKNOWN)
+    built = build_model(inst, objective=False, context=_SoftContext)
+    ctx = built.ctx
+    assert isinstance(ctx, _SoftContext)
+    model = built.model
     model.minimize(cp_model.LinearExpr.sum([s for s, _ in ctx.slacks.values()]))
-    solver = cp_model.CpSolver()
-    params = Settings(time_limit=budget.left, seed=settings.seed, workers=2).parameters(limit=budget.left)
-    for name, val in params.items():
-        setattr(solver.parameters, name, val)
-    status = solver.solve(model)
+    # two workers interleaved, CP-SAT's own presolve and linearization: an optimisation, not a proof
+    done = run(model, SearchParams(limit=budget.left, workers=2, seed=settings.seed,
+                                   wall_factor=settings.wall_limit_factor))
+    solver, status = done.solver, done.code
     budget.charge(solver)
     if status == cp_model.INFEASIBLE:
-        return Shortfall("infeasible")
+        return Shortfall(Status.INFEASIBLE)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Shortfall("unknown")
+        return Shortfall(Status.UNKNOWN)
     missing = [(k, lo, int(solver.value(s))) for k, (s, lo) in ctx.slacks.items() if solver.value(s) > 0]
     total = sum(n for _, _, n in missing)
-    return Shortfall("optimal" if status == cp_model.OPTIMAL else "feasible", total,
+    return Shortfall(Status.OPTIMAL if status == cp_model.OPTIMAL else Status.FEASIBLE, total,
                      int(round(solver.best_objective_bound)), missing)

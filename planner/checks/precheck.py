@@ -31,7 +31,7 @@ from planner.calendar import Month, PeriodSlot
 from planner.instance import CountSpec, Instance
 from planner.model.context import RuleKey
 
-LIMIT_FAMILIES = ("unavailable", "meetings_per_day", "own_meetings", "max_per_month")
+LIMIT_FAMILIES = ("unavailable", "one-meeting-a-day", "own-meeting", "max-per-month")
 KINDS = ("responsibility", "require-basis", "pin", "calendar", "mix", "capacity")
 
 
@@ -100,7 +100,7 @@ def _matching(free: dict[str, tuple[dt.date, ...]], per_day: int) -> int:
     return sum(1 for u in free if free[u] and place(u, set()))
 
 
-class Counter:
+class CapacityCounter:
     """Counting facts over an `Instance`, cached: what a member can attend, who may visit a unit."""
 
     def __init__(self, inst: Instance):
@@ -290,7 +290,7 @@ def _too_few_charges(rid: str, need: int, cap: int | None, holders: tuple[str, .
                    scope=Scope(rules=frozenset({("responsibility", rid)})))
 
 
-def check_pins(inst: Instance, counter: Counter) -> list[Finding]:
+def check_pins(inst: Instance, counter: CapacityCounter) -> list[Finding]:
     out = []
     s = inst.scenario
     pinned_charges = [p for p, on in inst.fixed_charges.items() if on]
@@ -329,7 +329,7 @@ def check_pins(inst: Instance, counter: Counter) -> list[Finding]:
     for (m, mo), units in by_member_month.items():
         mpm = inst.members[m].max_per_month
         if mpm is not None and len(units) > mpm:
-            keys = {RuleKey("fixed", "fixed", m, mo, u) for u in units} | {RuleKey("max_per_month", "max_per_month", m, mo)}
+            keys = {RuleKey("fixed", "fixed", m, mo, u) for u in units} | {RuleKey("max-per-month", "max_per_month", m, mo)}
             out.append(Finding("pin", "max_per_month", m, mo, len(units), mpm, "pinned-attendances",
                                facts={"units": units}, scope=Scope(keys=frozenset(keys))))
         on_day = defaultdict(list)
@@ -359,7 +359,7 @@ def check_pins(inst: Instance, counter: Counter) -> list[Finding]:
     return out
 
 
-def check_attendance(inst: Instance, counter: Counter) -> list[Finding]:
+def check_attendance(inst: Instance, counter: CapacityCounter) -> list[Finding]:
     """Calendar (a member's quota against the meetings it can attend) and mix (``including`` sub-counts)."""
     out = []
     for rule in inst.scenario.attendance:
@@ -422,7 +422,7 @@ def check_attendance(inst: Instance, counter: Counter) -> list[Finding]:
     return out
 
 
-def check_coverage(inst: Instance, counter: Counter) -> list[Finding]:
+def check_coverage(inst: Instance, counter: CapacityCounter) -> list[Finding]:
     out = []
     for c in inst.coverage_checks():
         need = c.slot.scaled(c.rule.at_least)
@@ -439,9 +439,9 @@ def check_coverage(inst: Instance, counter: Counter) -> list[Finding]:
     return out
 
 
-def run_prechecks(inst: Instance, counter: Counter | None = None) -> list[Finding]:
+def run_prechecks(inst: Instance, counter: CapacityCounter | None = None) -> list[Finding]:
     """Every counting check, findings in a fixed order (kind, rule, subject, period)."""
-    counter = counter or Counter(inst)
+    counter = counter or CapacityCounter(inst)
     found = (check_responsibility(inst) + check_pins(inst, counter) + check_attendance(inst, counter)
              + check_coverage(inst, counter))
     order = {id(f): i for i, f in enumerate(found)}

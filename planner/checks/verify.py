@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 from planner.calendar import Month, PeriodSlot, month_of
 from planner.instance import CountSpec, Instance
-from planner.plan import Plan
+from planner.plan import Plan, PlanView
 from planner.scenario import WEEKDAYS, FixedAttendance, FixedCharge, FixedDate
 
 FAMILIES = (
@@ -62,8 +62,6 @@ FAMILIES = (
     "attendance-quota",
     "coverage",
 )
-
-TERMS = ("residence", "sector", "shift", "visit", "balance", "stability")
 
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -116,6 +114,7 @@ class _Checker:
             ((m, u, d) for m, u, d in plan.attendance if m in inst.members and u in inst.units),
             key=lambda r: (r[2], inst.member_order[r[0]], inst.unit_order[r[1]]),
         )
+        self.view = PlanView(inst, plan)
         self.by_member: dict[str, list[tuple[str, dt.date]]] = defaultdict(list)
         self.by_unit: dict[str, list[tuple[str, dt.date]]] = defaultdict(list)
         for m, u, d in self.rows:
@@ -168,13 +167,12 @@ class _Checker:
 
     # ------------------------------------------------------------------------------------------ facts
     def in_charge(self, mid: str, uid: str) -> bool:
-        """The member is in charge of the unit, or of a unit above it."""
-        return any((mid, a) in self.plan.charges for a in self.inst.ancestors.get(uid, (uid,)))
+        """The member is in charge of the unit (of the scenario), or of a unit above it."""
+        return self.view.in_charge(mid, uid)
 
     def counts(self, mid: str, spec: CountSpec, months: Iterable[Month]) -> int:
-        months = set(months)
-        return sum(1 for u, d in self.by_member.get(mid, ())
-                   if month_of(d) in months and u in spec.units and (not spec.in_charge or self.in_charge(mid, u)))
+        """The member's attendances that ``spec`` counts in ``months``."""
+        return self.view.member_count(mid, spec, months)
 
     # ------------------------------------------------------------------------------------------ charges
     def check_charges(self) -> None:
@@ -351,9 +349,8 @@ class _Checker:
                 self.add(Violation("attendance-date", f"{who} attends {where} on {day} but {where} meets on "
                                                       f"{held}.", mid, uid, day))
             source = inst.attend_sources.get((mid, uid))
-            eligible = (inst.fixed_attendance.get((mid, uid, mo)) is True or source == "free"
-                        or (source == "in_charge" and self.in_charge(mid, uid)))
-            if inst.units[uid].meeting is not None and not eligible:
+            if inst.units[uid].meeting is not None and not inst.attendance_allowed(mid, uid, mo,
+                                                                                   self.in_charge(mid, uid)):
                 if source == "in_charge":
                     why = (f"the rules let only members in charge of {where} or of a unit above it attend, and "
                            f"{who} is not")
@@ -453,9 +450,7 @@ class _Checker:
             units, by, in_charge = inst.coverage_spec(rule)
             for uid in units:
                 for ppos, slot in enumerate(inst.slots(rule.per)):
-                    months = set(slot.months)
-                    n = sum(1 for mid, d in self.by_unit.get(uid, ())
-                            if month_of(d) in months and mid in by and (not in_charge or self.in_charge(mid, uid)))
+                    n = self.view.unit_count(uid, by, in_charge, slot.months)
                     whom = " by members in charge" if in_charge else ""
                     head = (f"{self.unit_name(uid)} gets {_plural(n, 'attendance')}{whom} in {slot.label} under "
                             f"rule {rid}")
@@ -512,15 +507,8 @@ def objective_terms(instance: Instance, plan: Plan, baseline: Plan | None = None
             "stability": stability}
 
 
-def objective_value(instance: Instance, terms: dict[str, int]) -> int:
-    """The maximised objective: rewards for residence and sector charges, less the weighted penalties."""
-    w = instance.scenario.weights
-    return (w.residence * terms["residence"] + w.sector * terms["sector"] - w.shift * terms["shift"]
-            - w.visit * terms["visit"] - w.balance * terms["balance"] - w.stability * terms["stability"])
-
-
 def verify(instance: Instance, plan: Plan, baseline: Plan | None = None) -> Report:
     """Every hard rule the plan breaks, in a fixed order, and its objective recomputed from the scenario."""
     violations = _Checker(instance, plan).run()
     terms = objective_terms(instance, plan, baseline)
-    return Report(violations, terms, objective_value(instance, terms))
+    return Report(violations, terms, instance.scenario.weights.objective(terms))

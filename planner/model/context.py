@@ -18,14 +18,20 @@ from planner.model.variables import Lit, Variables
 
 @dataclass(frozen=True, order=True)
 class RuleKey:
-    family: str  # responsibility, attendance, including, coverage, meetings_per_day, own_meetings, max_per_month, fixed
-    rule: str  # rule id (or the limit's name)
+    # responsibility, attendance, including, coverage, fixed, unavailable, and the day and month limits under the
+    # names verify gives the same rules: one-meeting-a-day, own-meeting, max-per-month
+    family: str
+    rule: str  # rule id (or the limit's field in the scenario: meetings_per_day, own_meetings_busy, max_per_month)
     subject: str = ""  # member or unit id
     period: str = ""  # period label, month, or date
     extra: str = ""  # e.g. "min"/"max", the including's index
 
 
+Guard = Callable[[RuleKey], list[Lit]]
+
+
 def no_guard(_: RuleKey) -> list[Lit]:
+    """No enforcement literal: the rule instance is hard."""
     return []
 
 
@@ -34,7 +40,7 @@ class ModelContext:
     model: cp_model.CpModel
     inst: Instance
     vars: Variables
-    guard: Callable[[RuleKey], list[Lit]] = no_guard
+    guard: Guard = no_guard
     keys: list[RuleKey] = field(default_factory=list)  # every guarded rule instance, in order
     memo: dict = field(default_factory=dict)  # auxiliary structures shared by several rule families
 

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from planner.calendar import month_of
-from planner.plan import Plan
 from planner.model.context import ModelContext
 from planner.model.variables import counted
-
-SIGNS = {"residence": 1, "sector": 1, "shift": -1, "visit": -1, "balance": -1, "stability": -1}
+from planner.plan import Plan
+from planner.scenario import TERM_SIGNS
 
 
 @dataclass
@@ -96,8 +95,8 @@ def stability_term(ctx: ModelContext, baseline: Plan | None) -> Term:
         term.expr.append(1 - lit if key in baseline.charges else lit)
     term.constant += sum(1 for key in baseline.charges if key not in v.charge)
     base_att = {(m, u, month_of(d)) for m, u, d in baseline.attendance}
-    for key, lit in v.attend.items():
-        term.expr.append(1 - lit if key in base_att else lit)
+    for akey, lit in v.attend.items():
+        term.expr.append(1 - lit if akey in base_att else lit)
     term.constant += sum(1 for key in base_att if key not in v.attend)
     return term
 
@@ -109,5 +108,5 @@ def build_objective(ctx: ModelContext, baseline: Plan | None = None) -> dict[str
              "balance": balance_term(ctx), "stability": stability_term(ctx, baseline)}
     w = ctx.inst.scenario.weights.model_dump()
     ctx.model.maximize(cp_model.LinearExpr.sum(
-        [SIGNS[name] * w[name] * t.linear() for name, t in terms.items() if w[name]]))
+        [TERM_SIGNS[name] * w[name] * t.linear() for name, t in terms.items() if w[name]]))
     return terms

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from planner.calendar import month_of
 from planner.model.context import ModelContext, RuleKey
-from planner.model.variables import counted
+from planner.model.variables import Lit, counted
 
 
 def add_responsibility(ctx: ModelContext) -> None:
@@ -33,14 +34,11 @@ def add_attendance_eligibility(ctx: ModelContext) -> None:
     for (m, u, mo), att in v.attend.items():
         if inst.attend_sources.get((m, u)) != "in_charge" or inst.fixed_attendance.get((m, u, mo)):
             continue
-        cov = v.cover.get((m, u))
-        if cov is None:  # create_variables makes no such literal; kept for models built otherwise
-            ctx.model.add(att == 0)
-        else:
-            ctx.model.add_implication(att, cov)
+        # create_variables makes an "in charge" attendance only where a cover literal exists
+        ctx.model.add_implication(att, v.cover[m, u])
 
 
-def add_attendance_on_meeting_day(ctx: ModelContext) -> None:
+def add_unavailability(ctx: ModelContext) -> None:
     """Calendar: a member attends nothing on a day it is unavailable."""
     inst, v = ctx.inst, ctx.vars
     for (m, u, d), on in v.on.items():
@@ -51,10 +49,10 @@ def add_attendance_on_meeting_day(ctx: ModelContext) -> None:
         ctx.model.add_bool_or([~on]).only_enforce_if(ctx.guard(key))
 
 
-def _events_by_day(ctx: ModelContext) -> dict[tuple[str, object], list[tuple[str, object]]]:
+def _events_by_day(ctx: ModelContext) -> dict[tuple[str, dt.date], list[tuple[str, Lit]]]:
     """For each (member, day): (unit, literal) of every meeting the member could attend that day."""
     if "events" not in ctx.memo:
-        events: dict[tuple[str, object], list[tuple[str, object]]] = defaultdict(list)
+        events: dict[tuple[str, dt.date], list[tuple[str, Lit]]] = defaultdict(list)
         for (m, u, d), on in ctx.vars.on.items():
             if ctx.inst.unavailable(m, d) is None:
                 events[m, d].append((u, on))
@@ -68,7 +66,7 @@ def add_meetings_per_day(ctx: ModelContext) -> None:
     k = ctx.inst.scenario.limits.meetings_per_day
     for (m, d), evs in _events_by_day(ctx).items():
         if len(evs) > k:
-            ctx.add_linear(RuleKey("meetings_per_day", "meetings_per_day", m, d.isoformat()),
+            ctx.add_linear(RuleKey("one-meeting-a-day", "meetings_per_day", m, d.isoformat()),
                            [on for _, on in evs], None, k)
 
 
@@ -86,7 +84,7 @@ def add_own_meetings_busy(ctx: ModelContext) -> None:
             if d not in own_days or not others:
                 continue
             own_lit = own_days[d]
-            key = RuleKey("own_meetings", "own_meetings_busy", m, d.isoformat(), own)
+            key = RuleKey("own-meeting", "own_meetings_busy", m, d.isoformat(), own)
             ctx.keys.append(key)
             enforce = ctx.guard(key)
             if own_lit is None:  # the own meeting is surely that day
@@ -100,13 +98,13 @@ def add_max_per_month(ctx: ModelContext) -> None:
     """Personal limit: a member attends at most ``max_per_month`` meetings in any month."""
     inst, v = ctx.inst, ctx.vars
     per_month: dict[tuple[str, str], list] = defaultdict(list)
-    for (m, u, mo), att in v.attend.items():
+    for (m, _u, mo), att in v.attend.items():
         per_month[m, mo].append(att)
     for member in inst.scenario.members:
         if member.max_per_month is None:
             continue
         for mo in inst.months:
-            ctx.add_linear(RuleKey("max_per_month", "max_per_month", member.id, mo), per_month[member.id, mo],
+            ctx.add_linear(RuleKey("max-per-month", "max_per_month", member.id, mo), per_month[member.id, mo],
                            None, member.max_per_month)
 
 
@@ -175,7 +173,7 @@ def add_fixed(ctx: ModelContext) -> None:
 RULE_FAMILIES = (
     add_responsibility,
     add_attendance_eligibility,
-    add_attendance_on_meeting_day,
+    add_unavailability,
     add_meetings_per_day,
     add_own_meetings_busy,
     add_max_per_month,

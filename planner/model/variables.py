@@ -103,14 +103,15 @@ def create_variables(model: cp_model.CpModel, inst: Instance, charges: set[tuple
             if not free_days and not inst.fixed_attendance.get((m, u, mo)):
                 continue
             att = v.attend[m, u, mo] = model.new_bool_var(f"attend[{m},{u},{mo}]")
-            days = v.days_of(inst, u, mo)
-            if len(days) == 1:
-                v.on[m, u, days[0][0]] = att
+            options = v.days_of(inst, u, mo)
+            if len(options) == 1:
+                v.on[m, u, options[0][0]] = att
                 continue
             ons = []
-            for d, lit in days:  # attending means attending on the one day the meeting takes place
+            for d, day_lit in options:  # attending means attending on the one day the meeting takes place
+                assert day_lit is not None  # several candidate days: each has its literal
                 on = v.on[m, u, d] = model.new_bool_var(f"on[{m},{u},{d.isoformat()}]")
-                model.add_implication(on, lit)
+                model.add_implication(on, day_lit)
                 ons.append(on)
             model.add(sum(ons) == att)
     return v

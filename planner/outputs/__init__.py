@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from planner.instance import Instance
-from planner.plan import PLAN_FILES, Plan, Summary, plan_files
+from planner.io import plan_files
 from planner.outputs.facts import Facts, summary_from_dict
 from planner.outputs.labels import LANGS, Labels
+from planner.plan import PLAN_FILES, Plan, Summary
 
 FORMATS = ("csv", "xlsx", "docx", "ics", "html", "md")
 DEFAULT_FORMATS = ("csv", "xlsx")
@@ -63,7 +64,7 @@ def render(formats: Iterable[str], inst: Instance, plan: Plan, summary: Summary 
     if not isinstance(summary, Summary):
         summary = summary_from_dict(summary)
     L = Labels(lang)
-    when = generated or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    when = generated or dt.datetime.now(dt.UTC).replace(microsecond=0)
     facts = Facts(inst, plan, summary, violations)
     out: dict[str, bytes] = {}
     if "csv" in formats:

@@ -14,9 +14,10 @@ from typing import Any
 
 from planner.calendar import Month, month_of
 from planner.instance import Instance
-from planner.plan import Plan, Summary
-from planner.outputs.terminal import TERM_SIGNS, PlanView
 from planner.outputs.labels import ROLE_ORDER
+from planner.plan import Plan, PlanView, Summary
+from planner.scenario import TERM_SIGNS
+from planner.status import Status
 
 _PLACE_PREFIXES = (
     "Đảng ủy xã ", "Đảng ủy phường ", "Đảng ủy thị trấn ", "Đảng ủy đặc khu ", "Đảng bộ xã ", "Đảng bộ phường ",
@@ -73,10 +74,10 @@ def role_rank(roles: tuple[str, ...]) -> int:
 def summary_from_dict(data: dict[str, Any] | None) -> Summary:
     """A `Summary` from a plan directory's ``summary.json`` (None: a plan drafted by hand)."""
     if not data:
-        return Summary(status="hand-made")
+        return Summary(status=Status.HAND_MADE)
     known = {"status", "objective", "bound", "gap", "seconds", "scenario_sha256", "seed", "terms"}
     return Summary(
-        status=str(data.get("status", "unknown")), objective=data.get("objective"), bound=data.get("bound"),
+        status=Status.read(data.get("status", "unknown")), objective=data.get("objective"), bound=data.get("bound"),
         gap=data.get("gap"), seconds=float(data.get("seconds") or 0.0),
         scenario_sha256=str(data.get("scenario_sha256") or ""), seed=int(data.get("seed") or 0),
         terms=dict(data.get("terms") or {}), extra={k: v for k, v in data.items() if k not in known},

@@ -11,6 +11,7 @@ from html import escape
 
 from planner.outputs.facts import Facts
 from planner.outputs.labels import Labels
+from planner.status import Status
 
 CSS = """
 :root{--red:#8b1a1a;--ink:#222;--muted:#666;--line:#ddd;--bg:#fafafa}
@@ -83,7 +84,7 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
 
     # summary
     w(f'<section id="summary"><h2>{_e(L("summary"))}</h2><div class="cards">')
-    cls = "optimal" if s.status == "optimal" else "feasible" if s.status in ("feasible", "hand-made") else "bad"
+    cls = "optimal" if s.status == Status.OPTIMAL else "feasible" if s.status in (Status.FEASIBLE, Status.HAND_MADE) else "bad"
     cards = [(L("status"), L.status(s.status), cls),
              (L("objective"), s.objective if s.objective is not None else L("unknown"), ""),
              (L("bound"), f"{s.bound:g}" if s.bound is not None else "–", ""),

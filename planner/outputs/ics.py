@@ -19,7 +19,7 @@ from planner.outputs.labels import Labels
 
 # Fixed namespace of the planner's calendar UIDs: never change it, or every issued calendar duplicates.
 UID_NAMESPACE = uuid.UUID("6f1c3b0e-5d1a-4c52-9a3e-2f6c1b7d8e90")
-_SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+_SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
 
 def event_uid(scenario_name: str, member: str, unit: str, month: str) -> str:
@@ -46,7 +46,7 @@ def calendar_names(member_ids: list[str]) -> dict[str, str]:
 
 def member_calendar(facts: Facts, L: Labels, member: str, generated: dt.datetime) -> bytes:
     f, inst = facts, facts.inst
-    stamp = generated.astimezone(dt.timezone.utc).replace(microsecond=0)
+    stamp = generated.astimezone(dt.UTC).replace(microsecond=0)
     sequence = max(0, int((stamp - _SEQUENCE_EPOCH).total_seconds() // 60))
     cal = Calendar()
     cal.add("prodid", "-//planner//assignment calendar//VI")

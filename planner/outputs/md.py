@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from planner.outputs.facts import Facts
 from planner.outputs.labels import Labels
+from planner.status import Status
 
 
 def _cell(text: object) -> str:
@@ -24,7 +25,7 @@ def render_md(facts: Facts, L: Labels) -> str:
     lines += [f"## {L('summary')}", ""]
     items = [(L("status"), L.status(s.status)),
              (L("objective"), s.objective if s.objective is not None else L("unknown"))]
-    if s.status == "feasible":
+    if s.status == Status.FEASIBLE:
         items.append((L("bound"), f"{s.bound:g}" if s.bound is not None else L("unknown")))
         items.append((L("gap"), f"{100 * s.gap:.1f} %" if s.gap is not None else L("unknown")))
     items += [(L("n_members"), len(inst.members)), (L("n_charges"), len(f.plan.charges)),

@@ -3,44 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 
 from rich.console import Console
 from rich.table import Table
 
-from planner.calendar import Month, month_of
-from planner.instance import CountSpec, Instance
-from planner.plan import Plan, Summary
-
-TERM_SIGNS = {"residence": 1, "sector": 1, "shift": -1, "visit": -1, "balance": -1, "stability": -1}
-
-
-class PlanView:
-    """Counts over a plan, as the rules define them (who is in charge of what, attendances per period)."""
-
-    def __init__(self, inst: Instance, plan: Plan):
-        self.inst, self.plan = inst, plan
-        self.charged: dict[str, set[str]] = defaultdict(set)
-        for m, u in plan.charges:
-            self.charged[m].add(u)
-        self.att_by_member: dict[str, list[tuple[str, Month]]] = defaultdict(list)
-        self.att_by_unit: dict[str, list[tuple[str, Month]]] = defaultdict(list)
-        for m, u, d in plan.attendance:
-            self.att_by_member[m].append((u, month_of(d)))
-            self.att_by_unit[u].append((m, month_of(d)))
-
-    def in_charge(self, mid: str, uid: str) -> bool:
-        return any(a in self.charged[mid] for a in self.inst.ancestors.get(uid, ()))
-
-    def member_count(self, mid: str, spec: CountSpec, months: Iterable[Month]) -> int:
-        months = set(months)
-        return sum(1 for u, mo in self.att_by_member[mid] if mo in months and u in spec.units
-                   and (not spec.in_charge or self.in_charge(mid, u)))
-
-    def unit_count(self, uid: str, by: frozenset[str], in_charge: bool, months: Iterable[Month]) -> int:
-        months = set(months)
-        return sum(1 for m, mo in self.att_by_unit[uid] if mo in months and m in by
-                   and (not in_charge or self.in_charge(m, uid)))
+from planner.calendar import month_of
+from planner.instance import Instance
+from planner.plan import Plan, PlanView, Summary
+from planner.scenario import TERM_SIGNS
+from planner.status import Status
 
 
 def _span(values: list[int]) -> str:
@@ -95,7 +66,7 @@ def status_line(summary: Summary, lang: str = "en") -> str:
     s = summary
     lines, unknown, sec = _STATUS_LINES["vi" if lang == "vi" else "en"]
     values = {"status": s.status, "objective": s.objective, "seconds": f"{s.seconds:.1f} {sec}"}
-    if s.status == "feasible":
+    if s.status == Status.FEASIBLE:
         values["gap"] = f"{100 * s.gap:.1f} %" if s.gap is not None else unknown
         values["bound"] = f"{s.bound:g}" if s.bound is not None else unknown
     return lines.get(s.status, lines["other"]).format(**values)

@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 from planner.calendar import month_of
 from planner.errors import InputError, Problem
-from planner.plan import Plan, read_plan
+from planner.io import csv_text, read_plan
+from planner.plan import Plan
 
 if TYPE_CHECKING:
-    from planner.replan.changes import IdMap
     from planner.instance import Instance
+    from planner.replan.id_map import IdMap
 
 Key = tuple[Any, ...]  # ("charge", m, u) | ("attend", m, u, month) | ("meeting", u, month)
 
@@ -217,7 +218,7 @@ def diff_dirs(dir_a: str | Path, dir_b: str | Path, instance: Instance | None = 
     plans are cut to its months."""
     plan_a, plan_b = read_plan(dir_a), read_plan(dir_b)
     if id_map is not None:
-        from planner.replan.changes import map_plan
+        from planner.replan.id_map import map_plan
 
         months = list(instance.months) if instance is not None else None
         plan_a = map_plan(plan_a, id_map, months, keep_removed=True)
@@ -331,14 +332,6 @@ def diff_tables(d: PlanDiff) -> dict[str, tuple[list[str], list[list[Any]]]]:
     }
 
 
-def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    return "\ufeff" + buf.getvalue()
-
-
 def xlsx_bytes(d: PlanDiff) -> bytes:
     """The same tables as one workbook, a sheet each (sheet names without the ``diff-`` and ``.csv``)."""
     import openpyxl
@@ -375,6 +368,6 @@ def write_diff(d: PlanDiff, directory: str | Path) -> list[str]:
                                       "choose another --out directory, or empty this one")])
     target.mkdir(parents=True, exist_ok=True)
     for name, (header, rows) in diff_tables(d).items():
-        (target / name).write_text(_csv_text(header, rows), encoding="utf-8", newline="")
+        (target / name).write_text(csv_text(tuple(header), [tuple(r) for r in rows]), encoding="utf-8", newline="")
     (target / "diff.xlsx").write_bytes(xlsx_bytes(d))
     return list(DIFF_FILES)

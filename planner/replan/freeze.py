@@ -8,7 +8,6 @@ other attendance in them — while their attendances still count toward quotas o
 
 from __future__ import annotations
 
-
 from planner.calendar import month_of
 from planner.errors import InputError, Problem
 from planner.plan import Plan

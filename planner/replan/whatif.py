@@ -17,14 +17,16 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.replan.changes import Applied, Effect, IdMap, apply_files, map_plan
-from planner.replan.diff import Key, Names, PlanDiff, diff_plans, summary_text, write_diff
+from planner.checks.verify import verify
 from planner.errors import InputError, Problem
 from planner.instance import Instance
-from planner.io.loader import load_scenario
-from planner.plan import Plan, plan_directory_files, read_plan, write_directory
+from planner.io import load_scenario, plan_directory_files, read_plan, write_directory
+from planner.plan import Plan
+from planner.replan.apply import Applied, apply_files
+from planner.replan.diff import Key, Names, PlanDiff, diff_plans, summary_text, write_diff
+from planner.replan.engine import Effect
+from planner.replan.id_map import IdMap, map_plan
 from planner.search.solving import Result, Settings, solve
-from planner.checks.verify import verify
 
 REOPTIMISED = "re-optimised"
 

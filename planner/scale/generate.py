@@ -40,7 +40,6 @@ when it is installed; districts, villages and people stay synthetic. Every file 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import random
 import re
@@ -49,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.calendar import Calendar, month_days, months_between
+from planner.io.yaml_writer import GENERATED, dump_scenario
 from planner.scenario import Conflict, Meeting
 
 PRESETS = ("tiny", "commune", "district", "province", "nation")
@@ -644,70 +644,10 @@ def generate(preset: str, levels: int = 2, seed: int = 0, rules: str = "yen-bai"
 
 
 # ============================================================================================== YAML
-_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9][^,\[\]{}#:]*$")
-_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "none", "~", "y", "n"}
-
-
-def _scalar(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return str(v)
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    s = str(v)
-    if _PLAIN.match(s) and s.lower() not in _RESERVED and not s.endswith(" ") and " #" not in s:
-        return s
-    if re.fullmatch(r"[a-z][a-z0-9_-]*", s) and s.lower() not in _RESERVED:
-        return s
-    return json.dumps(s, ensure_ascii=False)
-
-
-def _flow(v: Any) -> str:
-    if isinstance(v, dict):
-        return "{" + ", ".join(f"{k}: {_flow(x)}" for k, x in v.items()) + "}"
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_flow(x) for x in v) + "]"
-    return _scalar(v)
-
-
-def _rule_block(rule: dict[str, Any]) -> list[str]:
-    lines, first = [], True
-    for k, v in rule.items():
-        if k == "including":
-            lines.append("    including:")
-            lines += [f"      - {_flow(x)}" for x in v]
-            continue
-        lines.append(f"  {'- ' if first else '  '}{k}: {_flow(v)}")
-        first = False
-    return lines
-
-
 def to_yaml(data: dict[str, Any], header: str = "") -> str:
     """The scenario in the examples' style: one flow mapping per unit and member line, rules as blocks."""
-    out = [f"# {line}".rstrip() for line in header.splitlines()] if header else []
-    out.append(f"name: {_scalar(data['name'])}")
-    if "year" in data:
-        out.append(f"year: {data['year']}")
-    else:
-        out.append(f"period: {_flow(data['period'])}")
-    cal = data.get("calendar", {})
-    out.append("calendar:")
-    out.append(f"  public_holidays: {cal.get('public_holidays', 'VN')}")
-    if cal.get("blackouts"):
-        out.append("  blackouts:")
-        out += [f"    - {_flow(b)}" for b in cal["blackouts"]]
-    for key in ("units", "members"):
-        out.append("")
-        out.append(f"{key}:")
-        out += [f"  - {_flow(item)}" for item in data[key]]
-    for key in ("responsibility", "attendance", "coverage"):
-        if data.get(key):
-            out.append("")
-            out.append(f"{key}:")
-            for rule in data[key]:
-                out += _rule_block(rule)
-    return "\n".join(out) + "\n"
+    head = [f"# {line}".rstrip() for line in header.splitlines()] if header else []
+    return dump_scenario(data, head, GENERATED)
 
 
 def describe(data: dict[str, Any]) -> str:

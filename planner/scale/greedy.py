@@ -23,10 +23,11 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from planner.calendar import Month, month_of
+from planner.calendar import Month
+from planner.checks.verify import objective_terms, verify
 from planner.instance import CountSpec, Instance
 from planner.plan import Plan, Summary
-from planner.checks.verify import objective_terms, objective_value, verify
+from planner.status import Status
 
 
 class _Draft:
@@ -171,7 +172,7 @@ class _Draft:
                     continue
                 done = False
                 options = []
-                for ri, (rule, pairs) in enumerate(rules):
+                for ri, (_rule, pairs) in enumerate(rules):
                     for pm, pu in pairs:
                         if pm == m and any(pu in inst.ancestors[u] for u in units):
                             options.append((self.clash(m, pu), rank[inst.basis(m, pu)], inst.unit_order[pu], ri, pu))
@@ -283,10 +284,7 @@ class _Draft:
             return False
         if inst.is_frozen(mo) and not fixed:
             return False
-        if fixed:
-            return True
-        src = inst.attend_sources.get((m, u))
-        return src == "free" or (src == "in_charge" and self.in_charge(m, u))
+        return inst.attendance_allowed(m, u, mo, self.in_charge(m, u))
 
     def can_attend(self, m: str, u: str, mo: Month) -> dt.date | None:
         """The meeting's date if the member may attend it now without breaking a limit, else None."""
@@ -437,8 +435,8 @@ def run_greedy(inst: Instance, check: bool = True) -> GreedyResult:
         terms, objective, violations = report.terms, report.objective, report.violations
     else:
         terms = objective_terms(inst, plan)
-        objective, violations = objective_value(inst, terms), []
-    summary = Summary(status="feasible" if not violations else "violations", objective=objective, bound=None,
+        objective, violations = inst.scenario.weights.objective(terms), []
+    summary = Summary(status=Status.FEASIBLE if not violations else Status.VIOLATIONS, objective=objective, bound=None,
                       gap=None, seconds=seconds, scenario_sha256=inst.scenario.sha256, seed=0, terms=terms,
                       extra={"method": "greedy", "violations": len(violations), "build_seconds": 0.0,
                              "solve_seconds": round(seconds, 3)})

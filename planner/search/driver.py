@@ -29,12 +29,12 @@ T = TypeVar("T")
 
 WALL_FLOOR = 60.0  # seconds: the wall-time safety net of a deterministic search is never below this
 
-_CP_STATUS = {
-    cp_model.OPTIMAL: Status.OPTIMAL,
-    cp_model.FEASIBLE: Status.FEASIBLE,
-    cp_model.INFEASIBLE: Status.INFEASIBLE,
-    cp_model.UNKNOWN: Status.UNKNOWN,
-    cp_model.MODEL_INVALID: Status.INVALID,
+_CP_STATUS: dict[int, Status] = {
+    int(cp_model.OPTIMAL): Status.OPTIMAL,
+    int(cp_model.FEASIBLE): Status.FEASIBLE,
+    int(cp_model.INFEASIBLE): Status.INFEASIBLE,
+    int(cp_model.UNKNOWN): Status.UNKNOWN,
+    int(cp_model.MODEL_INVALID): Status.INVALID,
 }
 
 
@@ -114,12 +114,12 @@ class Run:
     """One finished search: the solver (to read values), its status, and whether the wall cap stopped it."""
 
     solver: cp_model.CpSolver
-    code: int  # CP-SAT's status code
+    code: Any  # CP-SAT's status code (a cp_model.CpSolverStatus)
     wall_capped: bool
 
     @property
     def status(self) -> Status:
-        return _CP_STATUS.get(self.code, Status.UNKNOWN)
+        return _CP_STATUS.get(int(self.code), Status.UNKNOWN)
 
     @property
     def found(self) -> bool:

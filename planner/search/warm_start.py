@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from planner.calendar import PERIOD_MONTHS
 from planner.instance import Instance
-from planner.model.context import ModelContext
+from planner.model import build_model
 from planner.model.rules import add_responsibility
 from planner.model.variables import Variables, create_charge_variables
+from planner.search.driver import SearchParams, run
 
 
 def _charges_covering(inst: Instance, v: Variables, mid: str, units) -> list:
@@ -26,12 +28,18 @@ def _charges_covering(inst: Instance, v: Variables, mid: str, units) -> list:
     return out
 
 
-def charge_model(inst: Instance) -> tuple[cp_model.CpModel, Variables]:
-    model = cp_model.CpModel()
+def _charge_variables(model: cp_model.CpModel, inst: Instance) -> Variables:
     v = Variables()
     create_charge_variables(model, inst, v)
-    ctx = ModelContext(model, inst, v)
-    add_responsibility(ctx)
+    return v
+
+
+def charge_model(inst: Instance) -> tuple[cp_model.CpModel, Variables]:
+    """The charges alone: the responsibility rules, pinned charges, someone in charge wherever a quota or a
+    coverage rule counts only those in charge, and the rewards less a visit cost per charge (balance on
+    charges)."""
+    built = build_model(inst, objective=False, variables=_charge_variables, rules=(add_responsibility,))
+    model, v = built.model, built.vars
     for (m, u), on in inst.fixed_charges.items():
         if on and (m, u) in v.charge:
             model.add(v.charge[m, u] == 1)
@@ -47,9 +55,9 @@ def charge_model(inst: Instance) -> tuple[cp_model.CpModel, Variables]:
                     lits = _charges_covering(inst, v, m, spec.units & meeting)
                     if lits:  # none: the full model alone can tell whether a pin makes up for it
                         model.add_bool_or(lits)
-    for rule in s.coverage:
-        units, by, in_charge = inst.coverage_spec(rule)
-        if rule.at_least > 0 and in_charge:
+    for cov in s.coverage:
+        units, by, in_charge = inst.coverage_spec(cov)
+        if cov.at_least > 0 and in_charge:
             for u in units:
                 lits = [lit for (m, a), lit in v.charge.items() if m in by and a in inst.ancestors[u]]
                 if lits:
@@ -57,11 +65,7 @@ def charge_model(inst: Instance) -> tuple[cp_model.CpModel, Variables]:
     w = s.weights
     reward = []
     for (m, u), lit in v.charge.items():
-        gain = -w.visit * len(inst.months)
-        if (m, u) in inst.rewarded_pairs:
-            basis = inst.basis(m, u)
-            gain += w.residence if basis == "residence" else w.sector if basis == "sector" else 0
-        reward.append(gain * lit)
+        reward.append((inst.charge_reward(m, u) - w.visit * len(inst.months)) * lit)
     # the balance term, on charges: a member with twice the charges makes twice the visits
     for i, rule in enumerate(s.attendance):
         counts = inst.attendance_counts(rule)
@@ -86,26 +90,22 @@ class ChargeProposals:
     """Successive charge sets for a first plan: the best of the small model, then, each time the caller
     rejects one (it could not be completed), the best that differs from every rejected set."""
 
-    def __init__(self, inst: Instance, parameters: dict):
+    def __init__(self, inst: Instance, params: SearchParams):
         self.model, self.vars = charge_model(inst)
-        self.parameters = parameters
+        self.params = params
         self.spent = 0.0  # deterministic time of the last proposal
 
     def next(self) -> set[tuple[str, str]] | None:
-        solver = cp_model.CpSolver()
-        for name, val in self.parameters.items():
-            setattr(solver.parameters, name, val)
-        status = solver.solve(self.model)
-        self.spent = solver.deterministic_time
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        done = run(self.model, self.params)
+        self.spent = done.deterministic_time
+        if not done.found:
             return None
-        chosen = {key for key, lit in self.vars.charge.items() if solver.boolean_value(lit)}
+        chosen = {key for key, lit in self.vars.charge.items() if done.solver.boolean_value(lit)}
         # no-good: the next proposal differs in at least one charge
         self.model.add_bool_or([~lit if key in chosen else lit for key, lit in self.vars.charge.items()])
         return chosen
 
 
-_PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 WINDOW_MONTHS = 3
 
 
@@ -119,7 +119,7 @@ def representative_window(inst: Instance) -> Instance | None:
     from planner.scenario import FixedAttendance, FixedDate, Period
 
     s = inst.scenario
-    longest = max([_PERIOD_MONTHS[r.per] for r in (*s.attendance, *s.coverage)], default=1)
+    longest = max([PERIOD_MONTHS[r.per] for r in (*s.attendance, *s.coverage)], default=1)
     n = max(WINDOW_MONTHS, longest)
     if n >= len(inst.months):
         return None

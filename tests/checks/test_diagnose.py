@@ -12,15 +12,14 @@ import yaml
 from click.testing import CliRunner
 from ortools.sat.python import cp_model
 
-from planner.cli import main
 from planner.checks.diagnose import CheckSettings, GuardedModel, diagnose
-from planner.checks.explain import explain
-from planner.instance import Instance
-from planner.io.loader import load_scenario
-from planner.model import build_model
+from planner.checks.explain import explain_diagnosis as explain
 from planner.checks.precheck import run_prechecks
 from planner.checks.verify import verify
-
+from planner.cli import main
+from planner.instance import Instance
+from planner.io import load_scenario
+from planner.model import build_model
 from tests.conftest import DATA, SCENARIOS
 
 INFEASIBLE = DATA / "infeasible"
@@ -60,7 +59,7 @@ def test_fixed_day_minimal_set_is_the_two_a_month_rule_and_the_one_a_day_limit()
     diag = diagnosed(FIXED_DAY)
     assert diag.status == "infeasible" and diag.minimal
     (quota,) = [k for k in diag.core if k.family == "attendance"]
-    (limit,) = [k for k in diag.core if k.family == "meetings_per_day"]
+    (limit,) = [k for k in diag.core if k.family == "one-meeting-a-day"]
     assert len(diag.core) == 2
     assert quota.rule == "hai-buoi-moi-thang"
     assert limit.subject == quota.subject  # one member …
@@ -116,7 +115,7 @@ CASES = {
     "calendar-own-meeting": dict(
         seed="calendar",
         core={K("attendance", "hang-thang", "uv-1", "2026-01"),
-              K("own_meetings", "own_meetings_busy", "uv-1", "2026-01-05", "dang-uy")},
+              K("own-meeting", "own_meetings_busy", "uv-1", "2026-01-05", "dang-uy")},
         en=["own_meetings_busy", "its own unit Đảng ủy xã Thử Nghiệm (dang-uy) meets on Monday 2026-01-05",
             "own_meetings_busy: false would make it feasible"],
         vi=["đơn vị của mình Đảng ủy xã Thử Nghiệm (dang-uy) họp vào thứ Hai 05/01/2026"],
@@ -173,7 +172,7 @@ CASES = {
     "mix-including": dict(
         seed="mix",
         core={K("including", "hai-cap", "hu-1", "2026-01", "1"), K("including", "hai-cap", "hu-1", "2026-01", "2"),
-              K("meetings_per_day", "meetings_per_day", "hu-1", "2026-01-05")},
+              K("one-meeting-a-day", "meetings_per_day", "hu-1", "2026-01-05")},
         en=["(including 1)", "at the commune committees", "its including items ask 1 + 1 = 2",
             "meet only on Monday 2026-01-05"],
         vi=["các mục including yêu cầu 1 + 1 = 2", "đảng ủy xã"],
@@ -326,7 +325,7 @@ def test_literals_never_passed_are_ignored(monkeypatch):
     monkeypatch.setattr(cp_model.CpSolver, "sufficient_assumptions_for_infeasibility", with_stray)
     diag = diagnose(Instance(load_scenario(FIXED_DAY)), CheckSettings(suggestions=False, shortfall=False))
     assert diag.stray == 1 and diag.minimal
-    assert {k.family for k in diag.core} == {"attendance", "meetings_per_day"} and len(diag.core) == 2
+    assert {k.family for k in diag.core} == {"attendance", "one-meeting-a-day"} and len(diag.core) == 2
 
 
 def test_no_time_gives_unknown_not_a_conflict():

@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
+from planner.checks.verify import FAMILIES, Report, Violation, objective_terms, verify
 from planner.instance import Instance
-from planner.plan import Plan, plan_files, read_plan
+from planner.io import plan_files, read_plan
+from planner.plan import Plan
 from planner.scenario import Scenario
-from planner.checks.verify import FAMILIES, Report, Violation, objective_terms, objective_value, verify
 
 D = dt.date.fromisoformat
 Q1 = ("2026-01", "2026-02", "2026-03")
@@ -127,7 +128,7 @@ def test_correct_plan_has_no_violation_and_exact_terms() -> None:
     # default weights 10, 6, 1, 1, 2, 20
     assert report.objective == 10 * 2 + 6 * 1 - 1 * 1 - 1 * 7 - 2 * 1 == 16
     assert objective_terms(inst, good_plan()) == report.terms
-    assert objective_value(inst, report.terms) == 16
+    assert inst.scenario.weights.objective(report.terms) == 16
 
 
 def test_plan_written_to_files_and_read_back_verifies_the_same(tmp_path) -> None:
@@ -145,7 +146,7 @@ def test_objective_value_uses_the_scenario_weights() -> None:
     data = scenario_data()
     data["weights"] = {"residence": 1, "sector": 2, "shift": 3, "visit": 4, "balance": 5, "stability": 6}
     terms = {"residence": 7, "sector": 5, "shift": 3, "visit": 11, "balance": 2, "stability": 1}
-    assert objective_value(instance(data), terms) == 7 + 10 - 9 - 44 - 10 - 6 == -52
+    assert instance(data).scenario.weights.objective(terms) == 7 + 10 - 9 - 44 - 10 - 6 == -52
 
 
 # ---------------------------------------------------------------------------------------------- attendance quota

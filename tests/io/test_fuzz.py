@@ -27,9 +27,8 @@ from hypothesis import strategies as st
 
 from planner.cli import main
 from planner.errors import InputError
-from planner.io.loader import load_scenario
+from planner.io import load_scenario
 from planner.scenario import Scenario
-
 from tests.conftest import DATA, SCENARIOS
 
 TABLES = DATA / "tables"

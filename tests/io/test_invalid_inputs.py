@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from planner.errors import InputError
-from planner.io.loader import load_scenario
-
+from planner.io import load_scenario
 from tests.conftest import DATA, SCENARIOS, expectations
 
 INVALID = DATA / "invalid"

@@ -11,11 +11,9 @@ import openpyxl
 import pytest
 
 from planner.errors import InputError
-from planner.io.loader import load_scenario
+from planner.io import load_scenario
 from planner.scenario import Conflict, FixedAttendance, FixedCharge, FixedDate, Meeting
-
 from tests.conftest import DATA, ROOT
-
 
 TABLES = DATA / "tables"
 

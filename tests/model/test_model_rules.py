@@ -16,11 +16,11 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+from planner.checks.verify import verify
 from planner.instance import Instance
 from planner.plan import Plan
 from planner.scenario import Scenario
 from planner.search.solving import Result, Settings, solve
-from planner.checks.verify import verify
 
 D = dt.date.fromisoformat
 MONTHS = ("2026-03", "2026-04")

@@ -28,23 +28,22 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from rich.console import Console
 
+from planner.checks.verify import verify
 from planner.cli import main
 from planner.instance import Instance
-from planner.io.loader import load_scenario
+from planner.io import load_scenario, plan_files, read_plan, read_summary, write_directory
 from planner.outputs import FILE_NAMES, FORMATS, OUTPUT_NAMES, parse_formats, render
 from planner.outputs.docx import docx_texts, load_template
 from planner.outputs.ics import event_uid
 from planner.outputs.labels import Labels
-from planner.plan import Plan, plan_files, read_plan, read_summary, write_directory
 from planner.outputs.terminal import print_plan, print_scenario
+from planner.plan import Plan
 from planner.search.solving import Settings, solve
-from planner.checks.verify import verify
-
 from tests.conftest import ROOT, SCENARIOS
 
 GOLDEN = ROOT / "tests" / "data" / "golden"
 MINI = GOLDEN / "mini"
-STAMP = dt.datetime(2026, 1, 15, 8, 30, tzinfo=dt.timezone.utc)  # a fixed time of issue for golden files
+STAMP = dt.datetime(2026, 1, 15, 8, 30, tzinfo=dt.UTC)  # a fixed time of issue for golden files
 
 
 def run(*args: str):

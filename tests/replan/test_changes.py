@@ -9,25 +9,24 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner.replan.changes import (
+from planner.checks.verify import verify
+from planner.cli import main
+from planner.errors import InputError, Problem
+from planner.instance import Instance
+from planner.io import load_scenario, plan_directory_files, write_directory
+from planner.io.yaml_writer import dump_scenario
+from planner.plan import Plan, Summary
+from planner.replan import (
     IdMap,
     apply_changes,
     apply_files,
-    dump_scenario,
     map_plan,
     read_changes,
     scenario_data,
 )
-from planner.cli import main
 from planner.replan.diff import diff_plans
-from planner.errors import InputError, Problem
-from planner.instance import Instance
-from planner.io.loader import load_scenario
-from planner.plan import Plan, Summary, plan_directory_files, write_directory
-from planner.search.solving import Settings, solve
-from planner.checks.verify import verify
 from planner.replan.whatif import baselines
-
+from planner.search.solving import Settings, solve
 from tests.conftest import DATA, ROOT, SCENARIOS
 
 DATA = DATA / "changes"

@@ -12,12 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from planner.cli import main
-from planner.replan.diff import DIFF_FILES, Names, diff_dirs, diff_plans, summary_text, write_diff
 from planner.errors import InputError
 from planner.instance import Instance
-from planner.io.loader import load_scenario
-from planner.plan import Plan, read_plan
-
+from planner.io import load_scenario, read_plan
+from planner.plan import Plan
+from planner.replan.diff import DIFF_FILES, Names, diff_dirs, diff_plans, summary_text, write_diff
 from tests.conftest import DATA
 
 DATA = DATA / "changes"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from planner.checks.verify import verify
 from planner.instance import Instance
 from planner.plan import Plan
 from planner.replan.freeze import freeze
 from planner.scenario import Scenario
 from planner.search.solving import Settings, solve
-from planner.checks.verify import verify
 
 SETTINGS = Settings(time_limit=5, workers=1)
 
@@ -92,7 +92,6 @@ def test_cli_freeze_needs_a_baseline_and_keeps_an_unchanged_plan(tmp_path):
 
     from planner.cli import main
     from planner.plan import PLAN_FILES
-
     from tests.conftest import SCENARIOS
 
     tuong = str(SCENARIOS / "tuong-duong-2026.yaml")

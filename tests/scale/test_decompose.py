@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from planner.scale.decompose import (
-    DaskExecutor,
-    LocalExecutor,
-    SerialExecutor,
-    decompose,
-    solve_decomposed,
-)
-from planner.scale.generate import write
-from planner.instance import Instance
-from planner.io.loader import load_scenario
-from planner.search.solving import Settings, solve
 from planner.checks.verify import verify
+from planner.instance import Instance
+from planner.io import load_scenario
+from planner.scale.decompose import solve_decomposed
+from planner.scale.executors import DaskExecutor, LocalExecutor, SerialExecutor
+from planner.scale.generate import write
+from planner.scale.parts import decompose
+from planner.search.solving import Settings, solve
 
 SETTINGS = Settings(time_limit=5.0)
 

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from planner.cli import main
-from planner.scale.generate import PRESETS, RULES, generate, to_yaml, write
 from planner.instance import Instance
-from planner.io.loader import load_scenario
+from planner.io import load_scenario
+from planner.scale.generate import PRESETS, RULES, generate, to_yaml, write
 
 
 @pytest.mark.parametrize("rules", RULES)

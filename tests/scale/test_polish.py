@@ -7,14 +7,13 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 
-from planner.scale.greedy import run_greedy
+from planner.checks.verify import verify
 from planner.instance import Instance
 from planner.plan import Plan
+from planner.scale.greedy import run_greedy
 from planner.scale.polish import polish_dates
 from planner.scenario import Scenario
-from planner.checks.verify import verify
-
-from tests.test_model_rules import base, member, unit
+from tests.model.test_model_rules import base, member, unit
 from tests.test_properties import instance_of, scenarios
 
 D = dt.date.fromisoformat

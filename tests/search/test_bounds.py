@@ -8,12 +8,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from ortools.sat.python import cp_model
 
-from planner.search.bounds import least_shift, least_visits, reward_upper_bound, term_bound
 from planner.instance import Instance
 from planner.model import build_model
 from planner.scenario import Scenario
-
-from tests.test_model_rules import base, member, unit
+from planner.search.bounds import least_shift, least_visits, reward_upper_bound, term_bound
+from tests.model.test_model_rules import base, member, unit
 from tests.test_properties import instance_of, scenarios
 
 
