@@ -33,13 +33,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-warm-start", action="store_true")
     args = ap.parse_args(argv)
     paths = args.scenarios or sorted((ROOT / "scenarios").glob("*.yaml"))
-    settings = Settings(time_limit=args.time_limit, workers=args.workers, seed=args.seed,
-                        warm_start=not args.no_warm_start)
+    settings = Settings(
+        time_limit=args.time_limit, workers=args.workers, seed=args.seed, warm_start=not args.no_warm_start
+    )
 
-    table = Table(title=f"planner bench — time limit {settings.time_limit} det-s, {settings.workers} workers, "
-                        f"seed {settings.seed}, warm start {'on' if settings.warm_start else 'off'}")
-    for col in ("scenario", "members", "units", "variables", "build s", "solve s", "det s", "status",
-                "objective", "bound", "gap", "verify"):
+    table = Table(
+        title=f"planner bench — time limit {settings.time_limit} det-s, {settings.workers} workers, "
+        f"seed {settings.seed}, warm start {'on' if settings.warm_start else 'off'}"
+    )
+    for col in (
+        "scenario",
+        "members",
+        "units",
+        "variables",
+        "build s",
+        "solve s",
+        "det s",
+        "status",
+        "objective",
+        "bound",
+        "gap",
+        "verify",
+    ):
         table.add_column(col, justify="left" if col in ("scenario", "status") else "right")
     for path in paths:
         t0 = time.monotonic()
@@ -49,11 +64,19 @@ def main(argv: list[str] | None = None) -> int:
         s = r.summary
         ok = "–" if r.plan is None else ("ok" if verify(inst, r.plan).ok else "FAIL")
         table.add_row(
-            path.stem, str(len(inst.members)), str(len(inst.units)), str(s.extra["model"]["variables"]),
-            f"{load_s + s.extra['build_seconds']:.2f}", f"{s.extra['solve_seconds']:.2f}",
+            path.stem,
+            str(len(inst.members)),
+            str(len(inst.units)),
+            str(s.extra["model"]["variables"]),
+            f"{load_s + s.extra['build_seconds']:.2f}",
+            f"{s.extra['solve_seconds']:.2f}",
             f"{s.extra['deterministic_time']:.2f}" if s.extra["deterministic_time"] is not None else "–",
-            s.status, "–" if s.objective is None else str(s.objective),
-            "–" if s.bound is None else f"{s.bound:g}", "–" if s.gap is None else f"{100 * s.gap:.1f}%", ok)
+            s.status,
+            "–" if s.objective is None else str(s.objective),
+            "–" if s.bound is None else f"{s.bound:g}",
+            "–" if s.gap is None else f"{100 * s.gap:.1f}%",
+            ok,
+        )
     Console(width=160).print(table)
     return 0
 

@@ -26,8 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
-EXAMPLES = ("thuong-son-2026", "tuong-duong-2026", "yen-bai-rule-18", "huyen-hop-nhat-2025",
-            "fixed-day-quota-check")
+EXAMPLES = ("thuong-son-2026", "tuong-duong-2026", "yen-bai-rule-18", "huyen-hop-nhat-2025", "fixed-day-quota-check")
 LIMIT = "2"
 
 
@@ -38,35 +37,81 @@ def commands() -> list[tuple[str, list[str]]]:
     for ex in EXAMPLES:
         s = str(SCENARIOS / f"{ex}.yaml")
         runs.append((f"validate-{ex}", ["validate", s]))
-        runs.append((f"solve-{ex}", ["solve", s, "--out", "{tmp}/plan-" + ex, "--time-limit", LIMIT,
-                                     "--format", "all", "--lang", "vi"]))
-        runs.append((f"solve-q-en-{ex}", ["solve", s, "--out", "{out}", "--time-limit", LIMIT, "-q",
-                                          "--format", "md", "--lang", "en"]))
+        runs.append(
+            (
+                f"solve-{ex}",
+                ["solve", s, "--out", "{tmp}/plan-" + ex, "--time-limit", LIMIT, "--format", "all", "--lang", "vi"],
+            )
+        )
+        runs.append(
+            (
+                f"solve-q-en-{ex}",
+                ["solve", s, "--out", "{out}", "--time-limit", LIMIT, "-q", "--format", "md", "--lang", "en"],
+            )
+        )
         runs.append((f"check-{ex}", ["check", s, "--time-limit", LIMIT]))
         runs.append((f"check-vi-{ex}", ["check", s, "--time-limit", LIMIT, "--lang", "vi", "--no-suggest"]))
         if ex != "fixed-day-quota-check":
             runs.append((f"verify-{ex}", ["verify", s, "{tmp}/plan-" + ex]))
-            runs.append((f"report-{ex}", ["report", s, "{tmp}/plan-" + ex, "--out", "{out}", "--format", "all",
-                                          "--lang", "en"]))
-            runs.append((f"decompose-{ex}", ["decompose", s, "--out", "{out}", "--time-limit", LIMIT,
-                                             "--processes", "1"]))
+            runs.append(
+                (f"report-{ex}", ["report", s, "{tmp}/plan-" + ex, "--out", "{out}", "--format", "all", "--lang", "en"])
+            )
+            runs.append(
+                (f"decompose-{ex}", ["decompose", s, "--out", "{out}", "--time-limit", LIMIT, "--processes", "1"])
+            )
     merge = str(SCENARIOS / "huyen-hop-nhat-2025.yaml")
     changes = str(SCENARIOS / "changes" / "huyen-hop-nhat-2025-changes.yaml")
     runs.append(("apply", ["apply", merge, changes, "-o", "{out}/merged.yaml"]))
-    runs.append(("whatif", ["whatif", merge, changes, "--baseline", "{tmp}/plan-huyen-hop-nhat-2025",
-                            "--out", "{out}", "--time-limit", LIMIT]))
+    runs.append(
+        (
+            "whatif",
+            [
+                "whatif",
+                merge,
+                changes,
+                "--baseline",
+                "{tmp}/plan-huyen-hop-nhat-2025",
+                "--out",
+                "{out}",
+                "--time-limit",
+                LIMIT,
+            ],
+        )
+    )
     runs.append(("diff", ["diff", "{tmp}/plan-thuong-son-2026", "{tmp}/plan-tuong-duong-2026", "--out", "{out}"]))
-    runs.append(("solve-baseline", ["solve", merge, "--out", "{out}", "--time-limit", LIMIT, "--baseline",
-                                    "{tmp}/plan-huyen-hop-nhat-2025", "--freeze-until", "2025-03", "-q"]))
+    runs.append(
+        (
+            "solve-baseline",
+            [
+                "solve",
+                merge,
+                "--out",
+                "{out}",
+                "--time-limit",
+                LIMIT,
+                "--baseline",
+                "{tmp}/plan-huyen-hop-nhat-2025",
+                "--freeze-until",
+                "2025-03",
+                "-q",
+            ],
+        )
+    )
     for preset in ("tiny", "commune"):
-        runs.append((f"generate-{preset}", ["generate", "--preset", preset, "--seed", "3", "-o",
-                                            "{out}/g.yaml"]))
-    runs.append(("generate-district-decompose", ["generate", "--preset", "district", "--seed", "1", "-o",
-                                                 "{tmp}/district.yaml"]))
-    runs.append(("decompose-district", ["decompose", "{tmp}/district.yaml", "--out", "{out}", "--time-limit",
-                                        LIMIT, "--processes", "2"]))
-    runs.append(("solve-bad-input", ["solve", str(ROOT / "tests/data/invalid/parent-cycle.yaml"), "--out",
-                                     "{out}"]))
+        runs.append((f"generate-{preset}", ["generate", "--preset", preset, "--seed", "3", "-o", "{out}/g.yaml"]))
+    runs.append(
+        (
+            "generate-district-decompose",
+            ["generate", "--preset", "district", "--seed", "1", "-o", "{tmp}/district.yaml"],
+        )
+    )
+    runs.append(
+        (
+            "decompose-district",
+            ["decompose", "{tmp}/district.yaml", "--out", "{out}", "--time-limit", LIMIT, "--processes", "2"],
+        )
+    )
+    runs.append(("solve-bad-input", ["solve", str(ROOT / "tests/data/invalid/parent-cycle.yaml"), "--out", "{out}"]))
     return runs
 
 
@@ -84,8 +129,10 @@ def _blank_text(text: str, tmp: str) -> str:
 
 def _blank_json(data: object) -> object:
     if isinstance(data, dict):
-        return {k: ("#" if "seconds" in k or k in _TIMING_KEYS or k.startswith("peak_mib") else _blank_json(v))
-                for k, v in data.items()}
+        return {
+            k: ("#" if "seconds" in k or k in _TIMING_KEYS or k.startswith("peak_mib") else _blank_json(v))
+            for k, v in data.items()
+        }
     if isinstance(data, list):
         return [_blank_json(v) for v in data]
     return data
@@ -145,9 +192,11 @@ def run_all() -> dict[str, dict[str, str]]:
             if "{out}/" in " ".join(args):
                 target.mkdir(parents=True)
             p = subprocess.run([exe, *argv], capture_output=True, text=True, stdin=subprocess.DEVNULL)
-            got = {"exit": str(p.returncode),
-                   "stdout": hashlib.sha256(_blank_text(p.stdout, tmp).encode()).hexdigest()[:16],
-                   "stderr": hashlib.sha256(_blank_text(p.stderr, tmp).encode()).hexdigest()[:16]}
+            got = {
+                "exit": str(p.returncode),
+                "stdout": hashlib.sha256(_blank_text(p.stdout, tmp).encode()).hexdigest()[:16],
+                "stderr": hashlib.sha256(_blank_text(p.stderr, tmp).encode()).hexdigest()[:16],
+            }
             written = next((Path(a) for a in argv if a.startswith(tmp + "/plan-")), target)
             if written.exists():
                 for f in sorted(f for f in written.rglob("*") if f.is_file()):
@@ -175,8 +224,11 @@ def main(argv: list[str] | None = None) -> int:
             if a.get(key) != b.get(key):
                 bad += 1
                 print(f"DIFFERS {name}: {key} ({a.get(key)} → {b.get(key)})")
-    print(f"{bad} differences in {len(got)} runs" if bad else f"identical: {len(got)} runs, "
-          f"{sum(len(v) for v in got.values())} fingerprints")
+    print(
+        f"{bad} differences in {len(got)} runs"
+        if bad
+        else f"identical: {len(got)} runs, {sum(len(v) for v in got.values())} fingerprints"
+    )
     return 1 if bad else 0
 
 

@@ -51,13 +51,19 @@ def run_one(path: str, method: str, time_limit: float, processes: int, seed: int
     plan = None
     if method == "monolithic":
         from planner.search.solving import solve
+
         r = solve(inst, settings)
         s, plan = r.summary, r.plan
-        out.update(variables=s.extra["model"]["variables"], build=load_s + s.extra["build_seconds"],
-                   solve=s.extra["solve_seconds"], peak=_peak_mib())
+        out.update(
+            variables=s.extra["model"]["variables"],
+            build=load_s + s.extra["build_seconds"],
+            solve=s.extra["solve_seconds"],
+            peak=_peak_mib(),
+        )
     elif method == "decomposed":
         from planner.scale.decompose import solve_decomposed
         from planner.scale.executors import make_executor
+
         ex = make_executor(None, processes)
         try:
             r = solve_decomposed(inst, settings, ex, processes=processes)
@@ -71,14 +77,24 @@ def run_one(path: str, method: str, time_limit: float, processes: int, seed: int
         # the parts' models are built in the pool's processes at once: their build time, divided among the
         # processes, counts as build; the rest of the wall time as solve
         build = s.extra["decompose_seconds"] + (s.extra["build_seconds"] - s.extra["decompose_seconds"]) / max(
-            1, min(processes, s.extra["parts"]))
-        out.update(variables=s.extra["model"]["variables"], build=load_s + build, solve=s.seconds - build,
-                   peak=_peak_mib() + sum(workers.values()), parts=s.extra["parts"], scheme=s.extra["scheme"],
-                   bound_scope=s.extra["bound_scope"], coupling=s.extra["coupling_members"],
-                   polished=s.extra.get("polish_saved_shift", 0),
-                   part_statuses=s.extra["part_statuses"], second=s.extra.get("parts_second_round", 0))
+            1, min(processes, s.extra["parts"])
+        )
+        out.update(
+            variables=s.extra["model"]["variables"],
+            build=load_s + build,
+            solve=s.seconds - build,
+            peak=_peak_mib() + sum(workers.values()),
+            parts=s.extra["parts"],
+            scheme=s.extra["scheme"],
+            bound_scope=s.extra["bound_scope"],
+            coupling=s.extra["coupling_members"],
+            polished=s.extra.get("polish_saved_shift", 0),
+            part_statuses=s.extra["part_statuses"],
+            second=s.extra.get("parts_second_round", 0),
+        )
     else:
         from planner.scale.greedy import run_greedy
+
         g = run_greedy(inst, check=False)
         s, plan = g.summary, g.plan
         out.update(variables=0, build=load_s, solve=s.seconds, peak=_peak_mib())
@@ -99,14 +115,24 @@ def run_one(path: str, method: str, time_limit: float, processes: int, seed: int
 
 
 def _child(path: Path, method: str, args) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--one", str(path), method, "--time-limit",
-           str(args.time_limit), "--processes", str(args.processes), "--seed", str(args.seed)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--one",
+        str(path),
+        method,
+        "--time-limit",
+        str(args.time_limit),
+        "--processes",
+        str(args.processes),
+        "--seed",
+        str(args.seed),
+    ]
     t0 = time.monotonic()
     p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     wall = time.monotonic() - t0
     if p.returncode != 0:
-        return {"status": "error", "error": (p.stderr or p.stdout).strip().splitlines()[-1:] or ["?"],
-                "wall": wall}
+        return {"status": "error", "error": (p.stderr or p.stdout).strip().splitlines()[-1:] or ["?"], "wall": wall}
     out = json.loads(p.stdout.strip().splitlines()[-1])
     out["wall"] = wall
     return out
@@ -160,15 +186,18 @@ def main(argv: list[str] | None = None) -> int:
         paths += generated(args)
     methods = [m for m in args.methods.split(",") if m]
     con = Console(width=170)
-    con.print(f"planner scale bench — time limit {args.time_limit} det-s (monolithic: 2 workers; decomposed: per "
-              f"process, {args.processes} processes × 2 workers), generated: --levels {args.levels} --rules "
-              f"{args.rules} --seed {args.seed}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    con.print(
+        f"planner scale bench — time limit {args.time_limit} det-s (monolithic: 2 workers; decomposed: per "
+        f"process, {args.processes} processes × 2 workers), generated: --levels {args.levels} --rules "
+        f"{args.rules} --seed {args.seed}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     everything = {}
     for path in paths:
         rows = {}
         for method in methods:
             if method == "monolithic" and args.mono_max_members:
                 from planner.io import load_scenario
+
                 n = len(load_scenario(path).members)
                 if n > args.mono_max_members:
                     rows[method] = {"status": f"skipped (> {args.mono_max_members} members)"}
@@ -176,28 +205,63 @@ def main(argv: list[str] | None = None) -> int:
             rows[method] = _child(path, method, args)
         everything[path.stem] = rows
         table = Table(title=f"{path.stem}", title_justify="left")
-        for col in ("method", "members", "units", "variables", "build s", "solve s", "status", "objective",
-                    "bound", "gap", "peak MiB", "verify", "Δ obj vs mono", "time × mono", "notes"):
+        for col in (
+            "method",
+            "members",
+            "units",
+            "variables",
+            "build s",
+            "solve s",
+            "status",
+            "objective",
+            "bound",
+            "gap",
+            "peak MiB",
+            "verify",
+            "Δ obj vs mono",
+            "time × mono",
+            "notes",
+        ):
             table.add_column(col, justify="left" if col in ("method", "status", "verify", "notes") else "right")
         mono = rows.get("monolithic", {})
         mono_t = (mono.get("build") or 0) + (mono.get("solve") or 0)
         for method, r in rows.items():
             t = (r.get("build") or 0) + (r.get("solve") or 0)
-            d_obj = ("–" if r.get("objective") is None or mono.get("objective") is None or method == "monolithic"
-                     or r.get("verify") != "ok" else f"{r['objective'] - mono['objective']:+d}")
+            d_obj = (
+                "–"
+                if r.get("objective") is None
+                or mono.get("objective") is None
+                or method == "monolithic"
+                or r.get("verify") != "ok"
+                else f"{r['objective'] - mono['objective']:+d}"
+            )
             ratio = "–" if not mono_t or method == "monolithic" or not t else f"{t / mono_t:.2f}"
             notes = ""
             if method == "decomposed" and "parts" in r:
-                notes = (f"{r['parts']} parts, {r['scheme']}, {r['coupling']} coupling, parts' bound "
-                         f"{r['bound_scope']}, polish −{r.get('polished', 0)} shift"
-                         + (f", {r['second']} in round 2" if r.get("second") else ""))
+                notes = (
+                    f"{r['parts']} parts, {r['scheme']}, {r['coupling']} coupling, parts' bound "
+                    f"{r['bound_scope']}, polish −{r.get('polished', 0)} shift"
+                    + (f", {r['second']} in round 2" if r.get("second") else "")
+                )
             if r.get("status") == "error":
                 notes = " ".join(r.get("error", []))[:60]
-            table.add_row(method, _fmt(r.get("members")), _fmt(r.get("units")), _fmt(r.get("variables")),
-                          _fmt(r.get("build"), ".1f"), _fmt(r.get("solve"), ".1f"), r.get("status", "–"),
-                          _fmt(r.get("objective")), _fmt(r.get("bound"), "g"),
-                          "–" if r.get("gap") is None else f"{100 * r['gap']:.1f}%", _fmt(r.get("peak"), ".0f"),
-                          r.get("verify", "–"), d_obj, ratio, notes)
+            table.add_row(
+                method,
+                _fmt(r.get("members")),
+                _fmt(r.get("units")),
+                _fmt(r.get("variables")),
+                _fmt(r.get("build"), ".1f"),
+                _fmt(r.get("solve"), ".1f"),
+                r.get("status", "–"),
+                _fmt(r.get("objective")),
+                _fmt(r.get("bound"), "g"),
+                "–" if r.get("gap") is None else f"{100 * r['gap']:.1f}%",
+                _fmt(r.get("peak"), ".0f"),
+                r.get("verify", "–"),
+                d_obj,
+                ratio,
+                notes,
+            )
         con.print(table)
     if args.json:
         args.json.write_text(json.dumps(everything, indent=2, ensure_ascii=False, default=str), encoding="utf-8")

@@ -149,8 +149,11 @@ class Instance:
         """A name for every rule: its ``id``, or ``attendance[2]`` (1-based position in its list)."""
         out = {}
         s = self.scenario
-        for family, rules in (("responsibility", s.responsibility), ("attendance", s.attendance),
-                              ("coverage", s.coverage)):
+        for family, rules in (
+            ("responsibility", s.responsibility),
+            ("attendance", s.attendance),
+            ("coverage", s.coverage),
+        ):
             for i, r in enumerate(rules, start=1):
                 out[id(r)] = r.id or f"{family}[{i}]"
         return out
@@ -199,8 +202,13 @@ class Instance:
         if not self.scenario.limits.own_meetings_busy:
             return ()
         m = self.members[mid]
-        return tuple(dict.fromkeys(u for u in (m.committee, m.home_cell) if u is not None and u in self.units
-                                   and self.units[u].meeting is not None))
+        return tuple(
+            dict.fromkeys(
+                u
+                for u in (m.committee, m.home_cell)
+                if u is not None and u in self.units and self.units[u].meeting is not None
+            )
+        )
 
     # ------------------------------------------------------------------------------------------ responsibility
     def responsibility_pairs(self, rule: ResponsibilityRule) -> tuple[Pair, ...]:
@@ -230,8 +238,9 @@ class Instance:
     @cached_property
     def rewarded_pairs(self) -> frozenset[Pair]:
         """Pairs whose residence/sector basis earns the objective's reward (a rule with basis other than ignore)."""
-        return frozenset(p for r in self.scenario.responsibility if r.basis != "ignore"
-                         for p in self.responsibility_pairs(r))
+        return frozenset(
+            p for r in self.scenario.responsibility if r.basis != "ignore" for p in self.responsibility_pairs(r)
+        )
 
     def charge_reward(self, mid: str, uid: str) -> int:
         """What the charge (mid, uid) earns the objective: the residence or sector weight of its basis, or 0."""
@@ -266,13 +275,18 @@ class Instance:
     def including_counts(self, rule: AttendanceRule) -> list[CountSpec]:
         """Each ``including`` sub-count, within the rule's own units ("2 a quarter, of which 1 at …")."""
         main = frozenset(self.select_units(rule.units))
-        return [CountSpec(main & frozenset(self.select_units(inc.units)), inc.units.in_charge or rule.units.in_charge)
-                for inc in rule.including]
+        return [
+            CountSpec(main & frozenset(self.select_units(inc.units)), inc.units.in_charge or rule.units.in_charge)
+            for inc in rule.including
+        ]
 
     def coverage_spec(self, rule: CoverageRule) -> tuple[tuple[str, ...], frozenset[str], bool]:
         """(units, counted members, in_charge) of a coverage rule."""
-        return (self.select_units(rule.units), frozenset(self.select_members(rule.by)),
-                rule.in_charge or rule.units.in_charge)
+        return (
+            self.select_units(rule.units),
+            frozenset(self.select_members(rule.by)),
+            rule.in_charge or rule.units.in_charge,
+        )
 
     def slots(self, per: str) -> list[PeriodSlot]:
         return period_slots(per, self.months)

@@ -59,8 +59,13 @@ class Summary:
 
     def to_json(self) -> str:
         data: dict[str, Any] = {
-            "status": self.status, "objective": self.objective, "bound": self.bound, "gap": self.gap,
-            "seconds": round(self.seconds, 3), "scenario_sha256": self.scenario_sha256, "seed": self.seed,
+            "status": self.status,
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
+            "seconds": round(self.seconds, 3),
+            "scenario_sha256": self.scenario_sha256,
+            "seed": self.seed,
             "terms": self.terms,
         }
         data.update(self.extra)
@@ -87,10 +92,16 @@ class PlanView:
 
     def member_count(self, mid: str, spec: CountSpec, months: Iterable[Month]) -> int:
         months = set(months)
-        return sum(1 for u, mo in self.att_by_member[mid] if mo in months and u in spec.units
-                   and (not spec.in_charge or self.in_charge(mid, u)))
+        return sum(
+            1
+            for u, mo in self.att_by_member[mid]
+            if mo in months and u in spec.units and (not spec.in_charge or self.in_charge(mid, u))
+        )
 
     def unit_count(self, uid: str, by: frozenset[str], in_charge: bool, months: Iterable[Month]) -> int:
         months = set(months)
-        return sum(1 for m, mo in self.att_by_unit[uid] if mo in months and m in by
-                   and (not in_charge or self.in_charge(m, uid)))
+        return sum(
+            1
+            for m, mo in self.att_by_unit[uid]
+            if mo in months and m in by and (not in_charge or self.in_charge(m, uid))
+        )

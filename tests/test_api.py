@@ -55,8 +55,20 @@ def test_read_plan_reads_what_solve_wrote(tmp_path):
     from planner.cli import main
 
     out = tmp_path / "plan"
-    result = CliRunner().invoke(main, ["solve", str(SCENARIOS / "thuong-son-2026.yaml"), "--out", str(out),
-                                       "--time-limit", "1", "-q", "--format", "csv"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "solve",
+            str(SCENARIOS / "thuong-son-2026.yaml"),
+            "--out",
+            str(out),
+            "--time-limit",
+            "1",
+            "-q",
+            "--format",
+            "csv",
+        ],
+    )
     assert result.exit_code == 0, result.output
     inst = planner.load(SCENARIOS / "thuong-son-2026.yaml")
     assert planner.verify(inst, planner.read_plan(out)) == []

@@ -60,13 +60,30 @@ def test_validate_bad_input_exits_2_with_file_line_and_field(tmp_path):
 
 
 def test_solve_writes_the_contract_files(solved):
-    assert sorted(p.name for p in solved.iterdir()) == ["attendance.csv", "charges.csv", "meetings.csv",
-                                                         "plan.xlsx", "summary.json"]  # --format csv,xlsx
-    assert read_csv(solved / "charges.csv")[0] == ["member_id", "member_name", "unit_id", "unit_name",
-                                                    "unit_kind", "basis"]
+    assert sorted(p.name for p in solved.iterdir()) == [
+        "attendance.csv",
+        "charges.csv",
+        "meetings.csv",
+        "plan.xlsx",
+        "summary.json",
+    ]  # --format csv,xlsx
+    assert read_csv(solved / "charges.csv")[0] == [
+        "member_id",
+        "member_name",
+        "unit_id",
+        "unit_name",
+        "unit_kind",
+        "basis",
+    ]
     assert read_csv(solved / "meetings.csv")[0] == ["unit_id", "unit_name", "month", "date", "preferred_date"]
-    assert read_csv(solved / "attendance.csv")[0] == ["date", "member_id", "member_name", "unit_id", "unit_name",
-                                                       "unit_kind"]
+    assert read_csv(solved / "attendance.csv")[0] == [
+        "date",
+        "member_id",
+        "member_name",
+        "unit_id",
+        "unit_name",
+        "unit_kind",
+    ]
     assert (solved / "charges.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     summary = json.loads((solved / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] in ("optimal", "feasible")
@@ -145,8 +162,9 @@ def put_two_meetings_on_one_day(d: Path) -> list[str]:
 
 def add_a_charge_outside_every_rule(d: Path) -> list[str]:
     header, rows = read_csv(d / "charges.csv")
-    rows.append(["le-van-luong", "Lê Văn Lương", "dang-uy-tuong-duong", "Đảng ủy xã Tương Dương",
-                 "commune_committee", "none"])
+    rows.append(
+        ["le-van-luong", "Lê Văn Lương", "dang-uy-tuong-duong", "Đảng ủy xã Tương Dương", "commune_committee", "none"]
+    )
     write_csv(d / "charges.csv", header, rows)
     return ["charge-outside-rules", "le-van-luong"]
 
@@ -161,9 +179,17 @@ def leave_a_quota_one_short(d: Path) -> list[str]:
     return ["du-hang-thang", "2026-03", "uv-10"]
 
 
-@pytest.mark.parametrize("breaks", [remove_an_attendance, move_a_meeting_to_a_holiday, put_two_meetings_on_one_day,
-                                    add_a_charge_outside_every_rule, leave_a_quota_one_short],
-                         ids=lambda breaks: breaks.__name__)
+@pytest.mark.parametrize(
+    "breaks",
+    [
+        remove_an_attendance,
+        move_a_meeting_to_a_holiday,
+        put_two_meetings_on_one_day,
+        add_a_charge_outside_every_rule,
+        leave_a_quota_one_short,
+    ],
+    ids=lambda breaks: breaks.__name__,
+)
 def test_verify_catches_a_plan_broken_by_hand(solved, tmp_path, breaks):
     d = tmp_path / "plan"
     shutil.copytree(solved, d)

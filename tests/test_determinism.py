@@ -12,8 +12,20 @@ def test_two_runs_same_seed_give_identical_files(tmp_path):
     outs = []
     for i in range(2):
         out = tmp_path / f"run{i}"
-        result = CliRunner().invoke(main, ["solve", str(SCENARIOS / "tuong-duong-2026.yaml"), "--out", str(out),
-                                           "--time-limit", "2", "--seed", "7", "-q"])
+        result = CliRunner().invoke(
+            main,
+            [
+                "solve",
+                str(SCENARIOS / "tuong-duong-2026.yaml"),
+                "--out",
+                str(out),
+                "--time-limit",
+                "2",
+                "--seed",
+                "7",
+                "-q",
+            ],
+        )
         assert result.exit_code == 0, result.output
         outs.append(out)
     a = assert_same_runs(*outs)

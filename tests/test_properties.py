@@ -59,13 +59,17 @@ def scenarios(draw: st.DrawFn, mild: bool = False) -> dict[str, Any]:
     n_cells = draw(st.integers(2, 5))
     cells = [f"c{i}" for i in range(1, n_cells + 1)]
     kinds = {c: draw(st.sampled_from(CELL_KINDS)) for c in cells}
-    units: list[dict[str, Any]] = [{"id": "dx", "name": "Đảng ủy xã", "kind": "commune_committee",
-                                    "level": "commune"}]
+    units: list[dict[str, Any]] = [{"id": "dx", "name": "Đảng ủy xã", "kind": "commune_committee", "level": "commune"}]
     if draw(st.booleans()):
         units[0]["meeting"] = draw(meetings())
     for c in cells:
-        u: dict[str, Any] = {"id": c, "name": f"Chi bộ {c}", "kind": kinds[c], "parent": "dx",
-                             "meeting": draw(meetings())}
+        u: dict[str, Any] = {
+            "id": c,
+            "name": f"Chi bộ {c}",
+            "kind": kinds[c],
+            "parent": "dx",
+            "meeting": draw(meetings()),
+        }
         if draw(st.integers(0, 3)) == 0:
             u["closed"] = [day_in_window().isoformat()]
         if draw(st.integers(0, 3)) == 0:
@@ -82,8 +86,7 @@ def scenarios(draw: st.DrawFn, mild: bool = False) -> dict[str, Any]:
         home = draw(st.sampled_from([None, *cells]))
         if home is not None:
             m["home_cell"] = home
-        sectors = draw(st.lists(st.sampled_from(["school", "health", "agency", "difficult"]), max_size=2,
-                                unique=True))
+        sectors = draw(st.lists(st.sampled_from(["school", "health", "agency", "difficult"]), max_size=2, unique=True))
         if sectors:
             m["sectors"] = sectors
         unavailable = []
@@ -108,14 +111,25 @@ def scenarios(draw: st.DrawFn, mild: bool = False) -> dict[str, Any]:
     per_member: dict[str, int] = {"min": 0 if mild else draw(st.integers(0, 1))}
     if draw(st.booleans()):
         per_member["max"] = draw(st.integers(max(per_member["min"], 1), 3))
-    responsibility = [{"id": "phu-trach", "units": {"ids": charged}, "per_unit": per_unit,
-                       "per_member": per_member, "basis": draw(st.sampled_from(BASES[1:] if mild else BASES)),
-                       "own_cell": draw(st.sampled_from(["allow", "forbid"]))}]
+    responsibility = [
+        {
+            "id": "phu-trach",
+            "units": {"ids": charged},
+            "per_unit": per_unit,
+            "per_member": per_member,
+            "basis": draw(st.sampled_from(BASES[1:] if mild else BASES)),
+            "own_cell": draw(st.sampled_from(["allow", "forbid"])),
+        }
+    ]
 
     at_least = draw(st.integers(0, 1 if mild else 2))
-    rule: dict[str, Any] = {"id": "du-hop", "members": {}, "per": draw(st.sampled_from(["month", "quarter"])),
-                            "at_least": at_least,
-                            "units": draw(st.sampled_from([{}, {"in_charge": True}, {"ids": cells}]))}
+    rule: dict[str, Any] = {
+        "id": "du-hop",
+        "members": {},
+        "per": draw(st.sampled_from(["month", "quarter"])),
+        "at_least": at_least,
+        "units": draw(st.sampled_from([{}, {"in_charge": True}, {"ids": cells}])),
+    }
     if draw(st.booleans()):
         rule["at_most"] = draw(st.integers(max(at_least, 1), 4))
     if rule["per"] == "quarter" and draw(st.booleans()):
@@ -131,10 +145,14 @@ def scenarios(draw: st.DrawFn, mild: bool = False) -> dict[str, Any]:
         "limits": {"meetings_per_day": draw(st.integers(1, 2)), "own_meetings_busy": draw(st.booleans())},
     }
     if draw(st.booleans()):
-        cov: dict[str, Any] = {"id": "bao-phu", "units": {"ids": draw(st.lists(st.sampled_from(cells), min_size=1,
-                                                                               max_size=2, unique=True))},
-                               "by": {}, "per": "month", "at_least": draw(st.integers(0, 1)),
-                               "in_charge": draw(st.booleans())}
+        cov: dict[str, Any] = {
+            "id": "bao-phu",
+            "units": {"ids": draw(st.lists(st.sampled_from(cells), min_size=1, max_size=2, unique=True))},
+            "by": {},
+            "per": "month",
+            "at_least": draw(st.integers(0, 1)),
+            "in_charge": draw(st.booleans()),
+        }
         if draw(st.booleans()):
             cov["at_most"] = draw(st.integers(max(cov["at_least"], 1), 2))
         data["coverage"] = [cov]

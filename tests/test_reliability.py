@@ -109,8 +109,10 @@ def test_a_50_mb_scenario_is_refused_quickly_in_bounded_memory(tmp_path: Path) -
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     text = str(info.value)
-    assert "the file is too large (50." in text and f"MB); a scenario file may be at most {MAX_FILE_BYTES / 1e6:.1f} MB" \
-        in text
+    assert (
+        "the file is too large (50." in text
+        and f"MB); a scenario file may be at most {MAX_FILE_BYTES / 1e6:.1f} MB" in text
+    )
     assert seconds < 2 and peak < 2 * MAX_FILE_BYTES + 5_000_000, (seconds, peak)
 
 
@@ -238,8 +240,9 @@ def test_a_utf16_scenario_with_bom_loads(tmp_path: Path) -> None:
 def test_a_windows_style_table_path_is_read_on_posix(tmp_path: Path) -> None:
     shutil.copytree(TABLES, tmp_path / "t")
     text = (TABLES / "commune.yaml").read_text(encoding="utf-8")
-    (tmp_path / "s.yaml").write_text(text.replace("units.csv", "t\\units.csv").replace("members.csv", "t/members.csv"),
-                                     encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(
+        text.replace("units.csv", "t\\units.csv").replace("members.csv", "t/members.csv"), encoding="utf-8"
+    )
     assert load_scenario(tmp_path / "s.yaml").model_dump() == load_scenario(TABLES / "commune.yaml").model_dump()
 
 
@@ -287,8 +290,9 @@ attendance:
 
 
 def test_plan_files_typed_in_nfd_are_read_as_nfc(tmp_path: Path) -> None:
-    (tmp_path / "charges.csv").write_text(unicodedata.normalize("NFD", "member_id,unit_id\nlương,thôn-1\n"),
-                                          encoding="utf-8")
+    (tmp_path / "charges.csv").write_text(
+        unicodedata.normalize("NFD", "member_id,unit_id\nlương,thôn-1\n"), encoding="utf-8"
+    )
     (tmp_path / "meetings.csv").write_text("unit_id,date\n", encoding="utf-8")
     (tmp_path / "attendance.csv").write_text("date,member_id,unit_id\n", encoding="utf-8")
     assert read_plan(tmp_path).charges == frozenset({("lương", "thôn-1")})
@@ -301,8 +305,15 @@ def test_a_plan_file_not_in_utf8_is_a_clean_error(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- safety
-@pytest.mark.parametrize("tag", ["!!python/object/apply:os.system [echo pwned]", "!!python/name:os.system",
-                                 "!!python/module:os", "!!python/object:planner.scenario.Unit {}"])
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "!!python/object/apply:os.system [echo pwned]",
+        "!!python/name:os.system",
+        "!!python/module:os",
+        "!!python/object:planner.scenario.Unit {}",
+    ],
+)
 def test_no_code_or_object_tags(tmp_path: Path, tag: str) -> None:
     (tmp_path / "s.yaml").write_text(f"name: {tag}\nyear: 2026\nunits: []\nmembers: []\n", encoding="utf-8")
     refused(tmp_path / "s.yaml", "line 1")
@@ -326,8 +337,10 @@ def test_an_absolute_table_path_is_the_users_choice(tmp_path: Path) -> None:
     text = (TABLES / "commune.yaml").read_text(encoding="utf-8")
     (tmp_path / "s" / "x").mkdir(parents=True)
     path = tmp_path / "s" / "x" / "scenario.yaml"
-    path.write_text(text.replace("units.csv", str(elsewhere / "units.csv"))
-                    .replace("members.csv", str(elsewhere / "members.csv")), encoding="utf-8")
+    path.write_text(
+        text.replace("units.csv", str(elsewhere / "units.csv")).replace("members.csv", str(elsewhere / "members.csv")),
+        encoding="utf-8",
+    )
     assert load_scenario(path).model_dump() == load_scenario(TABLES / "commune.yaml").model_dump()
 
 
@@ -335,7 +348,15 @@ def test_the_planner_never_evaluates_text() -> None:
     """No eval/exec/pickle anywhere in the package: a scenario is data."""
     for source in (ROOT / "planner").rglob("*.py"):
         code = source.read_text(encoding="utf-8")
-        for word in ("eval(", "exec(", "pickle", "yaml.load(", "yaml.unsafe_load", "yaml.full_load", "Loader=yaml.Loader"):
+        for word in (
+            "eval(",
+            "exec(",
+            "pickle",
+            "yaml.load(",
+            "yaml.unsafe_load",
+            "yaml.full_load",
+            "Loader=yaml.Loader",
+        ):
             assert word not in code, f"{word} in {source}"
 
 
@@ -382,9 +403,13 @@ def _interrupt(tmp_path: Path, scenario: Path, sig: signal.Signals, wait: float)
     """Start ``planner solve`` as a user would, send ``sig`` at the first progress line after ``wait`` seconds
     (or at ``wait`` + 5 s), and return the exit code, the --out directory and stderr."""
     out = tmp_path / "plan"
-    proc = subprocess.Popen([PLANNER, "solve", str(scenario), "--out", str(out), "--time-limit", "200", "-q",
-                             "--format", "csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            encoding="utf-8")
+    proc = subprocess.Popen(
+        [PLANNER, "solve", str(scenario), "--out", str(out), "--time-limit", "200", "-q", "--format", "csv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)
     reader.start()
@@ -457,8 +482,19 @@ def test_one_worker_twice_gives_identical_files(tmp_path: Path) -> None:
     outs = []
     for i in range(2):
         out = tmp_path / f"run{i}"
-        result = run("solve", str(SCENARIOS / "tuong-duong-2026.yaml"), "--out", str(out), "--time-limit", "0.5",
-                     "--workers", "1", "-q", "--format", "csv")
+        result = run(
+            "solve",
+            str(SCENARIOS / "tuong-duong-2026.yaml"),
+            "--out",
+            str(out),
+            "--time-limit",
+            "0.5",
+            "--workers",
+            "1",
+            "-q",
+            "--format",
+            "csv",
+        )
         assert result.exit_code == 0, result.output
         outs.append(out)
     a = assert_same_runs(*outs)

@@ -17,5 +17,13 @@ from planner.checks.explain import explain_diagnosis, feasible_line
 from planner.checks.precheck import Finding, run_prechecks
 from planner.checks.verify import Report, Violation
 
-__all__ = ["Violation", "Report", "run_prechecks", "Finding", "Diagnosis", "CheckSettings", "explain_diagnosis",
-           "feasible_line"]
+__all__ = [
+    "Violation",
+    "Report",
+    "run_prechecks",
+    "Finding",
+    "Diagnosis",
+    "CheckSettings",
+    "explain_diagnosis",
+    "feasible_line",
+]

@@ -41,8 +41,17 @@ from planner.status import Status
 
 QUOTA_FAMILIES = ("attendance", "including", "coverage")
 # the order in which a minimal set is said: the rules asked for first, then pins, then the limits they meet
-SAY_ORDER = ("attendance", "including", "coverage", "responsibility", "fixed", "max-per-month", "one-meeting-a-day",
-             "own-meeting", "unavailable")
+SAY_ORDER = (
+    "attendance",
+    "including",
+    "coverage",
+    "responsibility",
+    "fixed",
+    "max-per-month",
+    "one-meeting-a-day",
+    "own-meeting",
+    "unavailable",
+)
 
 
 @dataclass(frozen=True)
@@ -55,12 +64,19 @@ class CheckSettings:
     shortfall: bool = True
     wall_limit_factor: float = 20.0  # a wall-time safety net, as a multiple of the deterministic limit
 
-    def search(self, limit: float, workers: int = 1, linearization: int | None = 1,
-               presolve: bool | None = None) -> SearchParams:
+    def search(
+        self, limit: float, workers: int = 1, linearization: int | None = 1, presolve: bool | None = None
+    ) -> SearchParams:
         """One search of the diagnosis: single worker (assumptions need it), no presolve unless asked."""
-        return SearchParams(limit=limit, workers=workers, seed=self.seed, wall_factor=self.wall_limit_factor,
-                            linearization=linearization, presolve=self.presolve if presolve is None else presolve,
-                            min_limit=0.001)
+        return SearchParams(
+            limit=limit,
+            workers=workers,
+            seed=self.seed,
+            wall_factor=self.wall_limit_factor,
+            linearization=linearization,
+            presolve=self.presolve if presolve is None else presolve,
+            min_limit=0.001,
+        )
 
 
 class Budget:
@@ -109,8 +125,9 @@ class GuardedModel:
     def sort(self, keys) -> list[RuleKey]:
         return sorted(set(keys), key=self.order.__getitem__)
 
-    def solve(self, keys: list[RuleKey], settings: CheckSettings, budget: Budget, linearization: int = 1
-              ) -> tuple[Status, list[RuleKey], cp_model.CpSolver]:
+    def solve(
+        self, keys: list[RuleKey], settings: CheckSettings, budget: Budget, linearization: int = 1
+    ) -> tuple[Status, list[RuleKey], cp_model.CpSolver]:
         """Solve with ``keys`` assumed true (the others free). Returns status, the keys of the sufficient
         assumptions (only those passed), and the solver. ``linearization`` 2 puts every linear rule in the LP:
         slower to find plans, but counting arguments (8 cells need more charges than 2 members may take) are
@@ -137,7 +154,9 @@ class GuardedModel:
 PROVE = 2  # linearization level of the solves that confirm and shrink a conflict (see GuardedModel.solve)
 
 
-def minimise(gm: GuardedModel, start: list[RuleKey], settings: CheckSettings, budget: Budget) -> tuple[list[RuleKey], bool]:
+def minimise(
+    gm: GuardedModel, start: list[RuleKey], settings: CheckSettings, budget: Budget
+) -> tuple[list[RuleKey], bool]:
     """Deletion filter: a minimal infeasible subset of ``start`` (which must be infeasible). Returns the set and
     whether its minimality is proven (every deletion was decided within the budget)."""
     core, necessary, proven = gm.sort(start), set(), True
@@ -226,8 +245,9 @@ def plain_solve(inst: Instance, settings: CheckSettings, budget: Budget) -> tupl
     return (Status.INFEASIBLE if status == cp_model.INFEASIBLE else Status.UNKNOWN), None
 
 
-def decide(inst: Instance, settings: CheckSettings, budget: Budget, gm: GuardedModel | None = None
-           ) -> tuple[Status, list[RuleKey], Plan | None]:
+def decide(
+    inst: Instance, settings: CheckSettings, budget: Budget, gm: GuardedModel | None = None
+) -> tuple[Status, list[RuleKey], Plan | None]:
     """Feasible (with a plan), infeasible (with CP-SAT's sufficient set, possibly empty) or unknown."""
     gm = gm or GuardedModel(inst)
     first = budget.part(budget.left * GUARDED_SHARE)
@@ -327,13 +347,20 @@ def _changer(s: Scenario, inst: Instance, key: RuleKey, fld: str):
         i = next(i for i, r in enumerate(s.attendance) if inst.rule_id(r) == key.rule)
         rule = s.attendance[i]
         if fld.startswith("including["):
-            j = int(fld[len("including["):fld.index("]")]) - 1
-            return (lambda v: s.model_copy(update={"attendance": _replace(
-                s.attendance, i, including=_replace(rule.including, j, at_least=v))})), rule.including[j].at_least
-        return (lambda v: s.model_copy(update={"attendance": _replace(s.attendance, i, **{fld: v})})), getattr(rule, fld)
+            j = int(fld[len("including[") : fld.index("]")]) - 1
+            return (
+                lambda v: s.model_copy(
+                    update={"attendance": _replace(s.attendance, i, including=_replace(rule.including, j, at_least=v))}
+                )
+            ), rule.including[j].at_least
+        return (lambda v: s.model_copy(update={"attendance": _replace(s.attendance, i, **{fld: v})})), getattr(
+            rule, fld
+        )
     if fam == "coverage":
         i = next(i for i, r in enumerate(s.coverage) if inst.rule_id(r) == key.rule)
-        return (lambda v: s.model_copy(update={"coverage": _replace(s.coverage, i, **{fld: v})})), getattr(s.coverage[i], fld)
+        return (lambda v: s.model_copy(update={"coverage": _replace(s.coverage, i, **{fld: v})})), getattr(
+            s.coverage[i], fld
+        )
     if fam == "responsibility":
         i = next(i for i, r in enumerate(s.responsibility) if inst.rule_id(r) == key.rule)
         rule = s.responsibility[i]
@@ -342,15 +369,20 @@ def _changer(s: Scenario, inst: Instance, key: RuleKey, fld: str):
         current = getattr(rng, bound)
         if fld == "per_unit.min" and current is None:
             current = 1
-        return (lambda v: s.model_copy(update={"responsibility": _replace(
-            s.responsibility, i, **{side: rng.model_copy(update={bound: v})})})), current
+        return (
+            lambda v: s.model_copy(
+                update={"responsibility": _replace(s.responsibility, i, **{side: rng.model_copy(update={bound: v})})}
+            )
+        ), current
     if fam == "one-meeting-a-day":
-        return (lambda v: s.model_copy(update={"limits": s.limits.model_copy(update={"meetings_per_day": v})})), \
-            s.limits.meetings_per_day
+        return (
+            lambda v: s.model_copy(update={"limits": s.limits.model_copy(update={"meetings_per_day": v})})
+        ), s.limits.meetings_per_day
     if fam == "max-per-month":
         i = inst.member_order[key.subject]
-        return (lambda v: s.model_copy(update={"members": _replace(s.members, i, max_per_month=v)})), \
-            s.members[i].max_per_month
+        return (lambda v: s.model_copy(update={"members": _replace(s.members, i, max_per_month=v)})), s.members[
+            i
+        ].max_per_month
     raise ValueError(fam)
 
 
@@ -359,12 +391,16 @@ def _fields(inst: Instance, key: RuleKey) -> list[tuple[str, str]]:
     s, fam = inst.scenario, key.family
     if fam == "attendance":
         rule = next(r for r in s.attendance if inst.rule_id(r) == key.rule)
-        return ([("at_least", "down")] if rule.at_least > 0 else []) + ([("at_most", "up")] if rule.at_most is not None else [])
+        return ([("at_least", "down")] if rule.at_least > 0 else []) + (
+            [("at_most", "up")] if rule.at_most is not None else []
+        )
     if fam == "including":
         return [(f"including[{key.extra}].at_least", "down")]
     if fam == "coverage":
         rule = next(r for r in s.coverage if inst.rule_id(r) == key.rule)
-        return ([("at_least", "down")] if rule.at_least > 0 else []) + ([("at_most", "up")] if rule.at_most is not None else [])
+        return ([("at_least", "down")] if rule.at_least > 0 else []) + (
+            [("at_most", "up")] if rule.at_most is not None else []
+        )
     if fam == "responsibility":
         rule = next(r for r in s.responsibility if inst.rule_id(r) == key.rule)
         side = key.extra  # per_unit or per_member
@@ -381,8 +417,9 @@ def _fields(inst: Instance, key: RuleKey) -> list[tuple[str, str]]:
 UP_CAP = {"meetings_per_day": 10}
 
 
-def _search(change, current: int, direction: str, cap: int | None, settings: CheckSettings,
-            budget: Budget) -> tuple[int | None, bool, bool]:
+def _search(
+    change, current: int, direction: str, cap: int | None, settings: CheckSettings, budget: Budget
+) -> tuple[int | None, bool, bool]:
     """The feasible value nearest to ``current`` (infeasible) in ``direction``: (value, found, decided).
 
     A value whose test ran out of budget counts as not (proven) feasible, and ``decided`` becomes False: the
@@ -431,8 +468,9 @@ def _search(change, current: int, direction: str, cap: int | None, settings: Che
     return hi, True, not undecided
 
 
-def suggest(inst: Instance, core: list[RuleKey], settings: CheckSettings, budget: Budget,
-            keep: int = 0) -> list[Suggestion]:
+def suggest(
+    inst: Instance, core: list[RuleKey], settings: CheckSettings, budget: Budget, keep: int = 0
+) -> list[Suggestion]:
     """One suggestion per field of each rule in the minimal set. Each gets an equal share of the budget
     (``keep`` more shares are left for what comes after), so one hard search cannot starve the others."""
     s = inst.scenario
@@ -461,15 +499,23 @@ def suggest(inst: Instance, core: list[RuleKey], settings: CheckSettings, budget
                 value, found, decided = _search(change, current, direction, UP_CAP.get(fld), settings, share)
                 out.append(Suggestion(rule, fld, current, value, subject, decided, found))
         elif item[0] == "own":
-            r = _feasible(s.model_copy(update={"limits": s.limits.model_copy(update={"own_meetings_busy": False})}),
-                          settings, share)
-            out.append(Suggestion("own_meetings_busy", "own_meetings_busy", True, False, "", r != Status.UNKNOWN,
-                                  r == Status.FEASIBLE))
+            r = _feasible(
+                s.model_copy(update={"limits": s.limits.model_copy(update={"own_meetings_busy": False})}),
+                settings,
+                share,
+            )
+            out.append(
+                Suggestion(
+                    "own_meetings_busy", "own_meetings_busy", True, False, "", r != Status.UNKNOWN, r == Status.FEASIBLE
+                )
+            )
         else:
             key = item[1]
             kept = tuple(f for f in s.fixed if not _is_pin(f, key))
             r = _feasible(s.model_copy(update={"fixed": kept}), settings, share)
-            out.append(Suggestion("fixed", "drop", True, False, _pin_text(key), r != Status.UNKNOWN, r == Status.FEASIBLE))
+            out.append(
+                Suggestion("fixed", "drop", True, False, _pin_text(key), r != Status.UNKNOWN, r == Status.FEASIBLE)
+            )
         budget.absorb(share)
     return out
 
@@ -477,7 +523,10 @@ def suggest(inst: Instance, core: list[RuleKey], settings: CheckSettings, budget
 def _is_pin(item, key: RuleKey) -> bool:
     if key.period:  # attendance pin: subject member, period month, extra unit
         return getattr(item, "attend", None) is True and (item.member, item.month, item.unit) == (
-            key.subject, key.period, key.extra)
+            key.subject,
+            key.period,
+            key.extra,
+        )
     return getattr(item, "charge", None) is True and (item.member, item.unit) == (key.subject, key.extra)
 
 
@@ -514,8 +563,9 @@ def shortfall(inst: Instance, settings: CheckSettings, budget: Budget) -> Shortf
     model = built.model
     model.minimize(cp_model.LinearExpr.sum([s for s, _ in ctx.slacks.values()]))
     # two workers interleaved, CP-SAT's own presolve and linearization: an optimisation, not a proof
-    done = run(model, SearchParams(limit=budget.left, workers=2, seed=settings.seed,
-                                   wall_factor=settings.wall_limit_factor))
+    done = run(
+        model, SearchParams(limit=budget.left, workers=2, seed=settings.seed, wall_factor=settings.wall_limit_factor)
+    )
     solver, status = done.solver, done.code
     budget.charge(solver)
     if status == cp_model.INFEASIBLE:
@@ -524,5 +574,9 @@ def shortfall(inst: Instance, settings: CheckSettings, budget: Budget) -> Shortf
         return Shortfall(Status.UNKNOWN)
     missing = [(k, lo, int(solver.value(s))) for k, (s, lo) in ctx.slacks.items() if solver.value(s) > 0]
     total = sum(n for _, _, n in missing)
-    return Shortfall(Status.OPTIMAL if status == cp_model.OPTIMAL else Status.FEASIBLE, total,
-                     int(round(solver.best_objective_bound)), missing)
+    return Shortfall(
+        Status.OPTIMAL if status == cp_model.OPTIMAL else Status.FEASIBLE,
+        total,
+        int(round(solver.best_objective_bound)),
+        missing,
+    )

@@ -27,76 +27,100 @@ def statement(w: Words, key: RuleKey) -> str:
         rule = _attendance_rule(inst, key.rule)
         slot = _slot(inst, rule.per, key.period)
         lo = slot.scaled(rule.at_least)
-        return w.t(f"Rule {key.rule}: {w.member(key.subject)} attends {_bounds(w, lo, rule.at_most)} "
-                   f"{_plural_of(lo, rule.at_most, 'meeting')} of {w.selector(rule.units)} "
-                   f"{w.in_period(key.period)}{_scaled_note(w, slot, rule.at_least)}.",
-                   f"Quy định {key.rule}: {w.member(key.subject)} dự sinh hoạt {_bounds(w, lo, rule.at_most)} buổi "
-                   f"tại {w.selector(rule.units)} {w.in_period(key.period)}{_scaled_note(w, slot, rule.at_least)}.")
+        return w.t(
+            f"Rule {key.rule}: {w.member(key.subject)} attends {_bounds(w, lo, rule.at_most)} "
+            f"{_plural_of(lo, rule.at_most, 'meeting')} of {w.selector(rule.units)} "
+            f"{w.in_period(key.period)}{_scaled_note(w, slot, rule.at_least)}.",
+            f"Quy định {key.rule}: {w.member(key.subject)} dự sinh hoạt {_bounds(w, lo, rule.at_most)} buổi "
+            f"tại {w.selector(rule.units)} {w.in_period(key.period)}{_scaled_note(w, slot, rule.at_least)}.",
+        )
     if fam == "including":
         rule = _attendance_rule(inst, key.rule)
         i = int(key.extra) - 1
         inc = rule.including[i]
         slot = _slot(inst, rule.per, key.period)
         lo = slot.scaled(inc.at_least)
-        return w.t(f"Rule {key.rule} (including {key.extra}): of its count, {w.member(key.subject)} attends at least "
-                   f"{w.meetings(lo)} at {w.selector(inc.units, rule.units.in_charge)} {w.in_period(key.period)}.",
-                   f"Quy định {key.rule} (mục including {key.extra}): trong số đó {w.member(key.subject)} dự ít nhất "
-                   f"{lo} buổi tại {w.selector(inc.units, rule.units.in_charge)} {w.in_period(key.period)}.")
+        return w.t(
+            f"Rule {key.rule} (including {key.extra}): of its count, {w.member(key.subject)} attends at least "
+            f"{w.meetings(lo)} at {w.selector(inc.units, rule.units.in_charge)} {w.in_period(key.period)}.",
+            f"Quy định {key.rule} (mục including {key.extra}): trong số đó {w.member(key.subject)} dự ít nhất "
+            f"{lo} buổi tại {w.selector(inc.units, rule.units.in_charge)} {w.in_period(key.period)}.",
+        )
     if fam == "coverage":
         rule = _coverage_rule(inst, key.rule)
         slot = _slot(inst, rule.per, key.period)
         lo = slot.scaled(rule.at_least)
         by = inst.select_members(rule.by)
-        who = w.members(by, 3) if len(by) <= 3 else w.t(f"the {len(by)} members it counts",
-                                                          f"{len(by)} đồng chí được tính")
+        who = (
+            w.members(by, 3)
+            if len(by) <= 3
+            else w.t(f"the {len(by)} members it counts", f"{len(by)} đồng chí được tính")
+        )
         ic = rule.in_charge or rule.units.in_charge
-        return w.t(f"Rule {key.rule}: {w.unit(key.subject)} receives {_bounds(w, lo, rule.at_most)} "
-                   f"{_plural_of(lo, rule.at_most, 'visit')} {w.in_period(key.period)} by {who}"
-                   f"{' in charge of it' if ic else ''}.",
-                   f"Quy định {key.rule}: {w.unit(key.subject)} có {_bounds(w, lo, rule.at_most)} lượt dự sinh hoạt "
-                   f"{w.in_period(key.period)} của {who}{' phụ trách đơn vị' if ic else ''}.")
+        return w.t(
+            f"Rule {key.rule}: {w.unit(key.subject)} receives {_bounds(w, lo, rule.at_most)} "
+            f"{_plural_of(lo, rule.at_most, 'visit')} {w.in_period(key.period)} by {who}"
+            f"{' in charge of it' if ic else ''}.",
+            f"Quy định {key.rule}: {w.unit(key.subject)} có {_bounds(w, lo, rule.at_most)} lượt dự sinh hoạt "
+            f"{w.in_period(key.period)} của {who}{' phụ trách đơn vị' if ic else ''}.",
+        )
     if fam == "responsibility":
         rule = _responsibility_rule(inst, key.rule)
         if key.extra == "per_unit":
-            return w.t(f"Rule {key.rule}: {w.unit(key.subject)} has {_bounds(w, rule.unit_min, rule.per_unit.max)} "
-                       f"{_plural_of(rule.unit_min, rule.per_unit.max, 'member')} in charge (per_unit).",
-                       f"Quy định {key.rule}: {w.unit(key.subject)} có {_bounds(w, rule.unit_min, rule.per_unit.max)} "
-                       f"đồng chí phụ trách (per_unit).")
-        return w.t(f"Rule {key.rule}: {w.member(key.subject)} is in charge of "
-                   f"{_bounds(w, rule.member_min, rule.per_member.max)} "
-                   f"{_plural_of(rule.member_min, rule.per_member.max, 'unit')} (per_member).",
-                   f"Quy định {key.rule}: {w.member(key.subject)} phụ trách "
-                   f"{_bounds(w, rule.member_min, rule.per_member.max)} đơn vị (per_member).")
+            return w.t(
+                f"Rule {key.rule}: {w.unit(key.subject)} has {_bounds(w, rule.unit_min, rule.per_unit.max)} "
+                f"{_plural_of(rule.unit_min, rule.per_unit.max, 'member')} in charge (per_unit).",
+                f"Quy định {key.rule}: {w.unit(key.subject)} có {_bounds(w, rule.unit_min, rule.per_unit.max)} "
+                f"đồng chí phụ trách (per_unit).",
+            )
+        return w.t(
+            f"Rule {key.rule}: {w.member(key.subject)} is in charge of "
+            f"{_bounds(w, rule.member_min, rule.per_member.max)} "
+            f"{_plural_of(rule.member_min, rule.per_member.max, 'unit')} (per_member).",
+            f"Quy định {key.rule}: {w.member(key.subject)} phụ trách "
+            f"{_bounds(w, rule.member_min, rule.per_member.max)} đơn vị (per_member).",
+        )
     if fam == "one-meeting-a-day":
         k = inst.scenario.limits.meetings_per_day
         d = dt.date.fromisoformat(key.period)
-        return w.t(f"meetings_per_day is {k}: {w.member(key.subject)} attends at most {w.meetings(k)} on {w.date(d)}.",
-                   f"meetings_per_day = {k}: {w.member(key.subject)} dự nhiều nhất {k} buổi trong ngày {w.date(d)}.")
+        return w.t(
+            f"meetings_per_day is {k}: {w.member(key.subject)} attends at most {w.meetings(k)} on {w.date(d)}.",
+            f"meetings_per_day = {k}: {w.member(key.subject)} dự nhiều nhất {k} buổi trong ngày {w.date(d)}.",
+        )
     if fam == "own-meeting":
         d = dt.date.fromisoformat(key.period)
-        return w.t(f"own_meetings_busy: {w.member(key.subject)} attends no other meeting on a day its own unit "
-                   f"{w.unit(key.extra)} meets — here {w.date(d)}.",
-                   f"own_meetings_busy: {w.member(key.subject)} không dự buổi sinh hoạt nào khác vào ngày đơn vị "
-                   f"của mình là {w.unit(key.extra)} họp — ở đây là {w.date(d)}.")
+        return w.t(
+            f"own_meetings_busy: {w.member(key.subject)} attends no other meeting on a day its own unit "
+            f"{w.unit(key.extra)} meets — here {w.date(d)}.",
+            f"own_meetings_busy: {w.member(key.subject)} không dự buổi sinh hoạt nào khác vào ngày đơn vị "
+            f"của mình là {w.unit(key.extra)} họp — ở đây là {w.date(d)}.",
+        )
     if fam == "unavailable":
         d = dt.date.fromisoformat(key.period)
         reason = inst.unavailable(key.subject, d) or ""
-        return w.t(f"{w.member(key.subject)} is unavailable on {w.date(d)} ({reason}), so does not attend "
-                   f"{w.unit(key.extra)} that day.",
-                   f"{w.member(key.subject)} bận vào {w.date(d)} ({reason}), nên không dự {w.unit(key.extra)} ngày đó.")
+        return w.t(
+            f"{w.member(key.subject)} is unavailable on {w.date(d)} ({reason}), so does not attend "
+            f"{w.unit(key.extra)} that day.",
+            f"{w.member(key.subject)} bận vào {w.date(d)} ({reason}), nên không dự {w.unit(key.extra)} ngày đó.",
+        )
     if fam == "max-per-month":
         mpm = inst.members[key.subject].max_per_month
-        return w.t(f"max_per_month: {w.member(key.subject)} attends at most {w.meetings(mpm or 0)} in "
-                   f"{w.month(key.period)}.",
-                   f"max_per_month: {w.member(key.subject)} dự nhiều nhất {mpm} buổi trong {w.month(key.period)}.")
+        return w.t(
+            f"max_per_month: {w.member(key.subject)} attends at most {w.meetings(mpm or 0)} in {w.month(key.period)}.",
+            f"max_per_month: {w.member(key.subject)} dự nhiều nhất {mpm} buổi trong {w.month(key.period)}.",
+        )
     if fam == "fixed":
         if key.period:
-            return w.t(f"A fixed item has {w.member(key.subject)} attend the meeting of {w.unit(key.extra)} in "
-                       f"{w.month(key.period)}.",
-                       f"Mục fixed: {w.member(key.subject)} phải dự sinh hoạt tại {w.unit(key.extra)} trong "
-                       f"{w.month(key.period)}.")
-        return w.t(f"A fixed item puts {w.member(key.subject)} in charge of {w.unit(key.extra)}.",
-                   f"Mục fixed: {w.member(key.subject)} phụ trách {w.unit(key.extra)}.")
+            return w.t(
+                f"A fixed item has {w.member(key.subject)} attend the meeting of {w.unit(key.extra)} in "
+                f"{w.month(key.period)}.",
+                f"Mục fixed: {w.member(key.subject)} phải dự sinh hoạt tại {w.unit(key.extra)} trong "
+                f"{w.month(key.period)}.",
+            )
+        return w.t(
+            f"A fixed item puts {w.member(key.subject)} in charge of {w.unit(key.extra)}.",
+            f"Mục fixed: {w.member(key.subject)} phụ trách {w.unit(key.extra)}.",
+        )
     return str(key)
 
 
@@ -116,18 +140,26 @@ def statements(w: Words, core: list[RuleKey], group: int = 4) -> list[str]:
         subjects = [k.subject for k in ks]
         if head[2] == "per_unit":
             lo, hi = rule.unit_min, rule.per_unit.max
-            out.append(w.t(f"Rule {head[1]} (per_unit), for each of these {len(ks)} units: {w.units(subjects, 6)} — "
-                           f"{_bounds(w, lo, hi)} {_plural_of(lo, hi, 'member')} in charge.",
-                           f"Quy định {head[1]} (per_unit), với mỗi đơn vị trong {len(ks)} đơn vị: "
-                           f"{w.units(subjects, 6)} — {_bounds(w, lo, hi)} đồng chí phụ trách."))
+            out.append(
+                w.t(
+                    f"Rule {head[1]} (per_unit), for each of these {len(ks)} units: {w.units(subjects, 6)} — "
+                    f"{_bounds(w, lo, hi)} {_plural_of(lo, hi, 'member')} in charge.",
+                    f"Quy định {head[1]} (per_unit), với mỗi đơn vị trong {len(ks)} đơn vị: "
+                    f"{w.units(subjects, 6)} — {_bounds(w, lo, hi)} đồng chí phụ trách.",
+                )
+            )
         else:
             lo, hi = rule.member_min, rule.per_member.max
-            out.append(w.t(f"Rule {head[1]} (per_member), for each of these {len(ks)} members: "
-                           f"{w.members(subjects, 6)} — in charge of {_bounds(w, lo, hi)} "
-                           f"{_plural_of(lo, hi, 'unit')}.",
-                           f"Quy định {head[1]} (per_member), với mỗi đồng chí trong {len(ks)} đồng chí: "
-                           f"{w.members(subjects, 6).removeprefix('các đồng chí ')} — phụ trách {_bounds(w, lo, hi)} "
-                           f"đơn vị."))
+            out.append(
+                w.t(
+                    f"Rule {head[1]} (per_member), for each of these {len(ks)} members: "
+                    f"{w.members(subjects, 6)} — in charge of {_bounds(w, lo, hi)} "
+                    f"{_plural_of(lo, hi, 'unit')}.",
+                    f"Quy định {head[1]} (per_member), với mỗi đồng chí trong {len(ks)} đồng chí: "
+                    f"{w.members(subjects, 6).removeprefix('các đồng chí ')} — phụ trách {_bounds(w, lo, hi)} "
+                    f"đơn vị.",
+                )
+            )
     return out
 
 
@@ -139,44 +171,78 @@ def finding_line(w: Words, f: Finding) -> str:
         subj = w.member(f.subject)
     elif f.subject in inst.units:
         subj = w.unit(f.subject)
-    where = ", ".join(x for x in (subj, w.period(f.period) if f.period and f.kind != "pin" or (f.kind == "pin" and len(f.period) == 7) else "") if x)
+    where = ", ".join(
+        x
+        for x in (
+            subj,
+            w.period(f.period) if f.period and f.kind != "pin" or (f.kind == "pin" and len(f.period) == 7) else "",
+        )
+        if x
+    )
     head = f"{where}: " if where else ""
     if f.kind in ("calendar", "mix"):
-        return head + w.t(f"rule {f.rule} asks {f.need} attendances, at most {f.can} {_is(f.can)} possible",
-                          f"quy định {f.rule} yêu cầu {f.need} buổi, nhiều nhất chỉ dự được {f.can}")
+        return head + w.t(
+            f"rule {f.rule} asks {f.need} attendances, at most {f.can} {_is(f.can)} possible",
+            f"quy định {f.rule} yêu cầu {f.need} buổi, nhiều nhất chỉ dự được {f.can}",
+        )
     if f.kind == "capacity":
-        return head + w.t(f"rule {f.rule} asks {f.need} visits, at most {f.can} {_is(f.can)} possible",
-                          f"quy định {f.rule} yêu cầu {f.need} lượt, nhiều nhất chỉ có {f.can}")
+        return head + w.t(
+            f"rule {f.rule} asks {f.need} visits, at most {f.can} {_is(f.can)} possible",
+            f"quy định {f.rule} yêu cầu {f.need} lượt, nhiều nhất chỉ có {f.can}",
+        )
     if f.kind in ("responsibility", "require-basis"):
         if f.what == "members":
-            return head + w.t(f"rule {f.rule} needs {f.need} members in charge, {f.can} may take it",
-                              f"quy định {f.rule} cần {f.need} người phụ trách, chỉ {f.can} người có thể")
+            return head + w.t(
+                f"rule {f.rule} needs {f.need} members in charge, {f.can} may take it",
+                f"quy định {f.rule} cần {f.need} người phụ trách, chỉ {f.can} người có thể",
+            )
         if f.what == "units":
-            return head + w.t(f"rule {f.rule} needs {f.need} units in charge, {f.can} are open",
-                              f"quy định {f.rule} cần phụ trách {f.need} đơn vị, chỉ {f.can} đơn vị có thể")
-        return head + w.t(f"rule {f.rule} needs {f.need} charges, at most {f.can} {_is(f.can)} possible",
-                          f"quy định {f.rule} cần {f.need} lượt phân công, nhiều nhất chỉ có {f.can}")
-    return head + w.t(f"fixed items ask {f.need}, rule {f.rule} allows {f.can}",
-                      f"các mục fixed yêu cầu {f.need}, quy định {f.rule} chỉ cho {f.can}")
+            return head + w.t(
+                f"rule {f.rule} needs {f.need} units in charge, {f.can} are open",
+                f"quy định {f.rule} cần phụ trách {f.need} đơn vị, chỉ {f.can} đơn vị có thể",
+            )
+        return head + w.t(
+            f"rule {f.rule} needs {f.need} charges, at most {f.can} {_is(f.can)} possible",
+            f"quy định {f.rule} cần {f.need} lượt phân công, nhiều nhất chỉ có {f.can}",
+        )
+    return head + w.t(
+        f"fixed items ask {f.need}, rule {f.rule} allows {f.can}",
+        f"các mục fixed yêu cầu {f.need}, quy định {f.rule} chỉ cho {f.can}",
+    )
 
 
 # ---------------------------------------------------------------------------------------------- suggestions
 def suggestion_line(w: Words, s: Suggestion) -> str:
     inst = w.inst
-    undecided = w.t(" (not decided within the time budget)", " (chưa kết luận được trong thời gian cho phép)") \
-        if not s.decided else ""
+    undecided = (
+        w.t(" (not decided within the time budget)", " (chưa kết luận được trong thời gian cho phép)")
+        if not s.decided
+        else ""
+    )
     if s.rule == "own_meetings_busy":
-        return (w.t("own_meetings_busy: false would make it feasible.", "own_meetings_busy: false sẽ làm kế hoạch khả thi.")
-                if s.found else w.t("own_meetings_busy: false alone would not help.",
-                                    "chỉ đặt own_meetings_busy: false thì chưa đủ.")) + undecided
+        return (
+            w.t("own_meetings_busy: false would make it feasible.", "own_meetings_busy: false sẽ làm kế hoạch khả thi.")
+            if s.found
+            else w.t("own_meetings_busy: false alone would not help.", "chỉ đặt own_meetings_busy: false thì chưa đủ.")
+        ) + undecided
     if s.rule == "fixed":
         m, u, mo = s.subject.split("|")
-        what = (w.t(f"the fixed item that has {w.member(m)} attend {w.unit(u)} in {w.month(mo)}",
-                    f"mục fixed buộc {w.member(m)} dự {w.unit(u)} trong {w.month(mo)}") if mo else
-                w.t(f"the fixed item that puts {w.member(m)} in charge of {w.unit(u)}",
-                    f"mục fixed giao {w.member(m)} phụ trách {w.unit(u)}"))
-        return (w.t(f"Dropping {what} would make it feasible.", f"Bỏ {what} sẽ làm kế hoạch khả thi.") if s.found else
-                w.t(f"Dropping {what} alone would not help.", f"Chỉ bỏ {what} thì chưa đủ.")) + undecided
+        what = (
+            w.t(
+                f"the fixed item that has {w.member(m)} attend {w.unit(u)} in {w.month(mo)}",
+                f"mục fixed buộc {w.member(m)} dự {w.unit(u)} trong {w.month(mo)}",
+            )
+            if mo
+            else w.t(
+                f"the fixed item that puts {w.member(m)} in charge of {w.unit(u)}",
+                f"mục fixed giao {w.member(m)} phụ trách {w.unit(u)}",
+            )
+        )
+        return (
+            w.t(f"Dropping {what} would make it feasible.", f"Bỏ {what} sẽ làm kế hoạch khả thi.")
+            if s.found
+            else w.t(f"Dropping {what} alone would not help.", f"Chỉ bỏ {what} thì chưa đủ.")
+        ) + undecided
     name = s.rule
     if s.rule == "max_per_month":
         name = w.t(f"max_per_month of {w.member(s.subject)}", f"max_per_month của {w.member(s.subject)}")
@@ -188,7 +254,9 @@ def suggestion_line(w: Words, s: Suggestion) -> str:
         fld = f" {s.field}"
     per = ""
     if s.field.endswith("at_least") or s.field == "at_most":
-        rule = next((r for r in (*inst.scenario.attendance, *inst.scenario.coverage) if inst.rule_id(r) == s.rule), None)
+        rule = next(
+            (r for r in (*inst.scenario.attendance, *inst.scenario.coverage) if inst.rule_id(r) == s.rule), None
+        )
         if rule is not None:
             per = f" {w.per(rule.per)}"
     down = s.field.endswith(".min") or s.field.endswith("at_least")
@@ -199,47 +267,70 @@ def suggestion_line(w: Words, s: Suggestion) -> str:
         return f"{name}:{fld} {value}{per}"
 
     if s.found and s.value is None:
-        return w.t(f"{name}: only removing{fld} altogether would make it feasible.",
-                   f"{name}: chỉ khi bỏ hẳn{fld} thì kế hoạch mới khả thi.") + undecided
+        return (
+            w.t(
+                f"{name}: only removing{fld} altogether would make it feasible.",
+                f"{name}: chỉ khi bỏ hẳn{fld} thì kế hoạch mới khả thi.",
+            )
+            + undecided
+        )
     if s.found and not s.decided:
-        return w.t(f"{setting(s.value)} (now {s.current}) holds; values nearer {s.current} were not decided within "
-                   f"the time budget.",
-                   f"{setting(s.value)} (hiện là {s.current}) là khả thi; các mức gần {s.current} hơn chưa kết luận "
-                   f"được trong thời gian cho phép.")
+        return w.t(
+            f"{setting(s.value)} (now {s.current}) holds; values nearer {s.current} were not decided within "
+            f"the time budget.",
+            f"{setting(s.value)} (hiện là {s.current}) là khả thi; các mức gần {s.current} hơn chưa kết luận "
+            f"được trong thời gian cho phép.",
+        )
     if s.found:
         if down:
-            return w.t(f"{setting(s.value)} (now {s.current}) is the largest that holds.",
-                       f"{setting(s.value)} (hiện là {s.current}) là mức cao nhất còn khả thi.")
-        return w.t(f"{setting(s.value)} (now {s.current}) is the smallest that holds.",
-                   f"{setting(s.value)} (hiện là {s.current}) là mức thấp nhất còn khả thi.")
+            return w.t(
+                f"{setting(s.value)} (now {s.current}) is the largest that holds.",
+                f"{setting(s.value)} (hiện là {s.current}) là mức cao nhất còn khả thi.",
+            )
+        return w.t(
+            f"{setting(s.value)} (now {s.current}) is the smallest that holds.",
+            f"{setting(s.value)} (hiện là {s.current}) là mức thấp nhất còn khả thi.",
+        )
     if not s.decided:
-        return w.t(f"{name}:{fld} no feasible value found within the time budget.",
-                   f"{name}:{fld} chưa tìm được giá trị khả thi trong thời gian cho phép.")
+        return w.t(
+            f"{name}:{fld} no feasible value found within the time budget.",
+            f"{name}:{fld} chưa tìm được giá trị khả thi trong thời gian cho phép.",
+        )
     return w.t(f"{name}: changing{fld} alone does not help.", f"{name}: chỉ thay đổi{fld} thì chưa đủ.")
 
 
 def _useful(suggestions: list[Suggestion]) -> list[Suggestion]:
     """Leave out "changing X alone does not help" for a rule when another of its fields does help."""
     helped = {(s.rule, s.subject) for s in suggestions if s.found}
-    return [s for s in suggestions if s.found or not s.decided or (s.rule, s.subject) not in helped
-            or s.rule == "fixed"]
-
+    return [
+        s for s in suggestions if s.found or not s.decided or (s.rule, s.subject) not in helped or s.rule == "fixed"
+    ]
 
 
 def shortfall_lines(w: Words, sh: Shortfall, most: int = 10) -> list[str]:
     if sh.status == "infeasible":
-        return [w.t("Making the attendance and coverage minimums soft is not enough: the conflict lies in other rules "
-                    "(responsibility, pins or limits).",
-                    "Kể cả khi coi các chỉ tiêu tối thiểu về dự sinh hoạt là mềm thì vẫn không khả thi: mâu thuẫn nằm ở "
-                    "các quy định khác (phân công phụ trách, mục fixed hoặc giới hạn).")]
+        return [
+            w.t(
+                "Making the attendance and coverage minimums soft is not enough: the conflict lies in other rules "
+                "(responsibility, pins or limits).",
+                "Kể cả khi coi các chỉ tiêu tối thiểu về dự sinh hoạt là mềm thì vẫn không khả thi: mâu thuẫn nằm ở "
+                "các quy định khác (phân công phụ trách, mục fixed hoặc giới hạn).",
+            )
+        ]
     if sh.status == "unknown" or sh.total is None:
-        return [w.t("The least shortfall was not found within the time budget.",
-                    "Chưa tính được mức thiếu hụt nhỏ nhất trong thời gian cho phép.")]
+        return [
+            w.t(
+                "The least shortfall was not found within the time budget.",
+                "Chưa tính được mức thiếu hụt nhỏ nhất trong thời gian cho phép.",
+            )
+        ]
     proven = sh.status == "optimal"
-    head = w.t(f"With the attendance and coverage minimums made soft, the least total shortfall is {sh.total} "
-               f"{'visit' if sh.total == 1 else 'visits'}{'' if proven else f' (best found; at least {sh.bound})'}:",
-               f"Nếu coi các chỉ tiêu tối thiểu là mềm, tổng số buổi còn thiếu ít nhất là {sh.total}"
-               f"{'' if proven else f' (tốt nhất tìm được; không dưới {sh.bound})'}:")
+    head = w.t(
+        f"With the attendance and coverage minimums made soft, the least total shortfall is {sh.total} "
+        f"{'visit' if sh.total == 1 else 'visits'}{'' if proven else f' (best found; at least {sh.bound})'}:",
+        f"Nếu coi các chỉ tiêu tối thiểu là mềm, tổng số buổi còn thiếu ít nhất là {sh.total}"
+        f"{'' if proven else f' (tốt nhất tìm được; không dưới {sh.bound})'}:",
+    )
     per_subject: dict[tuple[str, str, str], list[tuple[str, int]]] = defaultdict(list)
     for key, _need, miss in sh.missing:
         per_subject[key.family, key.rule, key.subject].append((key.period, miss))
@@ -261,10 +352,15 @@ def shortfall_lines(w: Words, sh: Shortfall, most: int = 10) -> list[str]:
     return lines
 
 
-
 # ---------------------------------------------------------------------------------------------- the whole text
-def explain_diagnosis(inst: Instance, diag: Diagnosis, lang: str = "en", counter: CapacityCounter | None = None,
-                      header: bool = True, width: int | None = None) -> str:
+def explain_diagnosis(
+    inst: Instance,
+    diag: Diagnosis,
+    lang: str = "en",
+    counter: CapacityCounter | None = None,
+    header: bool = True,
+    width: int | None = None,
+) -> str:
     """The explanation of an infeasible (or undecided) diagnosis, as plain text. ``header``: start with the
     one-line verdict (``solve`` prints its own status line instead); ``width``: fold lines to it."""
     w = Words(inst, lang)
@@ -272,54 +368,100 @@ def explain_diagnosis(inst: Instance, diag: Diagnosis, lang: str = "en", counter
     if diag.status == "feasible":
         return feasible_line(inst, diag, lang)
     if diag.status == "unknown":
-        return w.t(f"unknown: neither a plan nor a proof of infeasibility within the time budget "
-                   f"({diag.deterministic_time:.1f} deterministic s). Give a larger --time-limit.",
-                   f"chưa rõ: trong thời gian cho phép ({diag.deterministic_time:.1f} s tất định) chưa tìm được kế hoạch "
-                   f"cũng chưa chứng minh được là không khả thi. Hãy tăng --time-limit.")
-    lines = [w.t("infeasible: no plan satisfies every rule together.",
-                 "không khả thi: không có kế hoạch nào thỏa mãn đồng thời mọi quy định.")] if header else []
+        return w.t(
+            f"unknown: neither a plan nor a proof of infeasibility within the time budget "
+            f"({diag.deterministic_time:.1f} deterministic s). Give a larger --time-limit.",
+            f"chưa rõ: trong thời gian cho phép ({diag.deterministic_time:.1f} s tất định) chưa tìm được kế hoạch "
+            f"cũng chưa chứng minh được là không khả thi. Hãy tăng --time-limit.",
+        )
+    lines = (
+        [
+            w.t(
+                "infeasible: no plan satisfies every rule together.",
+                "không khả thi: không có kế hoạch nào thỏa mãn đồng thời mọi quy định.",
+            )
+        ]
+        if header
+        else []
+    )
     if diag.findings:
         n = len(diag.findings)
         lines += [""] if lines else []
-        lines += [w.t(f"Counting checks (before any search) found {n} impossible "
-                          f"{'count' if n == 1 else 'counts'}:",
-                          f"Kiểm tra đếm (trước khi tìm kiếm) phát hiện {n} chỉ tiêu không thể đạt:")]
+        lines += [
+            w.t(
+                f"Counting checks (before any search) found {n} impossible {'count' if n == 1 else 'counts'}:",
+                f"Kiểm tra đếm (trước khi tìm kiếm) phát hiện {n} chỉ tiêu không thể đạt:",
+            )
+        ]
         lines += [f"  - {finding_line(w, f)}" for f in diag.findings[:3]]
         if n > 3:
             lines.append(w.t(f"  - … and {n - 3} more", f"  - … và {n - 3} trường hợp khác"))
     k = len(diag.core)
     lines += [""] if lines else []
     if not diag.core:
-        lines.append(w.t("No plan exists (proven), but the rules that clash were not isolated within the time budget; "
-                         "give a larger --time-limit.",
-                         "Đã chứng minh không có kế hoạch khả thi, nhưng chưa tách được các quy định mâu thuẫn trong "
-                         "thời gian cho phép; hãy tăng --time-limit."))
+        lines.append(
+            w.t(
+                "No plan exists (proven), but the rules that clash were not isolated within the time budget; "
+                "give a larger --time-limit.",
+                "Đã chứng minh không có kế hoạch khả thi, nhưng chưa tách được các quy định mâu thuẫn trong "
+                "thời gian cho phép; hãy tăng --time-limit.",
+            )
+        )
         return _fold(lines, width)
-    lines += [w.t((f"Why: these {k} rules cannot all hold together" if k != 1 else "Why: this rule cannot hold")
-                      + (("; drop any one of them and the rest can (a minimal conflict):" if k != 1 else
-                          ", whatever the other rules:") if diag.minimal else
-                         " (not proven minimal within the time budget):"),
-                      (f"Nguyên nhân: {k} quy định sau không thể cùng được đáp ứng" if k != 1 else
-                       "Nguyên nhân: quy định sau không thể được đáp ứng")
-                      + (("; bỏ bất kỳ quy định nào thì các quy định còn lại đều đáp ứng được (mâu thuẫn tối thiểu):"
-                          if k != 1 else ", dù các quy định khác thế nào:")
-                         if diag.minimal else " (chưa chứng minh được là tối thiểu trong thời gian cho phép):"))]
+    lines += [
+        w.t(
+            (f"Why: these {k} rules cannot all hold together" if k != 1 else "Why: this rule cannot hold")
+            + (
+                (
+                    "; drop any one of them and the rest can (a minimal conflict):"
+                    if k != 1
+                    else ", whatever the other rules:"
+                )
+                if diag.minimal
+                else " (not proven minimal within the time budget):"
+            ),
+            (
+                f"Nguyên nhân: {k} quy định sau không thể cùng được đáp ứng"
+                if k != 1
+                else "Nguyên nhân: quy định sau không thể được đáp ứng"
+            )
+            + (
+                (
+                    "; bỏ bất kỳ quy định nào thì các quy định còn lại đều đáp ứng được (mâu thuẫn tối thiểu):"
+                    if k != 1
+                    else ", dù các quy định khác thế nào:"
+                )
+                if diag.minimal
+                else " (chưa chứng minh được là tối thiểu trong thời gian cho phép):"
+            ),
+        )
+    ]
     lines += [f"  {i}. {text}" for i, text in enumerate(statements(w, diag.core), start=1)]
     fs = facts(w, diag.core, counter)
     if fs:
         lines += ["", w.t("The facts behind it:", "Các dữ kiện dẫn tới mâu thuẫn:")]
         lines += [f"  - {f}" for f in fs]
     if diag.suggestions or diag.shortfall:
-        lines += ["", w.t("What would make it feasible (each change alone, everything else unchanged):",
-                          "Điều gì sẽ làm kế hoạch khả thi (thay đổi riêng từng điểm, giữ nguyên mọi thứ khác):")]
+        lines += [
+            "",
+            w.t(
+                "What would make it feasible (each change alone, everything else unchanged):",
+                "Điều gì sẽ làm kế hoạch khả thi (thay đổi riêng từng điểm, giữ nguyên mọi thứ khác):",
+            ),
+        ]
         lines += [f"  - {suggestion_line(w, s)}" for s in _useful(diag.suggestions)]
         if diag.shortfall:
             sl = shortfall_lines(w, diag.shortfall)
             lines += [f"  - {sl[0]}"] + [f"  {x}" for x in sl[1:]]
-    lines += ["", w.t(f"({diag.rule_instances} rule instances checked, {diag.solves} solves, "
-                      f"{diag.deterministic_time:.2f} deterministic s, {diag.seconds:.1f} s)",
-                      f"({diag.rule_instances} ràng buộc được kiểm tra, {diag.solves} lần giải, "
-                      f"{diag.deterministic_time:.2f} s tất định, {diag.seconds:.1f} s)")]
+    lines += [
+        "",
+        w.t(
+            f"({diag.rule_instances} rule instances checked, {diag.solves} solves, "
+            f"{diag.deterministic_time:.2f} deterministic s, {diag.seconds:.1f} s)",
+            f"({diag.rule_instances} ràng buộc được kiểm tra, {diag.solves} lần giải, "
+            f"{diag.deterministic_time:.2f} s tất định, {diag.seconds:.1f} s)",
+        ),
+    ]
     return _fold(lines, width)
 
 
@@ -328,7 +470,9 @@ def feasible_line(inst: Instance, diag: Diagnosis, lang: str = "en") -> str:
     plan = diag.plan
     charges = len(plan.charges) if plan else 0
     visits = len(plan.attendance) if plan else 0
-    return w.t(f"feasible: a plan satisfies all {diag.rule_instances} rule instances ({charges} charges, {visits} "
-               f"attendances; checked by verify) — found in {diag.seconds:.1f} s.",
-               f"khả thi: có kế hoạch thỏa mãn cả {diag.rule_instances} ràng buộc ({charges} lượt phân công, {visits} "
-               f"lượt dự sinh hoạt; đã kiểm tra bằng verify) — tìm trong {diag.seconds:.1f} s.")
+    return w.t(
+        f"feasible: a plan satisfies all {diag.rule_instances} rule instances ({charges} charges, {visits} "
+        f"attendances; checked by verify) — found in {diag.seconds:.1f} s.",
+        f"khả thi: có kế hoạch thỏa mãn cả {diag.rule_instances} ràng buộc ({charges} lượt phân công, {visits} "
+        f"lượt dự sinh hoạt; đã kiểm tra bằng verify) — tìm trong {diag.seconds:.1f} s.",
+    )

@@ -170,8 +170,9 @@ class CapacityCounter:
         by_days = _matching(free, k)
         mpm = inst.members[mid].max_per_month
         cap = by_days if mpm is None else min(by_days, mpm)
-        out = self._cap[key] = MonthCapacity(mid, month, tuple(eligible), not_eligible, days, free, tuple(blocked),
-                                             k, mpm, by_days, cap)
+        out = self._cap[key] = MonthCapacity(
+            mid, month, tuple(eligible), not_eligible, days, free, tuple(blocked), k, mpm, by_days, cap
+        )
         return out
 
     def period_capacity(self, mid: str, spec: CountSpec, slot: PeriodSlot) -> list[MonthCapacity]:
@@ -253,32 +254,82 @@ def check_responsibility(inst: Instance) -> list[Finding]:
                 single = True
                 selected = [m for m in members]
                 kind = "require-basis" if rule.basis == "require" and len(selected) >= umin else "responsibility"
-                out.append(Finding(kind, rid, u, "", umin, len(by_unit[u]), "members", facts={
-                    "side": "unit", "candidates": list(by_unit[u]), "selected": selected, "basis": rule.basis,
-                    "own_cell": rule.own_cell,
-                    "pinned_off": [m for m in selected if inst.fixed_charges.get((m, u)) is False]},
-                    scope=Scope(keys=frozenset({RuleKey("responsibility", rid, u, extra="per_unit")}))))
+                out.append(
+                    Finding(
+                        kind,
+                        rid,
+                        u,
+                        "",
+                        umin,
+                        len(by_unit[u]),
+                        "members",
+                        facts={
+                            "side": "unit",
+                            "candidates": list(by_unit[u]),
+                            "selected": selected,
+                            "basis": rule.basis,
+                            "own_cell": rule.own_cell,
+                            "pinned_off": [m for m in selected if inst.fixed_charges.get((m, u)) is False],
+                        },
+                        scope=Scope(keys=frozenset({RuleKey("responsibility", rid, u, extra="per_unit")})),
+                    )
+                )
         for m in members:
             if len(by_member[m]) < mmin:
                 single = True
-                out.append(Finding("responsibility", rid, m, "", mmin, len(by_member[m]), "units", facts={
-                    "side": "member", "candidates": list(by_member[m]), "basis": rule.basis},
-                    scope=Scope(keys=frozenset({RuleKey("responsibility", rid, m, extra="per_member")}))))
+                out.append(
+                    Finding(
+                        "responsibility",
+                        rid,
+                        m,
+                        "",
+                        mmin,
+                        len(by_member[m]),
+                        "units",
+                        facts={"side": "member", "candidates": list(by_member[m]), "basis": rule.basis},
+                        scope=Scope(keys=frozenset({RuleKey("responsibility", rid, m, extra="per_member")})),
+                    )
+                )
         if single:
             continue
-        for found in (_too_few_charges(rid, umin * len(units), mmax, members, by_member, {
-                          "side": "units", "units": list(units), "members": list(members), "per_unit_min": umin,
-                          "per_member_max": mmax}),
-                      _too_few_charges(rid, mmin * len(members), umax, units, by_unit, {
-                          "side": "members", "units": list(units), "members": list(members), "per_member_min": mmin,
-                          "per_unit_max": umax})):
+        for found in (
+            _too_few_charges(
+                rid,
+                umin * len(units),
+                mmax,
+                members,
+                by_member,
+                {
+                    "side": "units",
+                    "units": list(units),
+                    "members": list(members),
+                    "per_unit_min": umin,
+                    "per_member_max": mmax,
+                },
+            ),
+            _too_few_charges(
+                rid,
+                mmin * len(members),
+                umax,
+                units,
+                by_unit,
+                {
+                    "side": "members",
+                    "units": list(units),
+                    "members": list(members),
+                    "per_member_min": mmin,
+                    "per_unit_max": umax,
+                },
+            ),
+        ):
             if found is not None:
                 out.append(found)
     return out
 
 
-def _too_few_charges(rid: str, need: int, cap: int | None, holders: tuple[str, ...], options: dict[str, list[str]],
-                     facts: dict) -> Finding | None:
+def _too_few_charges(
+    rid: str, need: int, cap: int | None, holders: tuple[str, ...], options: dict[str, list[str]], facts: dict
+) -> Finding | None:
     """A responsibility rule needs ``need`` charges in all, but each of ``holders`` (members, or units) takes at
     most ``cap`` of its ``options``: a finding when they cannot add up to ``need``."""
     if cap is None:
@@ -286,8 +337,17 @@ def _too_few_charges(rid: str, need: int, cap: int | None, holders: tuple[str, .
     can = sum(min(cap, len(options[h])) for h in holders)
     if need <= can:
         return None
-    return Finding("responsibility", rid, "", "", need, can, "charges", facts=facts,
-                   scope=Scope(rules=frozenset({("responsibility", rid)})))
+    return Finding(
+        "responsibility",
+        rid,
+        "",
+        "",
+        need,
+        can,
+        "charges",
+        facts=facts,
+        scope=Scope(rules=frozenset({("responsibility", rid)})),
+    )
 
 
 def check_pins(inst: Instance, counter: CapacityCounter) -> list[Finding]:
@@ -298,8 +358,10 @@ def check_pins(inst: Instance, counter: CapacityCounter) -> list[Finding]:
         rid = inst.rule_id(rule)
         pairs = set(inst.responsibility_pairs(rule))
         mine = [p for p in pinned_charges if p in pairs]
-        for side, idx, bound, extra in (("member", 0, rule.per_member.max, "per_member"),
-                                        ("unit", 1, rule.per_unit.max, "per_unit")):
+        for side, idx, bound, extra in (
+            ("member", 0, rule.per_member.max, "per_member"),
+            ("unit", 1, rule.per_unit.max, "per_unit"),
+        ):
             if bound is None:
                 continue
             groups = defaultdict(list)
@@ -309,19 +371,42 @@ def check_pins(inst: Instance, counter: CapacityCounter) -> list[Finding]:
                 if len(ps) > bound:
                     keys = {RuleKey("fixed", "fixed", m, extra=u) for m, u in ps}
                     keys.add(RuleKey("responsibility", rid, subj, extra=extra))
-                    out.append(Finding("pin", rid, subj, "", len(ps), bound, f"pinned-charges-{side}",
-                                       facts={"pins": ps, "side": side}, scope=Scope(keys=frozenset(keys))))
-    pins = sorted(((m, u, mo) for (m, u, mo), on in inst.fixed_attendance.items() if on),
-                  key=lambda k: (inst.member_order[k[0]], k[2], inst.unit_order[k[1]]))
+                    out.append(
+                        Finding(
+                            "pin",
+                            rid,
+                            subj,
+                            "",
+                            len(ps),
+                            bound,
+                            f"pinned-charges-{side}",
+                            facts={"pins": ps, "side": side},
+                            scope=Scope(keys=frozenset(keys)),
+                        )
+                    )
+    pins = sorted(
+        ((m, u, mo) for (m, u, mo), on in inst.fixed_attendance.items() if on),
+        key=lambda k: (inst.member_order[k[0]], k[2], inst.unit_order[k[1]]),
+    )
     # a pinned attendance the member cannot make
     for m, u, mo in pins:
         if inst.units[u].meeting is None or (u, mo) not in inst.candidate_days:
             continue
         free, blocked = counter.free_days(m, u, mo)
         if not free:
-            out.append(Finding("pin", "fixed", m, mo, 1, 0, "pinned-attendance", facts={
-                "pin": (m, u, mo), "days": tuple(inst.candidate_days[u, mo]), "blocked": blocked},
-                scope=Scope(keys=frozenset({RuleKey("fixed", "fixed", m, mo, u)}), limits=_limits(m, [mo]))))
+            out.append(
+                Finding(
+                    "pin",
+                    "fixed",
+                    m,
+                    mo,
+                    1,
+                    0,
+                    "pinned-attendance",
+                    facts={"pin": (m, u, mo), "days": tuple(inst.candidate_days[u, mo]), "blocked": blocked},
+                    scope=Scope(keys=frozenset({RuleKey("fixed", "fixed", m, mo, u)}), limits=_limits(m, [mo])),
+                )
+            )
     by_member_month = defaultdict(list)
     for m, u, mo in pins:
         by_member_month[m, mo].append(u)
@@ -329,9 +414,22 @@ def check_pins(inst: Instance, counter: CapacityCounter) -> list[Finding]:
     for (m, mo), units in by_member_month.items():
         mpm = inst.members[m].max_per_month
         if mpm is not None and len(units) > mpm:
-            keys = {RuleKey("fixed", "fixed", m, mo, u) for u in units} | {RuleKey("max-per-month", "max_per_month", m, mo)}
-            out.append(Finding("pin", "max_per_month", m, mo, len(units), mpm, "pinned-attendances",
-                               facts={"units": units}, scope=Scope(keys=frozenset(keys))))
+            keys = {RuleKey("fixed", "fixed", m, mo, u) for u in units} | {
+                RuleKey("max-per-month", "max_per_month", m, mo)
+            }
+            out.append(
+                Finding(
+                    "pin",
+                    "max_per_month",
+                    m,
+                    mo,
+                    len(units),
+                    mpm,
+                    "pinned-attendances",
+                    facts={"units": units},
+                    scope=Scope(keys=frozenset(keys)),
+                )
+            )
         on_day = defaultdict(list)
         for u in units:
             days = inst.candidate_days.get((u, mo), [])
@@ -340,9 +438,19 @@ def check_pins(inst: Instance, counter: CapacityCounter) -> list[Finding]:
         for d, us in on_day.items():
             if len(us) > k:
                 keys = {RuleKey("fixed", "fixed", m, mo, u) for u in us}
-                out.append(Finding("pin", "meetings_per_day", m, d.isoformat(), len(us), k, "pinned-same-day",
-                                   facts={"units": us, "day": d},
-                                   scope=Scope(keys=frozenset(keys), limits=_limits(m, [mo]))))
+                out.append(
+                    Finding(
+                        "pin",
+                        "meetings_per_day",
+                        m,
+                        d.isoformat(),
+                        len(us),
+                        k,
+                        "pinned-same-day",
+                        facts={"units": us, "day": d},
+                        scope=Scope(keys=frozenset(keys), limits=_limits(m, [mo])),
+                    )
+                )
     # pinned attendances above an attendance rule's at_most (rules that count them whatever the charges)
     for rule in s.attendance:
         if rule.at_most is None or rule.units.in_charge:
@@ -354,8 +462,19 @@ def check_pins(inst: Instance, counter: CapacityCounter) -> list[Finding]:
                 if len(mine) > rule.at_most:
                     keys = {RuleKey("fixed", "fixed", m, mo, u) for u, mo in mine}
                     keys.add(RuleKey("attendance", rid, m, slot.label))
-                    out.append(Finding("pin", rid, m, slot.label, len(mine), rule.at_most, "pinned-above-at-most",
-                                       facts={"pins": mine}, scope=Scope(keys=frozenset(keys))))
+                    out.append(
+                        Finding(
+                            "pin",
+                            rid,
+                            m,
+                            slot.label,
+                            len(mine),
+                            rule.at_most,
+                            "pinned-above-at-most",
+                            facts={"pins": mine},
+                            scope=Scope(keys=frozenset(keys)),
+                        )
+                    )
     return out
 
 
@@ -376,9 +495,19 @@ def check_attendance(inst: Instance, counter: CapacityCounter) -> list[Finding]:
                     caps = counter.period_capacity(m, spec, slot)
                     can = sum(c.capacity for c in caps)
                     if can < need:
-                        out.append(Finding("calendar", rid, m, slot.label, need, can, "attendances",
-                                           facts={"months": caps, "spec": spec, "slot": slot},
-                                           scope=Scope(keys=frozenset({main_key}), limits=limits)))
+                        out.append(
+                            Finding(
+                                "calendar",
+                                rid,
+                                m,
+                                slot.label,
+                                need,
+                                can,
+                                "attendances",
+                                facts={"months": caps, "spec": spec, "slot": slot},
+                                scope=Scope(keys=frozenset({main_key}), limits=limits),
+                            )
+                        )
                         continue
                 found = False
                 needs = [slot.scaled(inc.at_least) for inc in rule.including]
@@ -390,9 +519,19 @@ def check_attendance(inst: Instance, counter: CapacityCounter) -> list[Finding]:
                     if can < ineed:
                         found = True
                         key = RuleKey("including", rid, m, slot.label, str(i + 1))
-                        out.append(Finding("mix", rid, m, slot.label, ineed, can, "including-attendances",
-                                           facts={"months": icaps, "spec": ispec, "slot": slot, "including": [i]},
-                                           scope=Scope(keys=frozenset({key}), limits=limits)))
+                        out.append(
+                            Finding(
+                                "mix",
+                                rid,
+                                m,
+                                slot.label,
+                                ineed,
+                                can,
+                                "including-attendances",
+                                facts={"months": icaps, "spec": ispec, "slot": slot, "including": [i]},
+                                scope=Scope(keys=frozenset({key}), limits=limits),
+                            )
+                        )
                 if found:
                     continue
                 # including sub-counts over disjoint unit sets add up
@@ -406,19 +545,46 @@ def check_attendance(inst: Instance, counter: CapacityCounter) -> list[Finding]:
                 total = sum(needs[i] for i in chosen)
                 inc_keys = {RuleKey("including", rid, m, slot.label, str(i + 1)) for i in chosen}
                 if rule.at_most is not None and total > rule.at_most:
-                    out.append(Finding("mix", rid, m, slot.label, total, rule.at_most, "including-above-at-most",
-                                       facts={"including": chosen, "needs": [needs[i] for i in chosen], "slot": slot},
-                                       scope=Scope(keys=frozenset(inc_keys | {main_key}))))
+                    out.append(
+                        Finding(
+                            "mix",
+                            rid,
+                            m,
+                            slot.label,
+                            total,
+                            rule.at_most,
+                            "including-above-at-most",
+                            facts={"including": chosen, "needs": [needs[i] for i in chosen], "slot": slot},
+                            scope=Scope(keys=frozenset(inc_keys | {main_key})),
+                        )
+                    )
                     continue
-                union = CountSpec(frozenset().union(*(includings[i].units for i in chosen)),
-                                  all(includings[i].in_charge for i in chosen))
+                union = CountSpec(
+                    frozenset().union(*(includings[i].units for i in chosen)),
+                    all(includings[i].in_charge for i in chosen),
+                )
                 ucaps = counter.period_capacity(m, union, slot)
                 can = sum(c.capacity for c in ucaps)
                 if can < total:
-                    out.append(Finding("mix", rid, m, slot.label, total, can, "including-together",
-                                       facts={"months": ucaps, "spec": union, "slot": slot, "including": chosen,
-                                              "needs": [needs[i] for i in chosen]},
-                                       scope=Scope(keys=frozenset(inc_keys), limits=limits)))
+                    out.append(
+                        Finding(
+                            "mix",
+                            rid,
+                            m,
+                            slot.label,
+                            total,
+                            can,
+                            "including-together",
+                            facts={
+                                "months": ucaps,
+                                "spec": union,
+                                "slot": slot,
+                                "including": chosen,
+                                "needs": [needs[i] for i in chosen],
+                            },
+                            scope=Scope(keys=frozenset(inc_keys), limits=limits),
+                        )
+                    )
     return out
 
 
@@ -432,17 +598,30 @@ def check_coverage(inst: Instance, counter: CapacityCounter) -> list[Finding]:
         can = sum(len(ok) for ok, _ in months.values())
         if can < need:
             limits = frozenset((m, mo) for m in c.by for mo in c.slot.months)
-            out.append(Finding("capacity", c.rule_id, c.unit, c.slot.label, need, can, "visits",
-                               facts={"months": months, "slot": c.slot, "in_charge": c.in_charge},
-                               scope=Scope(keys=frozenset({RuleKey("coverage", c.rule_id, c.unit, c.slot.label)}),
-                                           limits=limits)))
+            out.append(
+                Finding(
+                    "capacity",
+                    c.rule_id,
+                    c.unit,
+                    c.slot.label,
+                    need,
+                    can,
+                    "visits",
+                    facts={"months": months, "slot": c.slot, "in_charge": c.in_charge},
+                    scope=Scope(keys=frozenset({RuleKey("coverage", c.rule_id, c.unit, c.slot.label)}), limits=limits),
+                )
+            )
     return out
 
 
 def run_prechecks(inst: Instance, counter: CapacityCounter | None = None) -> list[Finding]:
     """Every counting check, findings in a fixed order (kind, rule, subject, period)."""
     counter = counter or CapacityCounter(inst)
-    found = (check_responsibility(inst) + check_pins(inst, counter) + check_attendance(inst, counter)
-             + check_coverage(inst, counter))
+    found = (
+        check_responsibility(inst)
+        + check_pins(inst, counter)
+        + check_attendance(inst, counter)
+        + check_coverage(inst, counter)
+    )
     order = {id(f): i for i, f in enumerate(found)}
     return sorted(found, key=lambda f: (KINDS.index(f.kind), order[id(f)]))

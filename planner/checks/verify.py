@@ -144,8 +144,10 @@ class _Checker:
         need = slot.scaled(at_least)
         if inside == total or need == at_least:
             return ""
-        return (f" ({at_least} a {slot.per}, scaled to the {inside} of its {total} months inside the planning "
-                f"window, rounded up)")
+        return (
+            f" ({at_least} a {slot.per}, scaled to the {inside} of its {total} months inside the planning "
+            f"window, rounded up)"
+        )
 
     # ------------------------------------------------------------------------------------------ recording
     def add(self, v: Violation, rule_pos: int = 0, period_pos: int = 0) -> None:
@@ -183,10 +185,15 @@ class _Checker:
             if mid not in inst.members or uid not in inst.units:
                 unknown = [self.member_name(mid)] if mid not in inst.members else []
                 unknown += [self.unit_name(uid)] if uid not in inst.units else []
-                self.add(Violation(
-                    "charge-outside-rules",
-                    f"The plan puts {self.member_name(mid)} in charge of {self.unit_name(uid)}, but "
-                    f"{' and '.join(unknown)} is not in the scenario.", mid, uid))
+                self.add(
+                    Violation(
+                        "charge-outside-rules",
+                        f"The plan puts {self.member_name(mid)} in charge of {self.unit_name(uid)}, but "
+                        f"{' and '.join(unknown)} is not in the scenario.",
+                        mid,
+                        uid,
+                    )
+                )
                 continue
             if (mid, uid) in allowed:
                 continue
@@ -196,15 +203,22 @@ class _Checker:
                     continue
                 rid = inst.rule_id(rule)
                 if rule.basis == "require" and inst.basis(mid, uid) == "none":
-                    reasons.append(f"rule {rid} requires the member to live in or below the unit or to work in "
-                                   f"its sector, and neither holds")
+                    reasons.append(
+                        f"rule {rid} requires the member to live in or below the unit or to work in "
+                        f"its sector, and neither holds"
+                    )
                 if rule.own_cell == "forbid" and inst.members[mid].home_cell == uid:
                     reasons.append(f"rule {rid} forbids taking charge of one's own home cell")
             why = "; ".join(reasons) if reasons else "no responsibility rule selects both this member and this unit"
-            self.add(Violation(
-                "charge-outside-rules",
-                f"{self.member_name(mid)} is in charge of {self.unit_name(uid)}, which no responsibility rule "
-                f"and no fixed item allows: {why}.", mid, uid))
+            self.add(
+                Violation(
+                    "charge-outside-rules",
+                    f"{self.member_name(mid)} is in charge of {self.unit_name(uid)}, which no responsibility rule "
+                    f"and no fixed item allows: {why}.",
+                    mid,
+                    uid,
+                )
+            )
 
     def check_fixed(self) -> None:
         """Fixed: every pin on a charge, an attendance or a meeting date holds."""
@@ -214,32 +228,62 @@ class _Checker:
             if isinstance(f, FixedCharge):
                 has = (f.member, f.unit) in plan.charges
                 if f.charge and not has:
-                    self.add(Violation(
-                        "fixed", f"A fixed item puts {self.member_name(f.member)} in charge of "
-                                 f"{self.unit_name(f.unit)}, but the plan does not.", f.member, f.unit))
+                    self.add(
+                        Violation(
+                            "fixed",
+                            f"A fixed item puts {self.member_name(f.member)} in charge of "
+                            f"{self.unit_name(f.unit)}, but the plan does not.",
+                            f.member,
+                            f.unit,
+                        )
+                    )
                 elif not f.charge and has:
-                    self.add(Violation(
-                        "fixed", f"A fixed item keeps {self.member_name(f.member)} from being in charge of "
-                                 f"{self.unit_name(f.unit)}, but the plan puts them in charge.", f.member, f.unit))
+                    self.add(
+                        Violation(
+                            "fixed",
+                            f"A fixed item keeps {self.member_name(f.member)} from being in charge of "
+                            f"{self.unit_name(f.unit)}, but the plan puts them in charge.",
+                            f.member,
+                            f.unit,
+                        )
+                    )
             elif isinstance(f, FixedAttendance):
                 has = (f.member, f.unit, f.month) in attended
                 if f.attend and not has:
-                    self.add(Violation(
-                        "fixed", f"A fixed item asks {self.member_name(f.member)} to attend the meeting of "
-                                 f"{self.unit_name(f.unit)} in {f.month}, but the plan does not.",
-                        f.member, f.unit, period=f.month))
+                    self.add(
+                        Violation(
+                            "fixed",
+                            f"A fixed item asks {self.member_name(f.member)} to attend the meeting of "
+                            f"{self.unit_name(f.unit)} in {f.month}, but the plan does not.",
+                            f.member,
+                            f.unit,
+                            period=f.month,
+                        )
+                    )
                 elif not f.attend and has:
-                    self.add(Violation(
-                        "fixed", f"A fixed item keeps {self.member_name(f.member)} from attending the meeting of "
-                                 f"{self.unit_name(f.unit)} in {f.month}, but the plan has them attend it.",
-                        f.member, f.unit, period=f.month))
+                    self.add(
+                        Violation(
+                            "fixed",
+                            f"A fixed item keeps {self.member_name(f.member)} from attending the meeting of "
+                            f"{self.unit_name(f.unit)} in {f.month}, but the plan has them attend it.",
+                            f.member,
+                            f.unit,
+                            period=f.month,
+                        )
+                    )
             elif isinstance(f, FixedDate):
                 day = plan.meetings.get((f.unit, f.month))
                 if day is not None and day != f.date:
-                    self.add(Violation(
-                        "fixed", f"A fixed item pins the {f.month} meeting of {self.unit_name(f.unit)} to "
-                                 f"{f.date}, but the plan has it meet on {day}.", unit=f.unit, date=day,
-                        period=f.month))
+                    self.add(
+                        Violation(
+                            "fixed",
+                            f"A fixed item pins the {f.month} meeting of {self.unit_name(f.unit)} to "
+                            f"{f.date}, but the plan has it meet on {day}.",
+                            unit=f.unit,
+                            date=day,
+                            period=f.month,
+                        )
+                    )
 
     def check_responsibility(self) -> None:
         """Responsibility: each selected unit gets per_unit members in charge, each member per_member units."""
@@ -296,35 +340,73 @@ class _Checker:
         window = set(inst.months)
         for (uid, mo), day in plan.meetings.items():
             if uid not in inst.units:
-                self.add(Violation("meeting-extra", f"The plan has {self.unit_name(uid)} meet on {day}.",
-                                   unit=uid, date=day, period=mo))
+                self.add(
+                    Violation(
+                        "meeting-extra",
+                        f"The plan has {self.unit_name(uid)} meet on {day}.",
+                        unit=uid,
+                        date=day,
+                        period=mo,
+                    )
+                )
             elif inst.units[uid].meeting is None:
-                self.add(Violation(
-                    "meeting-extra", f"The plan has {self.unit_name(uid)} meet on {day}, but the scenario gives it "
-                                     f"no regular meeting.", unit=uid, date=day, period=mo))
+                self.add(
+                    Violation(
+                        "meeting-extra",
+                        f"The plan has {self.unit_name(uid)} meet on {day}, but the scenario gives it "
+                        f"no regular meeting.",
+                        unit=uid,
+                        date=day,
+                        period=mo,
+                    )
+                )
             elif mo not in window:
-                self.add(Violation(
-                    "meeting-extra", f"The plan has {self.unit_name(uid)} meet on {day} in {mo}, outside the "
-                                     f"planning window {inst.months[0]}..{inst.months[-1]}.",
-                    unit=uid, date=day, period=mo))
+                self.add(
+                    Violation(
+                        "meeting-extra",
+                        f"The plan has {self.unit_name(uid)} meet on {day} in {mo}, outside the "
+                        f"planning window {inst.months[0]}..{inst.months[-1]}.",
+                        unit=uid,
+                        date=day,
+                        period=mo,
+                    )
+                )
             elif month_of(day) != mo:
-                self.add(Violation(
-                    "meeting-date", f"The {mo} meeting of {self.unit_name(uid)} is dated {day}, which is not in "
-                                    f"{mo}.", unit=uid, date=day, period=mo))
+                self.add(
+                    Violation(
+                        "meeting-date",
+                        f"The {mo} meeting of {self.unit_name(uid)} is dated {day}, which is not in {mo}.",
+                        unit=uid,
+                        date=day,
+                        period=mo,
+                    )
+                )
             elif (uid, mo) in inst.pinned_dates:
                 pass  # the pin overrides the calendar; a date other than the pin is reported under fixed
             elif day not in inst.candidate_days[uid, mo]:
                 allowed = sorted(inst.candidate_days[uid, mo])
                 shown = ", ".join(str(d) for d in allowed[:8]) + (", …" if len(allowed) > 8 else "")
-                self.add(Violation(
-                    "meeting-date", f"{self.unit_name(uid)} meets on {day}, {self.why_not(uid, day)}; its "
-                                    f"possible days in {mo} are {shown or 'none'}.", unit=uid, date=day, period=mo))
+                self.add(
+                    Violation(
+                        "meeting-date",
+                        f"{self.unit_name(uid)} meets on {day}, {self.why_not(uid, day)}; its "
+                        f"possible days in {mo} are {shown or 'none'}.",
+                        unit=uid,
+                        date=day,
+                        period=mo,
+                    )
+                )
         for uid in inst.meeting_units:
             for mo in inst.months:
                 if (uid, mo) not in plan.meetings:
-                    self.add(Violation(
-                        "meeting-missing", f"{self.unit_name(uid)} holds no meeting in {mo}; it meets every month.",
-                        unit=uid, period=mo))
+                    self.add(
+                        Violation(
+                            "meeting-missing",
+                            f"{self.unit_name(uid)} holds no meeting in {mo}; it meets every month.",
+                            unit=uid,
+                            period=mo,
+                        )
+                    )
 
     # ------------------------------------------------------------------------------------------ attendance rows
     def check_attendance_rows(self) -> None:
@@ -333,39 +415,84 @@ class _Checker:
         for mid, uid, day in sorted(plan.attendance, key=lambda r: (r[2], r[0], r[1])):
             who, where = self.member_name(mid), self.unit_name(uid)
             if mid not in inst.members or uid not in inst.units:
-                self.add(Violation("eligibility", f"The plan has {who} attend {where} on {day}, but "
-                                                  f"{'the member' if mid not in inst.members else 'the unit'} is "
-                                                  f"not in the scenario.", mid, uid, day))
+                self.add(
+                    Violation(
+                        "eligibility",
+                        f"The plan has {who} attend {where} on {day}, but "
+                        f"{'the member' if mid not in inst.members else 'the unit'} is "
+                        f"not in the scenario.",
+                        mid,
+                        uid,
+                        day,
+                    )
+                )
                 continue
             mo = month_of(day)
             held = plan.meetings.get((uid, mo))
             if inst.units[uid].meeting is None:
-                self.add(Violation("attendance-date", f"{who} attends {where} on {day}, but {where} holds no "
-                                                      f"regular meeting.", mid, uid, day))
+                self.add(
+                    Violation(
+                        "attendance-date",
+                        f"{who} attends {where} on {day}, but {where} holds no regular meeting.",
+                        mid,
+                        uid,
+                        day,
+                    )
+                )
             elif held is None:
-                self.add(Violation("attendance-date", f"{who} attends {where} on {day}, but {where} has no "
-                                                      f"meeting in {mo} in the plan.", mid, uid, day))
+                self.add(
+                    Violation(
+                        "attendance-date",
+                        f"{who} attends {where} on {day}, but {where} has no meeting in {mo} in the plan.",
+                        mid,
+                        uid,
+                        day,
+                    )
+                )
             elif held != day:
-                self.add(Violation("attendance-date", f"{who} attends {where} on {day} but {where} meets on "
-                                                      f"{held}.", mid, uid, day))
+                self.add(
+                    Violation(
+                        "attendance-date", f"{who} attends {where} on {day} but {where} meets on {held}.", mid, uid, day
+                    )
+                )
             source = inst.attend_sources.get((mid, uid))
-            if inst.units[uid].meeting is not None and not inst.attendance_allowed(mid, uid, mo,
-                                                                                   self.in_charge(mid, uid)):
+            if inst.units[uid].meeting is not None and not inst.attendance_allowed(
+                mid, uid, mo, self.in_charge(mid, uid)
+            ):
                 if source == "in_charge":
-                    why = (f"the rules let only members in charge of {where} or of a unit above it attend, and "
-                           f"{who} is not")
+                    why = (
+                        f"the rules let only members in charge of {where} or of a unit above it attend, and "
+                        f"{who} is not"
+                    )
                 else:
-                    why = "no attendance or coverage rule with at_least ≥ 1 selects this member and unit, " \
-                          "and no fixed item asks for it"
+                    why = (
+                        "no attendance or coverage rule with at_least ≥ 1 selects this member and unit, "
+                        "and no fixed item asks for it"
+                    )
                 self.add(Violation("eligibility", f"{who} attends {where} on {day}, but {why}.", mid, uid, day))
             if inst.is_frozen(mo) and inst.fixed_attendance.get((mid, uid, mo)) is not True:
-                self.add(Violation("frozen", f"{who} attends {where} on {day}, but {mo} is frozen (up to "
-                                             f"{inst.scenario.frozen_until}) and this attendance is not one of "
-                                             f"its pinned attendances.", mid, uid, day))
+                self.add(
+                    Violation(
+                        "frozen",
+                        f"{who} attends {where} on {day}, but {mo} is frozen (up to "
+                        f"{inst.scenario.frozen_until}) and this attendance is not one of "
+                        f"its pinned attendances.",
+                        mid,
+                        uid,
+                        day,
+                    )
+                )
             reason = inst.unavailable(mid, day)
             if reason is not None:
-                self.add(Violation("unavailable", f"{who} attends {where} on {day}, a day the member is "
-                                                  f"unavailable ({reason}).", mid, uid, day))
+                self.add(
+                    Violation(
+                        "unavailable",
+                        f"{who} attends {where} on {day}, a day the member is unavailable ({reason}).",
+                        mid,
+                        uid,
+                        day,
+                    )
+                )
 
     def check_per_day(self) -> None:
         """Limits: a member attends at most meetings_per_day meetings a day."""
@@ -377,9 +504,16 @@ class _Checker:
             for day, units in by_day.items():
                 if len(units) > limit:
                     names = ", ".join(self.unit_name(u) for u in units[:-1]) + " and " + self.unit_name(units[-1])
-                    self.add(Violation(
-                        "one-meeting-a-day", f"{self.member_name(mid)} attends {len(units)} meetings on {day}: "
-                                             f"{names}; the limit is {limit} a day.", mid, None, day))
+                    self.add(
+                        Violation(
+                            "one-meeting-a-day",
+                            f"{self.member_name(mid)} attends {len(units)} meetings on {day}: "
+                            f"{names}; the limit is {limit} a day.",
+                            mid,
+                            None,
+                            day,
+                        )
+                    )
 
     def check_own_meetings(self) -> None:
         """Limits: with own_meetings_busy, no other meeting on a day the member's committee or home cell meets."""
@@ -391,9 +525,16 @@ class _Checker:
                 days = {d for (u, _mo), d in self.plan.meetings.items() if u == own}
                 for uid, day in rows:
                     if uid != own and day in days:
-                        self.add(Violation(
-                            "own-meeting", f"{self.member_name(mid)} attends {self.unit_name(uid)} on {day}, the "
-                                           f"day {what} {self.unit_name(own)} meets.", mid, uid, day))
+                        self.add(
+                            Violation(
+                                "own-meeting",
+                                f"{self.member_name(mid)} attends {self.unit_name(uid)} on {day}, the "
+                                f"day {what} {self.unit_name(own)} meets.",
+                                mid,
+                                uid,
+                                day,
+                            )
+                        )
 
     def check_max_per_month(self) -> None:
         """Members: at most max_per_month attendances in any month."""
@@ -406,9 +547,15 @@ class _Checker:
                 per_month[month_of(day)] += 1
             for mo in sorted(per_month):
                 if per_month[mo] > cap:
-                    self.add(Violation(
-                        "max-per-month", f"{self.member_name(mid)} attends {per_month[mo]} meetings in {mo}; "
-                                         f"the member's max_per_month is {cap}.", mid, period=mo))
+                    self.add(
+                        Violation(
+                            "max-per-month",
+                            f"{self.member_name(mid)} attends {per_month[mo]} meetings in {mo}; "
+                            f"the member's max_per_month is {cap}.",
+                            mid,
+                            period=mo,
+                        )
+                    )
 
     # ------------------------------------------------------------------------------------------ quotas
     def check_attendance_rules(self) -> None:
@@ -425,22 +572,47 @@ class _Checker:
                     head = f"{who} attends {_plural(n, 'meeting')}{charge} in {slot.label} under rule {rid}"
                     need = slot.scaled(rule.at_least)
                     if n < need:
-                        self.add(Violation(rid, f"{head}; it asks at least {need}"
-                                                f"{self.prorated(slot, rule.at_least)}.", mid, period=slot.label,
-                                           family="attendance-quota"), pos, ppos)
+                        self.add(
+                            Violation(
+                                rid,
+                                f"{head}; it asks at least {need}{self.prorated(slot, rule.at_least)}.",
+                                mid,
+                                period=slot.label,
+                                family="attendance-quota",
+                            ),
+                            pos,
+                            ppos,
+                        )
                     if rule.at_most is not None and n > rule.at_most:
-                        self.add(Violation(rid, f"{head}; it allows at most {rule.at_most}.", mid,
-                                           period=slot.label, family="attendance-quota"), pos, ppos)
+                        self.add(
+                            Violation(
+                                rid,
+                                f"{head}; it allows at most {rule.at_most}.",
+                                mid,
+                                period=slot.label,
+                                family="attendance-quota",
+                            ),
+                            pos,
+                            ppos,
+                        )
                     for i, (inc, ispec) in enumerate(zip(rule.including, includes), start=1):
                         k = self.counts(mid, ispec, slot.months)
                         ineed = slot.scaled(inc.at_least)
                         if k < ineed:
                             charge = " while in charge" if ispec.in_charge else ""
-                            self.add(Violation(
-                                rid, f"{who} attends {_plural(k, 'meeting')} at {self.units_phrase(ispec.units)}"
-                                     f"{charge} in {slot.label} under rule {rid} (including[{i}]); it asks at least "
-                                     f"{ineed}{self.prorated(slot, inc.at_least)}.", mid, period=slot.label,
-                                family="attendance-quota"), pos, ppos)
+                            self.add(
+                                Violation(
+                                    rid,
+                                    f"{who} attends {_plural(k, 'meeting')} at {self.units_phrase(ispec.units)}"
+                                    f"{charge} in {slot.label} under rule {rid} (including[{i}]); it asks at least "
+                                    f"{ineed}{self.prorated(slot, inc.at_least)}.",
+                                    mid,
+                                    period=slot.label,
+                                    family="attendance-quota",
+                                ),
+                                pos,
+                                ppos,
+                            )
 
     def check_coverage(self) -> None:
         """Coverage: each unit's attendances by the selected members per period lie in [at_least, at_most]."""
@@ -452,16 +624,34 @@ class _Checker:
                 for ppos, slot in enumerate(inst.slots(rule.per)):
                     n = self.view.unit_count(uid, by, in_charge, slot.months)
                     whom = " by members in charge" if in_charge else ""
-                    head = (f"{self.unit_name(uid)} gets {_plural(n, 'attendance')}{whom} in {slot.label} under "
-                            f"rule {rid}")
+                    head = (
+                        f"{self.unit_name(uid)} gets {_plural(n, 'attendance')}{whom} in {slot.label} under rule {rid}"
+                    )
                     need = slot.scaled(rule.at_least)
                     if n < need:
-                        self.add(Violation(rid, f"{head}; it asks at least {need}"
-                                                f"{self.prorated(slot, rule.at_least)}.", unit=uid, period=slot.label,
-                                           family="coverage"), pos, ppos)
+                        self.add(
+                            Violation(
+                                rid,
+                                f"{head}; it asks at least {need}{self.prorated(slot, rule.at_least)}.",
+                                unit=uid,
+                                period=slot.label,
+                                family="coverage",
+                            ),
+                            pos,
+                            ppos,
+                        )
                     if rule.at_most is not None and n > rule.at_most:
-                        self.add(Violation(rid, f"{head}; it allows at most {rule.at_most}.", unit=uid,
-                                           period=slot.label, family="coverage"), pos, ppos)
+                        self.add(
+                            Violation(
+                                rid,
+                                f"{head}; it allows at most {rule.at_most}.",
+                                unit=uid,
+                                period=slot.label,
+                                family="coverage",
+                            ),
+                            pos,
+                            ppos,
+                        )
 
     def run(self) -> list[Violation]:
         self.check_charges()
@@ -484,8 +674,11 @@ def objective_terms(instance: Instance, plan: Plan, baseline: Plan | None = None
     rewarded = [p for p in plan.charges if p in inst.rewarded_pairs]
     residence = sum(1 for m, u in rewarded if inst.basis(m, u) == "residence")
     sector = sum(1 for m, u in rewarded if inst.basis(m, u) == "sector")
-    shift = sum(inst.shift(u, d) for (u, _mo), d in plan.meetings.items()
-                if u in inst.units and inst.units[u].meeting is not None)
+    shift = sum(
+        inst.shift(u, d)
+        for (u, _mo), d in plan.meetings.items()
+        if u in inst.units and inst.units[u].meeting is not None
+    )
     visit = len(plan.attendance)
 
     checker = _Checker(inst, plan)
@@ -503,8 +696,14 @@ def objective_terms(instance: Instance, plan: Plan, baseline: Plan | None = None
         ours = {(m, u, month_of(d)) for m, u, d in plan.attendance}
         theirs = {(m, u, month_of(d)) for m, u, d in baseline.attendance}
         stability += len(ours ^ theirs)
-    return {"residence": residence, "sector": sector, "shift": shift, "visit": visit, "balance": balance,
-            "stability": stability}
+    return {
+        "residence": residence,
+        "sector": sector,
+        "shift": shift,
+        "visit": visit,
+        "balance": balance,
+        "stability": stability,
+    }
 
 
 def verify(instance: Instance, plan: Plan, baseline: Plan | None = None) -> Report:

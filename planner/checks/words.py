@@ -13,10 +13,24 @@ from planner.scenario import UnitSelector
 
 EXPLAIN_LANGS = ("en", "vi")
 
-_WEEKDAYS = {"en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-             "vi": ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")}
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+_WEEKDAYS = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "vi": ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"),
+}
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 _KINDS = {
     "residential": ("residential cells", "chi bộ khu dân cư"),
@@ -55,7 +69,7 @@ class Words:
 
     def listing(self, items: list[str], most: int = 4) -> str:
         if len(items) > most:
-            items = items[:most - 1] + ["…", items[-1]]
+            items = items[: most - 1] + ["…", items[-1]]
             return ", ".join(items)
         if len(items) <= 1:
             return "".join(items)
@@ -107,13 +121,19 @@ class Words:
             return self.t(f"Q{q} {y}", f"quý {_ROMAN.get(q, q)}/{y}")
         if "-H" in label:
             y, h = label.split("-H")
-            return self.t(f"H{h} {y} ({'first' if h == '1' else 'second'} half)",
-                          f"6 tháng {'đầu' if h == '1' else 'cuối'} năm {y}")
+            return self.t(
+                f"H{h} {y} ({'first' if h == '1' else 'second'} half)",
+                f"6 tháng {'đầu' if h == '1' else 'cuối'} năm {y}",
+            )
         return self.t(label, f"năm {label}")
 
     def per(self, per: str) -> str:
-        return {"month": self.t("a month", "mỗi tháng"), "quarter": self.t("a quarter", "mỗi quý"),
-                "half": self.t("a half-year", "mỗi 6 tháng"), "year": self.t("a year", "mỗi năm")}[per]
+        return {
+            "month": self.t("a month", "mỗi tháng"),
+            "quarter": self.t("a quarter", "mỗi quý"),
+            "half": self.t("a half-year", "mỗi 6 tháng"),
+            "year": self.t("a year", "mỗi năm"),
+        }[per]
 
     def in_period(self, label: str) -> str:
         return self.t(f"in {self.period(label)}", f"trong {self.period(label)}")
@@ -142,14 +162,15 @@ class Words:
         return text
 
 
-
 # ---------------------------------------------------------------------------------------------- phrases
 def _scaled_note(w: Words, slot: PeriodSlot, at_least: int) -> str:
     inside, total = slot.share
     if inside == total or slot.scaled(at_least) == at_least:
         return ""
-    return w.t(f" ({at_least} {w.per(slot.per)}, scaled to the {inside} of its {total} months in the window)",
-               f" ({at_least} {w.per(slot.per)}, tính theo {inside}/{total} tháng nằm trong kỳ kế hoạch)")
+    return w.t(
+        f" ({at_least} {w.per(slot.per)}, scaled to the {inside} of its {total} months in the window)",
+        f" ({at_least} {w.per(slot.per)}, tính theo {inside}/{total} tháng nằm trong kỳ kế hoạch)",
+    )
 
 
 def _bounds(w: Words, lo: int, hi: int | None) -> str:
@@ -170,7 +191,6 @@ def _plural_of(lo: int, hi: int | None, word: str) -> str:
     return word if said == 1 else word + "s"
 
 
-
 def _why_not(w: Words, why: str) -> str:
     return {
         "no-meeting": w.t("holds no meeting", "không tổ chức sinh hoạt"),
@@ -181,7 +201,6 @@ def _why_not(w: Words, why: str) -> str:
         "own_meeting": w.t("busy with an own meeting that day", "trùng ngày họp của đơn vị mình"),
         "max_per_month": w.t("max_per_month is 0", "max_per_month = 0"),
     }.get(why, why)
-
 
 
 def _days_text(w: Words, days) -> str:
@@ -197,13 +216,16 @@ def _days_text(w: Words, days) -> str:
     return ", ".join(texts if len(texts) <= 4 else texts[:3] + ["…"])
 
 
-
 def _is(n: int) -> str:
     return "is" if n == 1 else "are"
 
 
-_PERIOD_WORDS = {"month": ("months", "tháng"), "quarter": ("quarters", "quý"), "half": ("half-years", "nửa năm"),
-                 "year": ("years", "năm")}
+_PERIOD_WORDS = {
+    "month": ("months", "tháng"),
+    "quarter": ("quarters", "quý"),
+    "half": ("half-years", "nửa năm"),
+    "year": ("years", "năm"),
+}
 
 
 def _per_of(label: str) -> str:
@@ -219,16 +241,19 @@ def _periods_text(w: Words, items: list[tuple[str, int]]) -> str:
     if len(amounts) == 1 and len(items) > 2:
         n = amounts.pop()
         en, vi = _PERIOD_WORDS[_per_of(items[0][0])]
-        return w.t(f"{n} missing in each of {len(items)} {en} ({w.period(items[0][0])} … {w.period(items[-1][0])})",
-                   f"thiếu {n} buổi trong mỗi {vi} của {len(items)} {vi} ({w.period(items[0][0])} … "
-                   f"{w.period(items[-1][0])})")
+        return w.t(
+            f"{n} missing in each of {len(items)} {en} ({w.period(items[0][0])} … {w.period(items[-1][0])})",
+            f"thiếu {n} buổi trong mỗi {vi} của {len(items)} {vi} ({w.period(items[0][0])} … {w.period(items[-1][0])})",
+        )
     if len(items) > 3:
         total = sum(n for _, n in items)
         en, vi = _PERIOD_WORDS[_per_of(items[0][0])]
-        return w.t(f"{total} missing over {len(items)} {en} ({w.period(items[0][0])} … {w.period(items[-1][0])}, "
-                   f"{min(amounts)} to {max(amounts)} each)",
-                   f"thiếu tổng cộng {total} buổi trong {len(items)} {vi} ({w.period(items[0][0])} … "
-                   f"{w.period(items[-1][0])}, mỗi {vi} {min(amounts)} đến {max(amounts)})")
+        return w.t(
+            f"{total} missing over {len(items)} {en} ({w.period(items[0][0])} … {w.period(items[-1][0])}, "
+            f"{min(amounts)} to {max(amounts)} each)",
+            f"thiếu tổng cộng {total} buổi trong {len(items)} {vi} ({w.period(items[0][0])} … "
+            f"{w.period(items[-1][0])}, mỗi {vi} {min(amounts)} đến {max(amounts)})",
+        )
     return ", ".join(w.t(f"{n} missing {w.in_period(p)}", f"thiếu {n} {w.in_period(p)}") for p, n in items)
 
 
@@ -244,7 +269,11 @@ def _fold(lines: list[str], width: int | None) -> str:
     for line in lines:
         m = re.match(r"^(\s*(?:- |\d+\. )?)", line)
         lead = m.group(1) if m else ""
-        out.append(textwrap.fill(line, width=width, subsequent_indent=" " * len(lead), break_long_words=False,
-                                 break_on_hyphens=False) if line else "")
+        out.append(
+            textwrap.fill(
+                line, width=width, subsequent_indent=" " * len(lead), break_long_words=False, break_on_hyphens=False
+            )
+            if line
+            else ""
+        )
     return "\n".join(out)
-

@@ -43,8 +43,13 @@ class _Ctx:
         self.units = {u.id: u for u in scenario.units}
         self.problems: list[Problem] = []
         country_ok = Calendar.country_known(scenario.calendar.public_holidays)
-        safe = scenario if country_ok else scenario.model_copy(
-            update={"calendar": scenario.calendar.model_copy(update={"public_holidays": "none"})})
+        safe = (
+            scenario
+            if country_ok
+            else scenario.model_copy(
+                update={"calendar": scenario.calendar.model_copy(update={"public_holidays": "none"})}
+            )
+        )
         self.inst = Instance(safe)
         self.cal = self.inst.calendar
 
@@ -65,8 +70,16 @@ def cross_check(scenario: Scenario, where: Where) -> list[Problem]:
     except Exception as exc:  # noqa: BLE001 - the calendar of a scenario the checks below would reject
         return [Problem(where.file, None, "calendar", f"cannot build the calendar: {exc}")]
     checks: list[Callable[[_Ctx], None]] = [
-        _check_not_empty, _check_unique_ids, _check_tree, _check_member_refs, _check_rule_ids,
-        _check_country, _check_selectors, _check_meeting_days, _check_fixed, _check_formula_text,
+        _check_not_empty,
+        _check_unique_ids,
+        _check_tree,
+        _check_member_refs,
+        _check_rule_ids,
+        _check_country,
+        _check_selectors,
+        _check_meeting_days,
+        _check_fixed,
+        _check_formula_text,
     ]
     for check in checks:
         before = len(ctx.problems)
@@ -99,8 +112,11 @@ def _report_duplicate_ids(ctx: _Ctx, key: str, items, what: str, hint: str = "")
         if not item.id:
             continue
         if item.id in first:
-            ctx.add((key, i, "id"), f"duplicate {what} id '{item.id}'",
-                    f"first used at {ctx.where.at((key, first[item.id]))}{hint}")
+            ctx.add(
+                (key, i, "id"),
+                f"duplicate {what} id '{item.id}'",
+                f"first used at {ctx.where.at((key, first[item.id]))}{hint}",
+            )
         else:
             first[item.id] = i
 
@@ -112,7 +128,9 @@ def _check_tree(ctx: _Ctx) -> None:
         if u.parent is None:
             continue
         if u.parent == u.id:
-            ctx.add(("units", i, "parent"), f"unit '{u.id}' is its own parent", "name the unit above it, or omit 'parent'")
+            ctx.add(
+                ("units", i, "parent"), f"unit '{u.id}' is its own parent", "name the unit above it, or omit 'parent'"
+            )
         elif u.parent not in ctx.units:
             ctx.unknown_unit(("units", i, "parent"), u.parent, "parent unit")
     reported: set[str] = set()
@@ -123,12 +141,15 @@ def _check_tree(ctx: _Ctx) -> None:
             cur = ctx.units[cur].parent
         if cur is None or cur not in chain or cur in reported or ctx.units[cur].parent == cur:
             continue
-        cycle = chain[chain.index(cur):]
+        cycle = chain[chain.index(cur) :]
         reported.update(cycle)
         start = min(cycle, key=lambda c: index[c])
-        cycle = cycle[cycle.index(start):] + cycle[:cycle.index(start)]
-        ctx.add(("units", index[start], "parent"), f"the units form a cycle: {' → '.join(cycle + [start])} "
-                "(each is the parent of the one before)", "the units must form a tree; remove one 'parent'")
+        cycle = cycle[cycle.index(start) :] + cycle[: cycle.index(start)]
+        ctx.add(
+            ("units", index[start], "parent"),
+            f"the units form a cycle: {' → '.join(cycle + [start])} (each is the parent of the one before)",
+            "the units must form a tree; remove one 'parent'",
+        )
 
 
 def _check_member_refs(ctx: _Ctx) -> None:
@@ -139,9 +160,11 @@ def _check_member_refs(ctx: _Ctx) -> None:
         if committee is None:
             ctx.unknown_unit(path + ("committee",), m.committee, "committee")
         elif not committee.is_committee:
-            ctx.add(path + ("committee",), f"'{m.committee}' is a unit of kind '{committee.kind}', not a committee",
-                    "a committee has kind province_committee, district_committee or commune_committee, "
-                    "or a 'level'")
+            ctx.add(
+                path + ("committee",),
+                f"'{m.committee}' is a unit of kind '{committee.kind}', not a committee",
+                "a committee has kind province_committee, district_committee or commune_committee, or a 'level'",
+            )
         for key in ("residence", "home_cell"):
             ref = getattr(m, key)
             if ref is not None and ref not in ctx.units:
@@ -160,8 +183,12 @@ def _check_formula_text(ctx: _Ctx) -> None:
             for name in fields[key]:
                 text = getattr(item, name)
                 if text.startswith(_FORMULA_STARTS):
-                    ctx.add((key, i, name), f"{show(text)} starts with {show(text[0])}, which a spreadsheet "
-                            "opening the plan would run as a formula", f"remove the leading {show(text[0])}")
+                    ctx.add(
+                        (key, i, name),
+                        f"{show(text)} starts with {show(text[0])}, which a spreadsheet "
+                        "opening the plan would run as a formula",
+                        f"remove the leading {show(text[0])}",
+                    )
 
 
 def _check_rule_ids(ctx: _Ctx) -> None:
@@ -178,8 +205,11 @@ def _check_country(ctx: _Ctx) -> None:
     import holidays
 
     hint = did_you_mean(code.upper(), list(holidays.list_supported_countries())) or "e.g. VN"
-    ctx.add(("calendar", "public_holidays"), f"unknown country code '{code}' for public holidays",
-            f"{hint} (or 'none' for no public holidays)")
+    ctx.add(
+        ("calendar", "public_holidays"),
+        f"unknown country code '{code}' for public holidays",
+        f"{hint} (or 'none' for no public holidays)",
+    )
 
 
 # ---------------------------------------------------------------------------------------------- selectors
@@ -216,8 +246,11 @@ def _check_selectors(ctx: _Ctx) -> None:
         elif main_path is not None:
             main = ctx.inst.select_units(ctx.s.attendance[main_path[1]].units)  # type: ignore[index]
             if main and not set(picked) & set(main):
-                ctx.add(path, "selects none of the rule's own units",
-                        "an 'including' counts a part of the rule's units; widen the rule's 'units' or change this")
+                ctx.add(
+                    path,
+                    "selects none of the rule's own units",
+                    "an 'including' counts a part of the rule's units; widen the rule's 'units' or change this",
+                )
 
 
 def _unknown_selector_refs(ctx: _Ctx, path: FieldPath, sel: MemberSelector | UnitSelector) -> bool:
@@ -290,14 +323,19 @@ def _check_meeting_days(ctx: _Ctx) -> None:
     for i, unit in enumerate(ctx.s.units):
         if unit.meeting is None:
             continue
-        bad = [mo for mo in ctx.inst.months if (unit.id, mo) not in pinned
-               and not ctx.cal.candidates(unit.meeting, unit.closed, mo)]
+        bad = [
+            mo
+            for mo in ctx.inst.months
+            if (unit.id, mo) not in pinned and not ctx.cal.candidates(unit.meeting, unit.closed, mo)
+        ]
         if not bad:
             continue
         details = "; ".join(f"in {mo}: {_blocked_window(ctx, unit, mo)}" for mo in bad)
-        ctx.add(("units", i, "meeting"),
-                f"the meeting ({_describe_meeting(unit.meeting)}) of '{unit.id}' has no possible day {details}",
-                "widen 'flex' or allow more 'weekdays' (or pin a date for that month under 'fixed')")
+        ctx.add(
+            ("units", i, "meeting"),
+            f"the meeting ({_describe_meeting(unit.meeting)}) of '{unit.id}' has no possible day {details}",
+            "widen 'flex' or allow more 'weekdays' (or pin a date for that month under 'fixed')",
+        )
 
 
 def _describe_meeting(meeting: Meeting) -> str:
@@ -346,8 +384,11 @@ def _check_fixed(ctx: _Ctx) -> None:
             _check_fixed_date(ctx, path, f, unit)
         key, value = _pin_key(f)
         if key in seen and seen[key][1] != value:
-            ctx.add(path, f"contradicts fixed[{seen[key][0]}] ({ctx.where.at(('fixed', seen[key][0]))})",
-                    "keep one of the two pins")
+            ctx.add(
+                path,
+                f"contradicts fixed[{seen[key][0]}] ({ctx.where.at(('fixed', seen[key][0]))})",
+                "keep one of the two pins",
+            )
         seen.setdefault(key, (i, value))
 
 
@@ -356,8 +397,9 @@ def _check_month(ctx: _Ctx, path: FieldPath, month: str) -> bool:
         ctx.add(path + ("month",), f"'{month}' is not a month written YYYY-MM", "e.g. month: 2026-03")
         return False
     if month not in ctx.inst.months:
-        ctx.add(path + ("month",), f"{month} is outside the planning window "
-                f"{ctx.inst.months[0]}..{ctx.inst.months[-1]}")
+        ctx.add(
+            path + ("month",), f"{month} is outside the planning window {ctx.inst.months[0]}..{ctx.inst.months[-1]}"
+        )
         return False
     return True
 

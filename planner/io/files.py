@@ -22,6 +22,7 @@ MAX_TABLE_COLUMNS = 256  # columns read from a sheet (the format has about 15)
 
 def read_bytes(path: Path, file: str, what: str = "scenario file") -> bytes:
     """The file must exist, be a regular file, be readable and hold at most `MAX_FILE_BYTES` bytes."""
+
     def fail(message: str, hint: str = "") -> InputError:
         return InputError([Problem(file, None, None, message, hint)])
 
@@ -38,9 +39,10 @@ def read_bytes(path: Path, file: str, what: str = "scenario file") -> bytes:
     except OSError as exc:
         raise fail(f"cannot read the file: {exc.strerror or exc}") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise fail(f"the file is too large ({megabytes(size)}); a {what} may be at most "
-                   f"{megabytes(MAX_FILE_BYTES)}", "check that this is the right file (a whole province's "
-                   "scenario is well under 1 MB)")
+        raise fail(
+            f"the file is too large ({megabytes(size)}); a {what} may be at most {megabytes(MAX_FILE_BYTES)}",
+            "check that this is the right file (a whole province's scenario is well under 1 MB)",
+        )
     return raw
 
 
@@ -48,9 +50,13 @@ def megabytes(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
-_BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"), (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
-         (b"\xef\xbb\xbf", "utf-8", "UTF-8"), (b"\xfe\xff", "utf-16-be", "UTF-16"),
-         (b"\xff\xfe", "utf-16-le", "UTF-16"))
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+    (b"\xef\xbb\xbf", "utf-8", "UTF-8"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16"),
+)
 
 
 def _bom(raw: bytes) -> tuple[str, str, int] | None:
@@ -70,8 +76,18 @@ def decode_bom(raw: bytes, file: str, row: bool) -> str | None:
     try:
         return raw[length:].decode(codec)
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(file, None, None, f"the file starts as {name} text but is damaged at byte "
-                                  f"{exc.start + length}", "save it again as UTF-8", row=row)]) from None
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    f"the file starts as {name} text but is damaged at byte {exc.start + length}",
+                    "save it again as UTF-8",
+                    row=row,
+                )
+            ]
+        ) from None
 
 
 def decode(raw: bytes, file: str) -> str:
@@ -83,8 +99,17 @@ def decode(raw: bytes, file: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError([Problem(file, line, None, f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
-                                  "save it as UTF-8 (in Notepad: Save as… → Encoding: UTF-8)")]) from None
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    line,
+                    None,
+                    f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                    "save it as UTF-8 (in Notepad: Save as… → Encoding: UTF-8)",
+                )
+            ]
+        ) from None
 
 
 def nfc(value: Any) -> Any:

@@ -76,8 +76,9 @@ def read_yaml_mapping(path: str | Path) -> tuple[dict[str, Any], dict[FieldPath,
     return parse_yaml(decode(read_bytes(Path(path), file), file), file)
 
 
-def validate_mapping(data: dict[str, Any], source: str = "<memory>",
-                     lines: dict[FieldPath, int] | None = None) -> Scenario:
+def validate_mapping(
+    data: dict[str, Any], source: str = "<memory>", lines: dict[FieldPath, int] | None = None
+) -> Scenario:
     """Validate and cross-check an already-parsed scenario mapping (tables inlined), as `load_scenario` does
     after reading the files; raise `InputError` naming ``source`` (and the lines, when given)."""
     data = nfc(data)
@@ -95,4 +96,3 @@ def validate_mapping(data: dict[str, Any], source: str = "<memory>",
 def _sorted(problems: list[Problem], file: str) -> list[Problem]:
     """The YAML file's problems first, in line order, then each table's in row order."""
     return sorted(problems, key=lambda p: (p.file != file, p.file, p.line or 0))
-

@@ -22,8 +22,15 @@ from planner.plan import ATTENDANCE_COLUMNS, CHARGES_COLUMNS, MEETINGS_COLUMNS, 
 if TYPE_CHECKING:
     from planner.instance import Instance
 
-__all__ = ["csv_text", "plan_files", "plan_directory_files", "read_plan", "read_summary", "check_output_directory",
-           "write_directory"]
+__all__ = [
+    "csv_text",
+    "plan_files",
+    "plan_directory_files",
+    "read_plan",
+    "read_summary",
+    "check_output_directory",
+    "write_directory",
+]
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -59,19 +66,42 @@ def plan_files(instance: Instance, plan: Plan) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------- reading
 def _read_rows(path: Path, needed: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     if not path.is_file():
-        raise InputError([Problem(str(path), None, None, "the plan file is missing",
-                                  f"a plan directory holds {', '.join(PLAN_FILES)}")])
+        raise InputError(
+            [
+                Problem(
+                    str(path), None, None, "the plan file is missing", f"a plan directory holds {', '.join(PLAN_FILES)}"
+                )
+            ]
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(str(path), None, None, f"the plan file is not UTF-8 text (byte {exc.start})",
-                                  "save it as 'CSV UTF-8' (Excel: Save as → CSV UTF-8)")]) from None
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"the plan file is not UTF-8 text (byte {exc.start})",
+                    "save it as 'CSV UTF-8' (Excel: Save as → CSV UTF-8)",
+                )
+            ]
+        ) from None
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in needed if c not in header]
     if missing:
-        raise InputError([Problem(str(path), 1, ", ".join(missing), "the header lacks these columns",
-                                  f"the header row must name at least: {', '.join(needed)}")])
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    1,
+                    ", ".join(missing),
+                    "the header lacks these columns",
+                    f"the header row must name at least: {', '.join(needed)}",
+                )
+            ]
+        )
     rows = []
     for i, row in enumerate(reader, start=2):
         # ids as the loader has them (NFC); cells beyond the header (key None, a list) are ignored
@@ -91,29 +121,46 @@ def _date(path: Path, row: int, col: str, text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError([Problem(str(path), row, col, f"'{text}' is not a date",
-                                  "write dates as YYYY-MM-DD, e.g. 2026-03-05")]) from None
+        raise InputError(
+            [Problem(str(path), row, col, f"'{text}' is not a date", "write dates as YYYY-MM-DD, e.g. 2026-03-05")]
+        ) from None
 
 
 def read_plan(directory: str | Path) -> Plan:
     """Read a plan in the contract layout (names and extra columns are ignored; ids count)."""
     d = Path(directory)
     if not d.is_dir():
-        raise InputError([Problem(str(d), None, None, "is not a directory", "give the directory a plan was written to")])
-    charges = frozenset((r["member_id"], r["unit_id"])
-                        for _, r in _read_rows(d / "charges.csv", ("member_id", "unit_id")))
+        raise InputError(
+            [Problem(str(d), None, None, "is not a directory", "give the directory a plan was written to")]
+        )
+    charges = frozenset(
+        (r["member_id"], r["unit_id"]) for _, r in _read_rows(d / "charges.csv", ("member_id", "unit_id"))
+    )
     meetings: dict[tuple[str, Month], dt.date] = {}
     problems = []
     for i, r in _read_rows(d / "meetings.csv", ("unit_id", "date")):
         day = _date(d / "meetings.csv", i, "date", r["date"])
         mo = r.get("month") or month_of(day)
         if mo != month_of(day):
-            problems.append(Problem(str(d / "meetings.csv"), i, "month", f"month {mo} does not hold date {day}",
-                                    "make 'month' the month of 'date' (YYYY-MM)"))
+            problems.append(
+                Problem(
+                    str(d / "meetings.csv"),
+                    i,
+                    "month",
+                    f"month {mo} does not hold date {day}",
+                    "make 'month' the month of 'date' (YYYY-MM)",
+                )
+            )
         if (r["unit_id"], mo) in meetings:
-            problems.append(Problem(str(d / "meetings.csv"), i, "unit_id",
-                                    f"a second meeting of {r['unit_id']} in {mo}",
-                                    "a unit meets once a month: keep one row per unit and month"))
+            problems.append(
+                Problem(
+                    str(d / "meetings.csv"),
+                    i,
+                    "unit_id",
+                    f"a second meeting of {r['unit_id']} in {mo}",
+                    "a unit meets once a month: keep one row per unit and month",
+                )
+            )
         meetings[r["unit_id"], mo] = day
     if problems:
         raise InputError(problems)
@@ -134,8 +181,9 @@ def read_summary(directory: str | Path) -> dict[str, Any] | None:
         return None
 
 
-def check_output_directory(directory: str | Path, names: Iterable[str] = (), replaceable: Iterable[str] = (),
-                           force: bool = True) -> None:
+def check_output_directory(
+    directory: str | Path, names: Iterable[str] = (), replaceable: Iterable[str] = (), force: bool = True
+) -> None:
     """Raise `InputError` unless ``directory`` may receive a plan: it does not exist, is empty, or holds only
     plan files (``names``, ``replaceable``) and ``force`` is given. Files that are not a plan are never replaced,
     so a typo in ``--out`` cannot wipe unrelated work; without ``force`` an earlier plan is not replaced either."""
@@ -143,24 +191,45 @@ def check_output_directory(directory: str | Path, names: Iterable[str] = (), rep
 
     target = Path(directory)
     if target.exists() and not target.is_dir():
-        raise InputError([Problem(str(target), None, None, "exists and is not a directory",
-                                  "give --out a directory name")])
+        raise InputError(
+            [Problem(str(target), None, None, "exists and is not a directory", "give --out a directory name")]
+        )
     if target.is_dir():
         ours = {PurePosixPath(n).parts[0] for n in names} | set(replaceable) | {"summary.json", *PLAN_FILES}
         present = sorted(p.name for p in target.iterdir())
         foreign = [name for name in present if name not in ours]
         if foreign:
-            raise InputError([Problem(str(target), None, None,
-                                      f"holds files that are not a plan ({', '.join(foreign[:3])})",
-                                      "choose another --out directory, or empty this one")])
+            raise InputError(
+                [
+                    Problem(
+                        str(target),
+                        None,
+                        None,
+                        f"holds files that are not a plan ({', '.join(foreign[:3])})",
+                        "choose another --out directory, or empty this one",
+                    )
+                ]
+            )
         if present and not force:
-            raise InputError([Problem(str(target), None, None,
-                                      f"already holds a plan ({', '.join(present[:3])}{', …' if len(present) > 3 else ''})",
-                                      "give --force to replace it, or choose another --out directory")])
+            raise InputError(
+                [
+                    Problem(
+                        str(target),
+                        None,
+                        None,
+                        f"already holds a plan ({', '.join(present[:3])}{', …' if len(present) > 3 else ''})",
+                        "give --force to replace it, or choose another --out directory",
+                    )
+                ]
+            )
 
 
-def write_directory(directory: str | Path, files: dict[str, str] | dict[str, bytes] | dict[str, str | bytes],
-                    replaceable: Iterable[str] = (), force: bool = True) -> None:
+def write_directory(
+    directory: str | Path,
+    files: dict[str, str] | dict[str, bytes] | dict[str, str | bytes],
+    replaceable: Iterable[str] = (),
+    force: bool = True,
+) -> None:
     """Write files into ``directory`` whole or not at all: into a temporary sibling first, then swapped in.
 
     Values are text (written as UTF-8) or bytes; a name may hold folders (``calendars/uv-01.ics``), never

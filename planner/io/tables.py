@@ -22,7 +22,9 @@ from planner.io.files import MAX_FILE_BYTES, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, 
 from planner.io.locations import Table, Where, show
 from planner.scenario import WEEKDAYS, Meeting, Member, Unit
 
-_UNIT_COLUMNS = tuple(n for n in Unit.model_fields if n != "meeting") + tuple(f"meeting_{n}" for n in Meeting.model_fields)
+_UNIT_COLUMNS = tuple(n for n in Unit.model_fields if n != "meeting") + tuple(
+    f"meeting_{n}" for n in Meeting.model_fields
+)
 _MEMBER_COLUMNS = tuple(Member.model_fields)
 _LIST_COLUMNS = frozenset({"roles", "sectors", "tags", "meeting_weekdays"})
 _CONFLICT_COLUMNS = frozenset({"unavailable", "closed"})
@@ -47,23 +49,31 @@ def load_table(base: Path, key: str, ref: str, where: Where, digest: Any, proble
         return []
 
     if "\x00" in ref or not ref.strip():
-        return fail(f"{show(ref)} is not the name of a table file", f"give a .csv or .xlsx file, or list the {key} here")
+        return fail(
+            f"{show(ref)} is not the name of a table file", f"give a .csv or .xlsx file, or list the {key} here"
+        )
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        return fail(f"'{ref}' is not a table: give a .csv or .xlsx file, or list the {key} here",
-                    "save the spreadsheet as .xlsx or as CSV UTF-8" if suffix in (".xls", ".ods") else "")
+        return fail(
+            f"'{ref}' is not a table: give a .csv or .xlsx file, or list the {key} here",
+            "save the spreadsheet as .xlsx or as CSV UTF-8" if suffix in (".xls", ".ods") else "",
+        )
     if not Path(ref).is_absolute():
         try:
             inside = path.resolve().is_relative_to(base.resolve())
         except (OSError, RuntimeError, ValueError):
             inside = False
         if not inside:
-            return fail(f"'{ref}' lies outside the folder of the scenario file ({base.resolve()})",
-                        "a relative table path may only lead into that folder or below it; move the table "
-                        "there, or give its absolute path")
+            return fail(
+                f"'{ref}' lies outside the folder of the scenario file ({base.resolve()})",
+                "a relative table path may only lead into that folder or below it; move the table "
+                "there, or give its absolute path",
+            )
     if not path.is_file():
-        return fail(f"table file '{ref}' not found (looked for {path})",
-                    "the path is relative to the folder of the scenario file")
+        return fail(
+            f"table file '{ref}' not found (looked for {path})",
+            "the path is relative to the folder of the scenario file",
+        )
     try:
         raw = read_bytes(path, table.file, "table")
         if suffix == ".csv":
@@ -82,6 +92,7 @@ def load_table(base: Path, key: str, ref: str, where: Where, digest: Any, proble
 def _table_text(raw: bytes, file: str) -> str:
     """The text of a CSV table, as Excel and others write it: UTF-8 (BOM or not), UTF-16/32 with a BOM
     ("Unicode text"), else Windows-1258, the Vietnamese ANSI code page of Excel's plain "CSV"."""
+
     def fail(message: str, hint: str, row: int | None = None) -> InputError:
         return InputError([Problem(file, row, None, message, hint, row=True)])
 
@@ -91,8 +102,10 @@ def _table_text(raw: bytes, file: str) -> str:
     if raw.startswith(b"PK\x03\x04"):
         raise fail("this is an Excel workbook (.xlsx), not CSV text", "rename it to .xlsx, or save it as CSV UTF-8")
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise fail("this is an old Excel workbook (.xls), not CSV text",
-                   "open it in Excel and save it as .xlsx or as CSV UTF-8")
+        raise fail(
+            "this is an old Excel workbook (.xls), not CSV text",
+            "open it in Excel and save it as .xlsx or as CSV UTF-8",
+        )
     head = raw[:4096]
     if head.count(b"\x00") * 4 > len(head):  # UTF-16 without a BOM: every other byte of ASCII text is 0
         codec = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
@@ -107,8 +120,11 @@ def _table_text(raw: bytes, file: str) -> str:
     try:
         return raw.decode("cp1258")
     except UnicodeDecodeError as exc:
-        raise fail(f"the table is not UTF-8 text, nor Windows-1258 (byte 0x{raw[exc.start]:02x})",
-                   "save it as 'CSV UTF-8' (Excel: Save as → CSV UTF-8)", raw[: exc.start].count(b"\n") + 1) from None
+        raise fail(
+            f"the table is not UTF-8 text, nor Windows-1258 (byte 0x{raw[exc.start]:02x})",
+            "save it as 'CSV UTF-8' (Excel: Save as → CSV UTF-8)",
+            raw[: exc.start].count(b"\n") + 1,
+        ) from None
 
 
 def _csv_rows(raw: bytes, file: str, allowed: tuple[str, ...]) -> list[tuple[int, list[str]]]:
@@ -142,8 +158,18 @@ def _delimiter(header: str, allowed: tuple[str, ...]) -> str:
 
 def _check_rows(count: int, file: str, row: int) -> None:
     if count > MAX_TABLE_ROWS + 1:
-        raise InputError([Problem(file, row, None, f"the table has more than {MAX_TABLE_ROWS:,} rows",
-                                  "check that this is the right table (one row per unit or member)", row=True)])
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    row,
+                    None,
+                    f"the table has more than {MAX_TABLE_ROWS:,} rows",
+                    "check that this is the right table (one row per unit or member)",
+                    row=True,
+                )
+            ]
+        )
 
 
 def _xlsx_rows(raw: bytes, file: str) -> list[tuple[int, list[str]]]:
@@ -156,9 +182,18 @@ def _xlsx_rows(raw: bytes, file: str) -> list[tuple[int, list[str]]]:
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         unpacked = sum(info.file_size for info in archive.infolist())
     if unpacked > 20 * MAX_FILE_BYTES:
-        raise InputError([Problem(file, None, None, f"the workbook unpacks to {megabytes(unpacked)}, more than "
-                                  f"{megabytes(20 * MAX_FILE_BYTES)}", "keep only the table in it, on the first "
-                                  "sheet", row=True)])
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    f"the workbook unpacks to {megabytes(unpacked)}, more than {megabytes(20 * MAX_FILE_BYTES)}",
+                    "keep only the table in it, on the first sheet",
+                    row=True,
+                )
+            ]
+        )
     book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     try:
         sheet = book.worksheets[0]
@@ -198,12 +233,28 @@ def _check_merged(book: Any, sheet: Any, file: str) -> None:
         except ValueError:
             continue
         if top == 1:
-            problems.append(Problem(file, 1, None, f"the header cells {ref} are merged",
-                                    "unmerge them (Excel: Home → Merge & Center) so that every column has its own "
-                                    "name in row 1; put any title above the table on another sheet", row=True))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    None,
+                    f"the header cells {ref} are merged",
+                    "unmerge them (Excel: Home → Merge & Center) so that every column has its own "
+                    "name in row 1; put any title above the table on another sheet",
+                    row=True,
+                )
+            )
         else:
-            problems.append(Problem(file, top, None, f"the cells {ref} are merged: only the first holds the value",
-                                    "unmerge them and write the value in every cell", row=True))
+            problems.append(
+                Problem(
+                    file,
+                    top,
+                    None,
+                    f"the cells {ref} are merged: only the first holds the value",
+                    "unmerge them and write the value in every cell",
+                    row=True,
+                )
+            )
     if problems:
         raise InputError(problems)
 
@@ -222,8 +273,9 @@ def _cell_text(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value).strip())
 
 
-def _table_items(rows: list[tuple[int, list[str]]], key: str, table: Table,
-                 problems: list[Problem]) -> list[dict[str, Any]]:
+def _table_items(
+    rows: list[tuple[int, list[str]]], key: str, table: Table, problems: list[Problem]
+) -> list[dict[str, Any]]:
     """Header = field names (unknown columns are errors); each non-blank row becomes one item."""
     allowed = _UNIT_COLUMNS if key == "units" else _MEMBER_COLUMNS
     if not rows:
@@ -234,8 +286,16 @@ def _table_items(rows: list[tuple[int, list[str]]], key: str, table: Table,
     ignored: set[int] = set()  # unknown or repeated columns, reported once in the header
     for i, name in enumerate(header):
         if name and name not in allowed:
-            problems.append(Problem(table.file, header_row, name, f"unknown column '{name}'",
-                                    did_you_mean(name, allowed) or f"columns are {', '.join(allowed)}", row=True))
+            problems.append(
+                Problem(
+                    table.file,
+                    header_row,
+                    name,
+                    f"unknown column '{name}'",
+                    did_you_mean(name, allowed) or f"columns are {', '.join(allowed)}",
+                    row=True,
+                )
+            )
             ignored.add(i)
         elif name and name in columns:
             problems.append(Problem(table.file, header_row, name, f"column '{name}' appears twice", row=True))
@@ -246,8 +306,16 @@ def _table_items(rows: list[tuple[int, list[str]]], key: str, table: Table,
     for name in required:
         if name not in columns:
             table.missing_columns.add(name)
-            problems.append(Problem(table.file, header_row, name, f"the required column '{name}' is missing",
-                                    f"add a column '{name}' to the header row", row=True))
+            problems.append(
+                Problem(
+                    table.file,
+                    header_row,
+                    name,
+                    f"the required column '{name}' is missing",
+                    f"add a column '{name}' to the header row",
+                    row=True,
+                )
+            )
     items = []
     for number, cells in rows[1:]:
         if not any(cells):
@@ -257,8 +325,9 @@ def _table_items(rows: list[tuple[int, list[str]]], key: str, table: Table,
     return items
 
 
-def _row_item(number: int, cells: list[str], columns: list[str], ignored: set[int], file: str,
-              problems: list[Problem]) -> dict[str, Any]:
+def _row_item(
+    number: int, cells: list[str], columns: list[str], ignored: set[int], file: str, problems: list[Problem]
+) -> dict[str, Any]:
     """One row as an item: empty cells omitted, lists split on ';', conflicts and the meeting parsed."""
     item: dict[str, Any] = {}
     meeting: dict[str, Any] = {}
@@ -267,8 +336,16 @@ def _row_item(number: int, cells: list[str], columns: list[str], ignored: set[in
             continue
         name = columns[i] if i < len(columns) else ""
         if not name:
-            problems.append(Problem(file, number, None, f"a value ('{text}') in a column without a header",
-                                    "name the column in the header row or empty the cell", row=True))
+            problems.append(
+                Problem(
+                    file,
+                    number,
+                    None,
+                    f"a value ('{text}') in a column without a header",
+                    "name the column in the header row or empty the cell",
+                    row=True,
+                )
+            )
             continue
         try:
             value = _cell_value(name, text)
@@ -312,8 +389,10 @@ def _conflict_item(text: str) -> dict[str, Any]:
     if _DATE_RE.match(text):
         return {"date": _date(text)}
     hint = did_you_mean(text.lower(), WEEKDAYS)
-    raise ValueError(f"'{text}' is not a date (2026-03-08), a range (2026-05-10..2026-05-20) or a weekday "
-                     f"(mon..sun){'; ' + hint if hint else ''}")
+    raise ValueError(
+        f"'{text}' is not a date (2026-03-08), a range (2026-05-10..2026-05-20) or a weekday "
+        f"(mon..sun){'; ' + hint if hint else ''}"
+    )
 
 
 def _date(text: str) -> dt.date:
@@ -324,4 +403,3 @@ def _date(text: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError as exc:
         raise ValueError(f"'{text}' is not a valid date ({exc})") from None
-

@@ -17,7 +17,10 @@ from planner.io.locations import FieldPath, Where, column, show
 from planner.scenario import FixedAttendance, FixedCharge, FixedDate, Scenario
 
 _FIXED_SHAPES: tuple[tuple[type[BaseModel], str], ...] = (
-    (FixedCharge, "charge"), (FixedAttendance, "attend"), (FixedDate, "date"))
+    (FixedCharge, "charge"),
+    (FixedAttendance, "attend"),
+    (FixedDate, "date"),
+)
 _FIXED_FORMS = "{member, unit, charge: true|false}, {member, unit, month, attend: true|false} or {unit, month, date}"
 _INTERNAL = ("source", "sha256")  # Scenario fields the loader sets; not keys of the file
 
@@ -52,9 +55,14 @@ def _validate_fixed(items: list[Any], where: Where, problems: list[Problem]) -> 
             keys = [k for model, k in shapes] or ["none"]
             shape_keys = [k for _, k in _FIXED_SHAPES]
             hints = [h for k in item if k not in shape_keys and (h := did_you_mean(k, shape_keys))]
-            problems.append(where.problem(path, f"a fixed item has exactly one of 'charge', 'attend' or 'date' "
-                                          f"(this one: {', '.join(keys)}); the forms are {_FIXED_FORMS}",
-                                          hints[0] if hints else ""))
+            problems.append(
+                where.problem(
+                    path,
+                    f"a fixed item has exactly one of 'charge', 'attend' or 'date' "
+                    f"(this one: {', '.join(keys)}); the forms are {_FIXED_FORMS}",
+                    hints[0] if hints else "",
+                )
+            )
             continue
         model = shapes[0][0]
         try:
@@ -64,8 +72,9 @@ def _validate_fixed(items: list[Any], where: Where, problems: list[Problem]) -> 
     return out
 
 
-def _pydantic_problems(exc: ValidationError, where: Where, prefix: FieldPath,
-                       root: type[BaseModel], root_path: FieldPath = ()) -> list[Problem]:
+def _pydantic_problems(
+    exc: ValidationError, where: Where, prefix: FieldPath, root: type[BaseModel], root_path: FieldPath = ()
+) -> list[Problem]:
     """Pydantic's errors in words, at the line of their ``loc`` (an error of the whole model: at ``root_path``)."""
     out = []
     for err in exc.errors():
@@ -145,4 +154,3 @@ def _find_model(annotation: Any) -> type[BaseModel] | None:
 def _allowed_hint(key: object, model: type[BaseModel]) -> str:
     allowed = [f.alias or n for n, f in model.model_fields.items() if n not in _INTERNAL]
     return did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}"
-

@@ -33,6 +33,7 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _FastLoader: type | None = None
 if getattr(yaml, "__with_libyaml__", False):
+
     class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
         """The same safe loader on libyaml, about ten times faster; used only for files it reads without error."""
 
@@ -63,18 +64,44 @@ def parse_yaml(text: str, file: str) -> tuple[dict[str, Any], dict[FieldPath, in
         raise InputError([_yaml_problem(exc, file)]) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
-        raise InputError([Problem(file, line, None, f"the character {_char(exc.character)} is not allowed in YAML",
-                                  "delete it (it may come from copying out of a PDF or Word)")]) from None
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    line,
+                    None,
+                    f"the character {_char(exc.character)} is not allowed in YAML",
+                    "delete it (it may come from copying out of a PDF or Word)",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, None, None, f"not valid YAML: {exc}")]) from None
     if problems:
         raise InputError(problems)
     if data is None:
-        raise InputError([Problem(file, None, None, "the file is empty",
-                                  "a scenario needs at least 'name', 'year' or 'period', 'units' and 'members'")])
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    "the file is empty",
+                    "a scenario needs at least 'name', 'year' or 'period', 'units' and 'members'",
+                )
+            ]
+        )
     if not isinstance(data, dict):
-        raise InputError([Problem(file, 1, None, f"the top level must be a mapping of keys (name:, year:, units:, …), "
-                                  f"not a {_yaml_kind(data)}")])
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    1,
+                    None,
+                    f"the top level must be a mapping of keys (name:, year:, units:, …), not a {_yaml_kind(data)}",
+                )
+            ]
+        )
     return data, lines
 
 
@@ -119,9 +146,17 @@ def _check_nesting(text: str, file: str) -> None:
                 indicators += 1
             deepest = max(deepest, base + flow + indicators)
         if deepest > limit:
-            raise InputError([Problem(file, number, None, f"lists and mappings nest too deeply here (more than "
-                                      f"{MAX_DEPTH} levels)", "a scenario needs only a few levels; check the "
-                                      "brackets and the indentation")])
+            raise InputError(
+                [
+                    Problem(
+                        file,
+                        number,
+                        None,
+                        f"lists and mappings nest too deeply here (more than {MAX_DEPTH} levels)",
+                        "a scenario needs only a few levels; check the brackets and the indentation",
+                    )
+                ]
+            )
 
 
 def _check_expansion(root: yaml.Node, file: str) -> None:
@@ -136,9 +171,17 @@ def _check_expansion(root: yaml.Node, file: str) -> None:
         if key in size or key in active:
             return
         if level > MAX_DEPTH:
-            raise InputError([Problem(file, node.start_mark.line + 1, None, f"lists and mappings nest more than "
-                                      f"{MAX_DEPTH} levels deep (counting what aliases repeat)",
-                                      "a scenario needs only a few levels")])
+            raise InputError(
+                [
+                    Problem(
+                        file,
+                        node.start_mark.line + 1,
+                        None,
+                        f"lists and mappings nest more than {MAX_DEPTH} levels deep (counting what aliases repeat)",
+                        "a scenario needs only a few levels",
+                    )
+                ]
+            )
         active.add(key)
         children: list[yaml.Node] = []
         if isinstance(node, yaml.SequenceNode):
@@ -153,14 +196,30 @@ def _check_expansion(root: yaml.Node, file: str) -> None:
         active.discard(key)
         size[key], depth[key] = total, deepest + 1
         if total > MAX_NODES:
-            raise InputError([Problem(file, node.start_mark.line + 1, None, f"aliases (*name) repeat this part so "
-                                      f"often that the file would hold more than {MAX_NODES:,} values",
-                                      "write the items out, or repeat less (anchors and aliases copy what they "
-                                      "name at every use)")])
+            raise InputError(
+                [
+                    Problem(
+                        file,
+                        node.start_mark.line + 1,
+                        None,
+                        f"aliases (*name) repeat this part so "
+                        f"often that the file would hold more than {MAX_NODES:,} values",
+                        "write the items out, or repeat less (anchors and aliases copy what they name at every use)",
+                    )
+                ]
+            )
         if level + depth[key] > MAX_DEPTH + 1:
-            raise InputError([Problem(file, node.start_mark.line + 1, None, f"lists and mappings nest more than "
-                                      f"{MAX_DEPTH} levels deep (counting what aliases repeat)",
-                                      "a scenario needs only a few levels")])
+            raise InputError(
+                [
+                    Problem(
+                        file,
+                        node.start_mark.line + 1,
+                        None,
+                        f"lists and mappings nest more than {MAX_DEPTH} levels deep (counting what aliases repeat)",
+                        "a scenario needs only a few levels",
+                    )
+                ]
+            )
 
     visit(root, 1)
 
@@ -184,8 +243,15 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
     return Problem(file, mark.line + 1 if mark else None, None, f"YAML syntax error: {what}", hint)
 
 
-def _build(loader: yaml.SafeLoader, node: yaml.Node, path: FieldPath, lines: dict[FieldPath, int],
-           problems: list[Problem], file: str, active: frozenset[int]) -> Any:
+def _build(
+    loader: yaml.SafeLoader,
+    node: yaml.Node,
+    path: FieldPath,
+    lines: dict[FieldPath, int],
+    problems: list[Problem],
+    file: str,
+    active: frozenset[int],
+) -> Any:
     """Construct the data of ``node`` (as ``yaml.safe_load`` would, every string NFC), recording the line of
     every key and item."""
     if id(node) in active:
@@ -207,8 +273,7 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: FieldPath, lines: dic
         return None
 
 
-def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: FieldPath, problems: list[Problem],
-               file: str) -> Any:
+def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: FieldPath, problems: list[Problem], file: str) -> Any:
     """A scalar (or a set, omap, …) as the safe loader constructs it, NFC; a value its tag cannot hold
     (``!!int x``, ``!!bool maybe``, an integer of 5000 digits) is a problem, not an exception."""
     try:
@@ -228,9 +293,15 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: FieldPath, proble
         return None
 
 
-def _build_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, path: FieldPath,
-                   lines: dict[FieldPath, int], problems: list[Problem], file: str,
-                   active: frozenset[int]) -> dict[str, Any]:
+def _build_mapping(
+    loader: yaml.SafeLoader,
+    node: yaml.MappingNode,
+    path: FieldPath,
+    lines: dict[FieldPath, int],
+    problems: list[Problem],
+    file: str,
+    active: frozenset[int],
+) -> dict[str, Any]:
     loader.flatten_mapping(node)  # merge keys (<<: *anchor): their pairs come first, from outside this mapping
     out: dict[str, Any] = {}
     merged: set[str] = set()
@@ -243,15 +314,24 @@ def _build_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, path: FieldP
             continue
         if not isinstance(key, str):
             shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a list or mapping"
-            problems.append(Problem(file, line, None, f"the key '{shown}' is not a name",
-                                    "keys are words such as 'name' or 'units'"))
+            problems.append(
+                Problem(
+                    file, line, None, f"the key '{shown}' is not a name", "keys are words such as 'name' or 'units'"
+                )
+            )
             continue
         if key in merged:
             merged.discard(key)  # a value from a merge is overridden, as yaml.safe_load does
         elif key in out:
-            problems.append(Problem(file, line, _path_text(path + (key,)),
-                                    f"duplicate key '{key}' (first at line {lines[path + (key,)]})",
-                                    "give each key once"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    _path_text(path + (key,)),
+                    f"duplicate key '{key}' (first at line {lines[path + (key,)]})",
+                    "give each key once",
+                )
+            )
             continue
         if from_merge:
             merged.add(key)
@@ -265,4 +345,3 @@ def _path_text(path: FieldPath) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-

@@ -26,12 +26,42 @@ import yaml
 
 _FAMILIES = ("responsibility", "attendance", "coverage")
 
-_TOP_ORDER = ("name", "year", "period", "calendar", "units", "members", "responsibility", "attendance", "coverage",
-              "limits", "fixed", "weights")
+_TOP_ORDER = (
+    "name",
+    "year",
+    "period",
+    "calendar",
+    "units",
+    "members",
+    "responsibility",
+    "attendance",
+    "coverage",
+    "limits",
+    "fixed",
+    "weights",
+)
 
 
-_RULE_ORDER = {k: i for i, k in enumerate(("id", "members", "units", "by", "per", "at_least", "at_most", "including",
-                                             "in_charge", "per_unit", "per_member", "basis", "own_cell"))}
+_RULE_ORDER = {
+    k: i
+    for i, k in enumerate(
+        (
+            "id",
+            "members",
+            "units",
+            "by",
+            "per",
+            "at_least",
+            "at_most",
+            "including",
+            "in_charge",
+            "per_unit",
+            "per_member",
+            "basis",
+            "own_cell",
+        )
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -46,8 +76,13 @@ class Style:
 
 
 CHANGED = Style(json_quotes=False, keys=None, empty_lists=True, rule_order=True, short_flex=True)
-GENERATED = Style(json_quotes=True, keys=("name", "year", "period", "calendar", "units", "members", *_FAMILIES),
-                  empty_lists=False, rule_order=False, short_flex=False)
+GENERATED = Style(
+    json_quotes=True,
+    keys=("name", "year", "period", "calendar", "units", "members", *_FAMILIES),
+    empty_lists=False,
+    rule_order=False,
+    short_flex=False,
+)
 
 
 # ---------------------------------------------------------------------------------------------- one value
@@ -79,8 +114,9 @@ def _json_flow(v: Any) -> str:
 
 
 def _pyyaml_flow(value: Any) -> str:
-    text = yaml.safe_dump({"k": value}, default_flow_style=True, allow_unicode=True, sort_keys=False,
-                          width=1 << 30).strip()
+    text = yaml.safe_dump(
+        {"k": value}, default_flow_style=True, allow_unicode=True, sort_keys=False, width=1 << 30
+    ).strip()
     assert text.startswith("{k: ") and text.endswith("}"), text
     return text[4:-1]
 
@@ -128,8 +164,11 @@ def dump_scenario(data: dict[str, Any], header: list[str] | None = None, style: 
             lines.append(f"{key}:" if value else f"{key}: []")
             for rule in value:
                 first = True
-                fields = sorted(rule.items(), key=lambda kv: _RULE_ORDER.get(kv[0], 99)) if style.rule_order \
+                fields = (
+                    sorted(rule.items(), key=lambda kv: _RULE_ORDER.get(kv[0], 99))
+                    if style.rule_order
                     else rule.items()
+                )
                 for k, v in fields:
                     prefix = "  - " if first else "    "
                     first = False

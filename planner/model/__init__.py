@@ -39,11 +39,18 @@ class BuiltModel:
         return self.ctx.vars
 
 
-def build_model(inst: Instance, baseline: Plan | None = None, *, guard: Guard = no_guard, objective: bool = True,
-                charges: set[tuple[str, str]] | None = None, model: cp_model.CpModel | None = None,
-                context: Callable[..., ModelContext] = ModelContext,
-                variables: Callable[[cp_model.CpModel, Instance], Variables] | None = None,
-                rules: Sequence[Callable[[ModelContext], None]] = RULE_FAMILIES) -> BuiltModel:
+def build_model(
+    inst: Instance,
+    baseline: Plan | None = None,
+    *,
+    guard: Guard = no_guard,
+    objective: bool = True,
+    charges: set[tuple[str, str]] | None = None,
+    model: cp_model.CpModel | None = None,
+    context: Callable[..., ModelContext] = ModelContext,
+    variables: Callable[[cp_model.CpModel, Instance], Variables] | None = None,
+    rules: Sequence[Callable[[ModelContext], None]] = RULE_FAMILIES,
+) -> BuiltModel:
     """Build the model: the variables, each rule family in ``rules`` (default: every hard rule) and, unless
     ``objective`` is False, the objective (with the stability term against ``baseline``).
 

@@ -72,8 +72,12 @@ def balance_term(ctx: ModelContext) -> Term:
         rid = inst.rule_id(rule)
         totals, ub = [], 0
         for m, spec in counts.items():
-            lits = [lit for u in sorted(spec.units, key=inst.unit_order.__getitem__) for mo in inst.months
-                    if (lit := counted(model, inst, ctx.vars, (m, u, mo), spec.in_charge)) is not None]
+            lits = [
+                lit
+                for u in sorted(spec.units, key=inst.unit_order.__getitem__)
+                for mo in inst.months
+                if (lit := counted(model, inst, ctx.vars, (m, u, mo), spec.in_charge)) is not None
+            ]
             t = model.new_int_var(0, len(lits), f"total[{rid},{m}]")
             model.add(t == sum(lits))
             totals.append(t)
@@ -104,9 +108,16 @@ def stability_term(ctx: ModelContext, baseline: Plan | None) -> Term:
 def build_objective(ctx: ModelContext, baseline: Plan | None = None) -> dict[str, Term]:
     """Add the weighted objective to the model; return each term so its value can be reported."""
     res, sec = residence_and_sector_terms(ctx)
-    terms = {"residence": res, "sector": sec, "shift": shift_term(ctx), "visit": visit_term(ctx),
-             "balance": balance_term(ctx), "stability": stability_term(ctx, baseline)}
+    terms = {
+        "residence": res,
+        "sector": sec,
+        "shift": shift_term(ctx),
+        "visit": visit_term(ctx),
+        "balance": balance_term(ctx),
+        "stability": stability_term(ctx, baseline),
+    }
     w = ctx.inst.scenario.weights.model_dump()
-    ctx.model.maximize(cp_model.LinearExpr.sum(
-        [TERM_SIGNS[name] * w[name] * t.linear() for name, t in terms.items() if w[name]]))
+    ctx.model.maximize(
+        cp_model.LinearExpr.sum([TERM_SIGNS[name] * w[name] * t.linear() for name, t in terms.items() if w[name]])
+    )
     return terms

@@ -21,11 +21,16 @@ def add_responsibility(ctx: ModelContext) -> None:
             by_unit[u].append(v.charge[m, u])
             by_member[m].append(v.charge[m, u])
         for u in inst.select_units(rule.units):
-            ctx.add_linear(RuleKey("responsibility", rid, u, extra="per_unit"), by_unit[u], rule.unit_min,
-                           rule.per_unit.max)
+            ctx.add_linear(
+                RuleKey("responsibility", rid, u, extra="per_unit"), by_unit[u], rule.unit_min, rule.per_unit.max
+            )
         for m in inst.select_members(rule.members):
-            ctx.add_linear(RuleKey("responsibility", rid, m, extra="per_member"), by_member[m], rule.member_min,
-                           rule.per_member.max)
+            ctx.add_linear(
+                RuleKey("responsibility", rid, m, extra="per_member"),
+                by_member[m],
+                rule.member_min,
+                rule.per_member.max,
+            )
 
 
 def add_attendance_eligibility(ctx: ModelContext) -> None:
@@ -66,8 +71,9 @@ def add_meetings_per_day(ctx: ModelContext) -> None:
     k = ctx.inst.scenario.limits.meetings_per_day
     for (m, d), evs in _events_by_day(ctx).items():
         if len(evs) > k:
-            ctx.add_linear(RuleKey("one-meeting-a-day", "meetings_per_day", m, d.isoformat()),
-                           [on for _, on in evs], None, k)
+            ctx.add_linear(
+                RuleKey("one-meeting-a-day", "meetings_per_day", m, d.isoformat()), [on for _, on in evs], None, k
+            )
 
 
 def add_own_meetings_busy(ctx: ModelContext) -> None:
@@ -104,8 +110,12 @@ def add_max_per_month(ctx: ModelContext) -> None:
         if member.max_per_month is None:
             continue
         for mo in inst.months:
-            ctx.add_linear(RuleKey("max-per-month", "max_per_month", member.id, mo), per_month[member.id, mo],
-                           None, member.max_per_month)
+            ctx.add_linear(
+                RuleKey("max-per-month", "max_per_month", member.id, mo),
+                per_month[member.id, mo],
+                None,
+                member.max_per_month,
+            )
 
 
 def _member_count(ctx: ModelContext, m: str, units, in_charge: bool, months) -> list:
@@ -128,12 +138,14 @@ def add_attendance_quotas(ctx: ModelContext) -> None:
         for m, spec in inst.attendance_counts(rule).items():
             for slot in inst.slots(rule.per):
                 lits = _member_count(ctx, m, spec.units, spec.in_charge, slot.months)
-                ctx.add_linear(RuleKey("attendance", rid, m, slot.label), lits, slot.scaled(rule.at_least),
-                               rule.at_most)
+                ctx.add_linear(
+                    RuleKey("attendance", rid, m, slot.label), lits, slot.scaled(rule.at_least), rule.at_most
+                )
                 for i, (inc, ispec) in enumerate(zip(rule.including, includings)):
                     ilits = _member_count(ctx, m, ispec.units, ispec.in_charge, slot.months)
-                    ctx.add_linear(RuleKey("including", rid, m, slot.label, str(i + 1)), ilits,
-                                   slot.scaled(inc.at_least), None)
+                    ctx.add_linear(
+                        RuleKey("including", rid, m, slot.label, str(i + 1)), ilits, slot.scaled(inc.at_least), None
+                    )
 
 
 def add_coverage(ctx: ModelContext) -> None:
@@ -150,8 +162,7 @@ def add_coverage(ctx: ModelContext) -> None:
                         lit = counted(ctx.model, inst, v, (m, u, mo), in_charge)
                         if lit is not None:
                             lits.append(lit)
-                ctx.add_linear(RuleKey("coverage", rid, u, slot.label), lits, slot.scaled(rule.at_least),
-                               rule.at_most)
+                ctx.add_linear(RuleKey("coverage", rid, u, slot.label), lits, slot.scaled(rule.at_least), rule.at_most)
 
 
 def add_fixed_charges(ctx: ModelContext) -> None:

@@ -48,8 +48,9 @@ def date_matters(inst: Instance) -> set[str]:
     return units
 
 
-def create_charge_variables(model: cp_model.CpModel, inst: Instance, v: Variables,
-                            only: set[tuple[str, str]] | None = None) -> None:
+def create_charge_variables(
+    model: cp_model.CpModel, inst: Instance, v: Variables, only: set[tuple[str, str]] | None = None
+) -> None:
     """Charge literals for every allowed pair; with ``only``, just those pairs, fixed to true."""
     for m, u in inst.charge_pairs:
         if inst.fixed_charges.get((m, u)) is False or (only is not None and (m, u) not in only):
@@ -96,8 +97,11 @@ def create_variables(model: cp_model.CpModel, inst: Instance, charges: set[tuple
                 continue  # a frozen month holds only its pinned attendances
             if (m, u) not in inst.attend_sources and not inst.fixed_attendance.get((m, u, mo)):
                 continue
-            if (inst.attend_sources.get((m, u)) == "in_charge" and (m, u) not in v.cover
-                    and not inst.fixed_attendance.get((m, u, mo))):
+            if (
+                inst.attend_sources.get((m, u)) == "in_charge"
+                and (m, u) not in v.cover
+                and not inst.fixed_attendance.get((m, u, mo))
+            ):
                 continue  # never in charge of it: cannot attend
             free_days = [d for d, _ in v.days_of(inst, u, mo) if inst.unavailable(m, d) is None]
             if not free_days and not inst.fixed_attendance.get((m, u, mo)):
@@ -117,8 +121,9 @@ def create_variables(model: cp_model.CpModel, inst: Instance, charges: set[tuple
     return v
 
 
-def counted(model: cp_model.CpModel, inst: Instance, v: Variables, key: tuple[str, str, str],
-            in_charge: bool) -> Lit | None:
+def counted(
+    model: cp_model.CpModel, inst: Instance, v: Variables, key: tuple[str, str, str], in_charge: bool
+) -> Lit | None:
     """The literal that an attendance counts under a quota: ``attend``, or ``attend ∧ cover`` with in_charge."""
     att = v.attend.get(key)
     if att is None or not in_charge:

@@ -52,9 +52,17 @@ def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in wanted)
 
 
-def render(formats: Iterable[str], inst: Instance, plan: Plan, summary: Summary | dict[str, Any] | None,
-           lang: str = "vi", *, violations: int | None = None, generated: dt.datetime | None = None,
-           decision_template: str | Path | dict[str, Any] | None = None) -> dict[str, bytes]:
+def render(
+    formats: Iterable[str],
+    inst: Instance,
+    plan: Plan,
+    summary: Summary | dict[str, Any] | None,
+    lang: str = "vi",
+    *,
+    violations: int | None = None,
+    generated: dt.datetime | None = None,
+    decision_template: str | Path | dict[str, Any] | None = None,
+) -> dict[str, bytes]:
     """Every file of the chosen formats, name → bytes (names may hold one folder: ``calendars/x.ics``).
 
     ``summary`` is the solver's `Summary`, a ``summary.json`` as a dict, or None (a plan drafted by hand).
@@ -73,19 +81,24 @@ def render(formats: Iterable[str], inst: Instance, plan: Plan, summary: Summary 
         out["summary.json"] = summary.to_json().encode("utf-8")
     if "xlsx" in formats:
         from planner.outputs.xlsx import render_xlsx
+
         out[FILE_NAMES["xlsx"]] = render_xlsx(facts, L)
     if "docx" in formats:
         from planner.outputs.docx import load_template, render_docx
+
         template = decision_template if isinstance(decision_template, dict) else load_template(decision_template)
         out[FILE_NAMES["docx"]] = render_docx(facts, template)
     if "ics" in formats:
         from planner.outputs.ics import render_ics
+
         out.update(render_ics(facts, L, when))
     if "html" in formats:
         from planner.outputs.html import render_html
+
         out[FILE_NAMES["html"]] = render_html(facts, L, when).encode("utf-8")
     if "md" in formats:
         from planner.outputs.md import render_md
+
         out[FILE_NAMES["md"]] = render_md(facts, L).encode("utf-8")
     return out
 
@@ -100,5 +113,14 @@ def describe_files(names: Iterable[str]) -> str:
     return ", ".join(rest)
 
 
-__all__ = ["FORMATS", "DEFAULT_FORMATS", "FILE_NAMES", "OUTPUT_NAMES", "LANGS", "parse_formats", "render",
-           "summary_from_dict", "describe_files"]
+__all__ = [
+    "FORMATS",
+    "DEFAULT_FORMATS",
+    "FILE_NAMES",
+    "OUTPUT_NAMES",
+    "LANGS",
+    "parse_formats",
+    "render",
+    "summary_from_dict",
+    "describe_files",
+]

@@ -29,8 +29,18 @@ from planner.outputs.labels import Labels
 
 FONT = "Times New Roman"
 CENTER, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY
-TEMPLATE_KEYS = ("header", "title", "subject", "authority", "bases", "decides", "articles", "recipients",
-                 "signature", "appendix")
+TEMPLATE_KEYS = (
+    "header",
+    "title",
+    "subject",
+    "authority",
+    "bases",
+    "decides",
+    "articles",
+    "recipients",
+    "signature",
+    "appendix",
+)
 
 
 def default_template_text() -> str:
@@ -44,21 +54,45 @@ def load_template(path: str | Path | None = None) -> dict[str, Any]:
         text = Path(path).read_text(encoding="utf-8") if path else default_template_text()
         data = yaml.safe_load(text)
     except (OSError, yaml.YAMLError) as exc:
-        raise InputError([Problem(where, None, None, f"cannot read the decision template: {exc}",
-                                  "give a YAML file shaped like the packaged decision.vi.yaml")]) from None
+        raise InputError(
+            [
+                Problem(
+                    where,
+                    None,
+                    None,
+                    f"cannot read the decision template: {exc}",
+                    "give a YAML file shaped like the packaged decision.vi.yaml",
+                )
+            ]
+        ) from None
     missing = [k for k in TEMPLATE_KEYS if not isinstance(data, dict) or k not in data]
     if missing:
-        raise InputError([Problem(where, None, ", ".join(missing), "the decision template lacks these keys",
-                                  "start from a copy of the packaged decision.vi.yaml and keep its keys")])
+        raise InputError(
+            [
+                Problem(
+                    where,
+                    None,
+                    ", ".join(missing),
+                    "the decision template lacks these keys",
+                    "start from a copy of the packaged decision.vi.yaml and keep its keys",
+                )
+            ]
+        )
     return data
 
 
 def template_values(facts: Facts, overrides: dict[str, Any] | None) -> dict[str, str]:
     period = facts.window_text("vi")
     values = {
-        "committee": facts.committee_name, "COMMITTEE": facts.committee_name.upper(),
-        "SUPERIOR": facts.superior_name.upper(), "place": facts.place, "year": str(facts.start.year),
-        "period": period, "PERIOD": period.upper(), "signer": facts.secretary, "scenario": facts.name,
+        "committee": facts.committee_name,
+        "COMMITTEE": facts.committee_name.upper(),
+        "SUPERIOR": facts.superior_name.upper(),
+        "place": facts.place,
+        "year": str(facts.start.year),
+        "period": period,
+        "PERIOD": period.upper(),
+        "signer": facts.secretary,
+        "scenario": facts.name,
     }
     for k, v in (overrides or {}).items():
         if v not in (None, ""):
@@ -93,9 +127,20 @@ class _Writer:
     def text(self, value: Any, **extra: str) -> str:
         return Template(str(value or "")).safe_substitute({**self.values, **extra})
 
-    def para(self, container: Any, text: str = "", *, bold: bool = False, italic: bool = False,
-             underline: bool = False, size: float | None = None, align: Any = None, before: float = 0,
-             after: float = 0, indent: float | None = None) -> Any:
+    def para(
+        self,
+        container: Any,
+        text: str = "",
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        underline: bool = False,
+        size: float | None = None,
+        align: Any = None,
+        before: float = 0,
+        after: float = 0,
+        indent: float | None = None,
+    ) -> Any:
         p = container.add_paragraph()
         if text:
             self.run(p, text, bold=bold, italic=italic, underline=underline, size=size)
@@ -108,8 +153,15 @@ class _Writer:
         return p
 
     @staticmethod
-    def run(p: Any, text: str, *, bold: bool = False, italic: bool = False, underline: bool = False,
-            size: float | None = None) -> Any:
+    def run(
+        p: Any,
+        text: str,
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        underline: bool = False,
+        size: float | None = None,
+    ) -> Any:
         r = p.add_run(text)
         r.bold, r.italic, r.underline = bold or None, italic or None, underline or None
         if size is not None:
@@ -155,8 +207,9 @@ class _Writer:
             self.run(p, text, bold=True, size=12)
         return table
 
-    def add_row(self, table: Any, values: list[str], widths: list[float], *, center: tuple[int, ...] = (0,),
-                bold: bool = False) -> Any:
+    def add_row(
+        self, table: Any, values: list[str], widths: list[float], *, center: tuple[int, ...] = (0,), bold: bool = False
+    ) -> Any:
         row = table.add_row()
         for i, (cell, text, w) in enumerate(zip(row.cells, values, widths)):
             cell.width = Cm(w)
@@ -256,10 +309,16 @@ class _Writer:
                 if mem.committee != c:
                     continue
                 n += 1
-                units = "\n".join(f"{facts.unit_name(u)} ({L.basis(facts.basis(m, u))})"
-                                  for u in facts.charges.get(m, [])) or "–"
-                self.add_row(table, [str(n), mem.name, L.roles(mem.roles), units,
-                                     str(len(facts.by_member.get(m, [])))], widths, center=(0, 4))
+                units = (
+                    "\n".join(f"{facts.unit_name(u)} ({L.basis(facts.basis(m, u))})" for u in facts.charges.get(m, []))
+                    or "–"
+                )
+                self.add_row(
+                    table,
+                    [str(n), mem.name, L.roles(mem.roles), units, str(len(facts.by_member.get(m, [])))],
+                    widths,
+                    center=(0, 4),
+                )
 
     def calendar(self, facts: Facts, L: Labels) -> None:
         part = self.t["appendix"]["calendar"]
@@ -277,8 +336,16 @@ class _Writer:
                 continue
             for d, u, ms in meetings:
                 n += 1
-                self.add_row(table, [str(n), f"{L.weekday(d)}, {L.date(d)}", facts.unit_name(u),
-                                     ", ".join(facts.member_name(m) for m in ms)], widths)
+                self.add_row(
+                    table,
+                    [
+                        str(n),
+                        f"{L.weekday(d)}, {L.date(d)}",
+                        facts.unit_name(u),
+                        ", ".join(facts.member_name(m) for m in ms),
+                    ],
+                    widths,
+                )
 
     def bytes(self) -> bytes:
         props = self.doc.core_properties
@@ -318,4 +385,3 @@ def docx_texts(data: bytes) -> list[str]:
                     cells.append(" / ".join(x for x in paras if x))
                 out.append(" | ".join(cells))
     return out
-

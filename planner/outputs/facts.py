@@ -20,9 +20,22 @@ from planner.scenario import TERM_SIGNS
 from planner.status import Status
 
 _PLACE_PREFIXES = (
-    "Đảng ủy xã ", "Đảng ủy phường ", "Đảng ủy thị trấn ", "Đảng ủy đặc khu ", "Đảng bộ xã ", "Đảng bộ phường ",
-    "Đảng bộ tỉnh ", "Đảng bộ huyện ", "Đảng bộ ", "Đảng ủy ", "Tỉnh ủy ", "Thành ủy ", "Huyện ủy ", "Quận ủy ",
-    "Thị ủy ", "Ban Thường vụ ",
+    "Đảng ủy xã ",
+    "Đảng ủy phường ",
+    "Đảng ủy thị trấn ",
+    "Đảng ủy đặc khu ",
+    "Đảng bộ xã ",
+    "Đảng bộ phường ",
+    "Đảng bộ tỉnh ",
+    "Đảng bộ huyện ",
+    "Đảng bộ ",
+    "Đảng ủy ",
+    "Tỉnh ủy ",
+    "Thành ủy ",
+    "Huyện ủy ",
+    "Quận ủy ",
+    "Thị ủy ",
+    "Ban Thường vụ ",
 )
 
 
@@ -77,10 +90,15 @@ def summary_from_dict(data: dict[str, Any] | None) -> Summary:
         return Summary(status=Status.HAND_MADE)
     known = {"status", "objective", "bound", "gap", "seconds", "scenario_sha256", "seed", "terms"}
     return Summary(
-        status=Status.read(data.get("status", "unknown")), objective=data.get("objective"), bound=data.get("bound"),
-        gap=data.get("gap"), seconds=float(data.get("seconds") or 0.0),
-        scenario_sha256=str(data.get("scenario_sha256") or ""), seed=int(data.get("seed") or 0),
-        terms=dict(data.get("terms") or {}), extra={k: v for k, v in data.items() if k not in known},
+        status=Status.read(data.get("status", "unknown")),
+        objective=data.get("objective"),
+        bound=data.get("bound"),
+        gap=data.get("gap"),
+        seconds=float(data.get("seconds") or 0.0),
+        scenario_sha256=str(data.get("scenario_sha256") or ""),
+        seed=int(data.get("seed") or 0),
+        terms=dict(data.get("terms") or {}),
+        extra={k: v for k, v in data.items() if k not in known},
     )
 
 
@@ -89,9 +107,11 @@ class Facts:
         # Ids the scenario does not know (a plan edited by hand, rendered with --force) are left out: verify
         # has reported them, and no output could name them.
         known_m, known_u = inst.members.keys(), inst.units.keys()
-        plan = Plan(frozenset((m, u) for m, u in plan.charges if m in known_m and u in known_u),
-                    {k: d for k, d in plan.meetings.items() if k[0] in known_u},
-                    frozenset(a for a in plan.attendance if a[0] in known_m and a[1] in known_u))
+        plan = Plan(
+            frozenset((m, u) for m, u in plan.charges if m in known_m and u in known_u),
+            {k: d for k, d in plan.meetings.items() if k[0] in known_u},
+            frozenset(a for a in plan.attendance if a[0] in known_m and a[1] in known_u),
+        )
         self.inst, self.plan, self.summary = inst, plan, summary
         self.violations = violations  # None: not checked here
         self.view = PlanView(inst, plan)
@@ -105,8 +125,14 @@ class Facts:
     def members(self) -> list[str]:
         """Member ids by committee (scenario order of the committee unit), role, then scenario order."""
         inst = self.inst
-        return sorted(inst.members, key=lambda m: (inst.unit_order.get(inst.members[m].committee, -1),
-                                                   role_rank(inst.members[m].roles), inst.member_order[m]))
+        return sorted(
+            inst.members,
+            key=lambda m: (
+                inst.unit_order.get(inst.members[m].committee, -1),
+                role_rank(inst.members[m].roles),
+                inst.member_order[m],
+            ),
+        )
 
     @cached_property
     def units(self) -> list[str]:
@@ -135,8 +161,10 @@ class Facts:
     def attendances(self) -> list[Attendance]:
         """Every attendance by date, member order, unit order."""
         order = {m: i for i, m in enumerate(self.members)}
-        return sorted((Attendance(m, u, d) for m, u, d in self.plan.attendance),
-                      key=lambda a: (a.date, order.get(a.member, 1 << 30), self.inst.unit_order.get(a.unit, 1 << 30)))
+        return sorted(
+            (Attendance(m, u, d) for m, u, d in self.plan.attendance),
+            key=lambda a: (a.date, order.get(a.member, 1 << 30), self.inst.unit_order.get(a.unit, 1 << 30)),
+        )
 
     @cached_property
     def by_member(self) -> dict[str, list[Attendance]]:
@@ -205,25 +233,49 @@ class Facts:
                 if spec is None:
                     continue
                 for slot in inst.slots(rule.per):
-                    rows.append(QuotaRow(rid, mid, slot.label, slot.scaled(rule.at_least), rule.at_most,
-                                         view.member_count(mid, spec, slot.months)))
+                    rows.append(
+                        QuotaRow(
+                            rid,
+                            mid,
+                            slot.label,
+                            slot.scaled(rule.at_least),
+                            rule.at_most,
+                            view.member_count(mid, spec, slot.months),
+                        )
+                    )
                     for i, (inc, ispec) in enumerate(incs, start=1):
-                        rows.append(QuotaRow(f"{rid} / including[{i}]", mid, slot.label, slot.scaled(inc.at_least),
-                                             None, view.member_count(mid, ispec, slot.months)))
+                        rows.append(
+                            QuotaRow(
+                                f"{rid} / including[{i}]",
+                                mid,
+                                slot.label,
+                                slot.scaled(inc.at_least),
+                                None,
+                                view.member_count(mid, ispec, slot.months),
+                            )
+                        )
         return rows
 
     @cached_property
     def coverage_rows(self) -> list[QuotaRow]:
         view = self.view
-        return [QuotaRow(c.rule_id, c.unit, c.slot.label, c.slot.scaled(c.rule.at_least), c.rule.at_most,
-                         view.unit_count(c.unit, c.by, c.in_charge, c.slot.months))
-                for c in self.inst.coverage_checks()]
+        return [
+            QuotaRow(
+                c.rule_id,
+                c.unit,
+                c.slot.label,
+                c.slot.scaled(c.rule.at_least),
+                c.rule.at_most,
+                view.unit_count(c.unit, c.by, c.in_charge, c.slot.months),
+            )
+            for c in self.inst.coverage_checks()
+        ]
 
     def quota_states(self, member: str) -> Counter[str]:
         return Counter(r.state for r in self.quota_rows if r.subject == member)
 
     def member_quota_text(self, member: str, L: Any) -> str:
-        """"moi-thang: 1–2 mỗi tháng (≥ 1)" per rule of the member, the planned span over its periods."""
+        """ "moi-thang: 1–2 mỗi tháng (≥ 1)" per rule of the member, the planned span over its periods."""
         parts = []
         for rule in self.inst.scenario.attendance:
             rid = self.inst.rule_id(rule)
@@ -232,8 +284,13 @@ class Facts:
                 continue
             lo, hi = min(got), max(got)
             span = str(lo) if lo == hi else f"{lo}–{hi}"
-            need = (f"≥ {rule.at_least}" if rule.at_most is None else
-                    f"{rule.at_least}–{rule.at_most}" if rule.at_least else f"≤ {rule.at_most}")
+            need = (
+                f"≥ {rule.at_least}"
+                if rule.at_most is None
+                else f"{rule.at_least}–{rule.at_most}"
+                if rule.at_least
+                else f"≤ {rule.at_most}"
+            )
             parts.append(f"{rid}: {span} {L.per(rule.per)} ({need})")
         return "; ".join(parts)
 
@@ -259,7 +316,7 @@ class Facts:
         name = self.committee_name
         for p in _PLACE_PREFIXES:
             if name.lower().startswith(p.lower()):
-                return name[len(p):].strip()
+                return name[len(p) :].strip()
         return name
 
     @property

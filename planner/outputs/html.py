@@ -72,43 +72,70 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
     w = out.append
     w("<!DOCTYPE html>")
     w(f'<html lang="{L.lang}">')
-    w(f'<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
-      f"<title>{_e(f.name)}</title><style>{CSS}</style></head>")
+    w(
+        f'<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(f.name)}</title><style>{CSS}</style></head>"
+    )
     w("<body>")
-    w(f"<header><h1>{_e(f.name)}</h1><p>{_e(L('report'))} · {_e(f.committee_name)} · "
-      f"{_e(L.date(f.start))} – {_e(L.date(f.end))}</p></header>")
-    w(f'<nav><a href="#summary">{_e(L("summary"))}</a><a href="#heatmap">{_e(L("calendar"))}</a>'
-      f'<a href="#by-month">{_e(L("by_month"))}</a><a href="#members">{_e(L("by_member"))}</a>'
-      f'<a href="#units">{_e(L("by_unit"))}</a></nav>')
+    w(
+        f"<header><h1>{_e(f.name)}</h1><p>{_e(L('report'))} · {_e(f.committee_name)} · "
+        f"{_e(L.date(f.start))} – {_e(L.date(f.end))}</p></header>"
+    )
+    w(
+        f'<nav><a href="#summary">{_e(L("summary"))}</a><a href="#heatmap">{_e(L("calendar"))}</a>'
+        f'<a href="#by-month">{_e(L("by_month"))}</a><a href="#members">{_e(L("by_member"))}</a>'
+        f'<a href="#units">{_e(L("by_unit"))}</a></nav>'
+    )
     w("<main>")
 
     # summary
     w(f'<section id="summary"><h2>{_e(L("summary"))}</h2><div class="cards">')
-    cls = "optimal" if s.status == Status.OPTIMAL else "feasible" if s.status in (Status.FEASIBLE, Status.HAND_MADE) else "bad"
-    cards = [(L("status"), L.status(s.status), cls),
-             (L("objective"), s.objective if s.objective is not None else L("unknown"), ""),
-             (L("bound"), f"{s.bound:g}" if s.bound is not None else "–", ""),
-             (L("gap"), f"{100 * s.gap:.1f} %" if s.gap is not None else "–", ""),
-             (L("n_members"), len(inst.members), ""), (L("n_units"), len(inst.meeting_units), ""),
-             (L("n_charges"), len(f.plan.charges), ""), (L("n_attendances"), len(f.plan.attendance), "")]
+    cls = (
+        "optimal"
+        if s.status == Status.OPTIMAL
+        else "feasible"
+        if s.status in (Status.FEASIBLE, Status.HAND_MADE)
+        else "bad"
+    )
+    cards = [
+        (L("status"), L.status(s.status), cls),
+        (L("objective"), s.objective if s.objective is not None else L("unknown"), ""),
+        (L("bound"), f"{s.bound:g}" if s.bound is not None else "–", ""),
+        (L("gap"), f"{100 * s.gap:.1f} %" if s.gap is not None else "–", ""),
+        (L("n_members"), len(inst.members), ""),
+        (L("n_units"), len(inst.meeting_units), ""),
+        (L("n_charges"), len(f.plan.charges), ""),
+        (L("n_attendances"), len(f.plan.attendance), ""),
+    ]
     if f.violations is not None:
-        cards.append((L("verify"), L("verify_ok") if not f.violations else L("verify_bad", n=f.violations),
-                      "optimal" if not f.violations else "bad"))
+        cards.append(
+            (
+                L("verify"),
+                L("verify_ok") if not f.violations else L("verify_bad", n=f.violations),
+                "optimal" if not f.violations else "bad",
+            )
+        )
     for k, v, c in cards:
         w(f'<div class="card {c}"><div class="k">{_e(k)}</div><div class="v">{_e(v)}</div></div>')
     w("</div>")
-    w(f'<table class="terms"><caption class="muted">{_e(L("objective_terms"))}</caption><tr>'
-      f'<th>{_e(L("term"))}</th><th class="n">{_e(L("count"))}</th><th class="n">{_e(L("weight"))}</th>'
-      f'<th class="n">{_e(L("contribution"))}</th></tr>')
+    w(
+        f'<table class="terms"><caption class="muted">{_e(L("objective_terms"))}</caption><tr>'
+        f'<th>{_e(L("term"))}</th><th class="n">{_e(L("count"))}</th><th class="n">{_e(L("weight"))}</th>'
+        f'<th class="n">{_e(L("contribution"))}</th></tr>'
+    )
     total = 0
     for name, count, weight, contrib in f.term_rows():
         total += contrib
-        w(f'<tr><td>{_e(name)} <span class="muted">— {_e(L.term(name))}</span></td><td class="n">{count}</td>'
-          f'<td class="n">{weight:+d}</td><td class="n">{contrib:+d}</td></tr>')
+        w(
+            f'<tr><td>{_e(name)} <span class="muted">— {_e(L.term(name))}</span></td><td class="n">{count}</td>'
+            f'<td class="n">{weight:+d}</td><td class="n">{contrib:+d}</td></tr>'
+        )
     w(f'<tr><th>{_e(L("total"))}</th><th></th><th></th><th class="n">{total:+d}</th></tr></table>')
     if s.scenario_sha256:
-        w(f'<p class="muted">{_e(L("scenario_sha256"))}: <code>{_e(s.scenario_sha256)}</code> · '
-          f'{_e(L("seed"))}: {s.seed}</p>')
+        w(
+            f'<p class="muted">{_e(L("scenario_sha256"))}: <code>{_e(s.scenario_sha256)}</code> · '
+            f"{_e(L('seed'))}: {s.seed}</p>"
+        )
     w("</section>")
 
     # heat map
@@ -135,29 +162,46 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
         w(f'<div class="month"><h3>{_e(L.month(mo))} <span class="muted">({len(meetings)})</span></h3><ul>')
         for d, u, ms in meetings:
             names = ", ".join(f.member_name(m) for m in ms)
-            w(f'<li><span class="d">{_e(L.day_month(d))}</span> {_e(f.unit_name(u))} '
-              f'<span class="who">— {_e(names)}</span></li>')
+            w(
+                f'<li><span class="d">{_e(L.day_month(d))}</span> {_e(f.unit_name(u))} '
+                f'<span class="who">— {_e(names)}</span></li>'
+            )
         if not meetings:
             w('<li class="muted">–</li>')
         w("</ul></div>")
     w("</div></section>")
 
     # members
-    w(f'<section id="members"><h2>{_e(L("by_member"))}</h2><table><tr><th class="n">{_e(L("no"))}</th>'
-      f'<th>{_e(L("member"))}</th><th>{_e(L("role"))}</th><th>{_e(L("in_charge_of"))}</th>'
-      f'<th class="n">{_e(L("attendances"))}</th><th>{_e(L("quota"))}</th></tr>')
+    w(
+        f'<section id="members"><h2>{_e(L("by_member"))}</h2><table><tr><th class="n">{_e(L("no"))}</th>'
+        f"<th>{_e(L('member'))}</th><th>{_e(L('role'))}</th><th>{_e(L('in_charge_of'))}</th>"
+        f'<th class="n">{_e(L("attendances"))}</th><th>{_e(L("quota"))}</th></tr>'
+    )
     for i, m in enumerate(f.members, start=1):
         mem = inst.members[m]
-        units = "<br>".join(f"{_e(f.unit_name(u))} <span class=\"muted\">({_e(L.basis(f.basis(m, u)))})</span>"
-                            for u in f.charges.get(m, [])) or "–"
+        units = (
+            "<br>".join(
+                f'{_e(f.unit_name(u))} <span class="muted">({_e(L.basis(f.basis(m, u)))})</span>'
+                for u in f.charges.get(m, [])
+            )
+            or "–"
+        )
         states = f.quota_states(m)
         bad = states["below"] + states["above"]
-        tag = (f'<span class="tag bad">{_e(L("below") if states["below"] else L("above"))}: {bad}</span>' if bad
-               else f'<span class="tag tight">{_e(L("tight"))}: {states["tight"]}</span>' if states["tight"]
-               else f'<span class="tag ok">{_e(L("ok"))}</span>' if states else "")
-        w(f'<tr><td class="n">{i}</td><td>{_e(mem.name)} <span class="muted">({_e(m)})</span></td>'
-          f"<td>{_e(L.roles(mem.roles))}</td><td>{units}</td><td class=\"n\">{len(f.by_member.get(m, []))}</td>"
-          f"<td>{_e(f.member_quota_text(m, L)) or '–'} {tag}</td></tr>")
+        tag = (
+            f'<span class="tag bad">{_e(L("below") if states["below"] else L("above"))}: {bad}</span>'
+            if bad
+            else f'<span class="tag tight">{_e(L("tight"))}: {states["tight"]}</span>'
+            if states["tight"]
+            else f'<span class="tag ok">{_e(L("ok"))}</span>'
+            if states
+            else ""
+        )
+        w(
+            f'<tr><td class="n">{i}</td><td>{_e(mem.name)} <span class="muted">({_e(m)})</span></td>'
+            f'<td>{_e(L.roles(mem.roles))}</td><td>{units}</td><td class="n">{len(f.by_member.get(m, []))}</td>'
+            f"<td>{_e(f.member_quota_text(m, L)) or '–'} {tag}</td></tr>"
+        )
     w("</table></section>")
 
     # units
@@ -167,20 +211,24 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
     visited: dict[str, set[str]] = {}
     for a in f.attendances:
         visited.setdefault(a.unit, set()).add(a.month)
-    w(f'<section id="units"><h2>{_e(L("by_unit"))}</h2><table><tr><th>{_e(L("unit"))}</th><th>{_e(L("kind"))}</th>'
-      f'<th>{_e(L("parent"))}</th><th>{_e(L("in_charge"))}</th><th class="n">{_e(L("visits"))}</th>'
-      f'<th>{_e(L("months_without"))}</th></tr>')
+    w(
+        f'<section id="units"><h2>{_e(L("by_unit"))}</h2><table><tr><th>{_e(L("unit"))}</th><th>{_e(L("kind"))}</th>'
+        f'<th>{_e(L("parent"))}</th><th>{_e(L("in_charge"))}</th><th class="n">{_e(L("visits"))}</th>'
+        f"<th>{_e(L('months_without'))}</th></tr>"
+    )
     for u in f.units:
         unit = inst.units[u]
         missing = [mo for mo in f.months if mo in planned.get(u, set()) and mo not in visited.get(u, set())]
         visits = sum(1 for a in f.attendances if a.unit == u)
-        w(f'<tr><td>{_e(unit.name)} <span class="muted">({_e(u)})</span></td><td>{_e(L.kind(unit.kind))}</td>'
-          f"<td>{_e(f.parent_name(u)) or '–'}</td>"
-          f"<td>{_e(', '.join(f.member_name(m) for m in f.in_charge.get(u, []))) or '–'}</td>"
-          f'<td class="n">{visits}</td><td>{_e(", ".join(L.month_short(mo) for mo in missing)) or "–"}</td></tr>')
+        w(
+            f'<tr><td>{_e(unit.name)} <span class="muted">({_e(u)})</span></td><td>{_e(L.kind(unit.kind))}</td>'
+            f"<td>{_e(f.parent_name(u)) or '–'}</td>"
+            f"<td>{_e(', '.join(f.member_name(m) for m in f.in_charge.get(u, []))) or '–'}</td>"
+            f'<td class="n">{visits}</td><td>{_e(", ".join(L.month_short(mo) for mo in missing)) or "–"}</td></tr>'
+        )
     w("</table></section>")
 
     w("</main>")
-    w(f'<footer>{_e(L("generated"))}: {_e(generated.strftime("%Y-%m-%d %H:%M"))} · planner</footer>')
+    w(f"<footer>{_e(L('generated'))}: {_e(generated.strftime('%Y-%m-%d %H:%M'))} · planner</footer>")
     w("</body></html>")
     return "\n".join(out) + "\n"

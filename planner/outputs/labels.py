@@ -140,8 +140,12 @@ _TERMS = {
     "balance": ("imbalance between members", "chênh lệch giữa các đồng chí"),
     "stability": ("changes from the baseline", "thay đổi so với kế hoạch gốc"),
 }
-_PERIODS = {"month": ("a month", "mỗi tháng"), "quarter": ("a quarter", "mỗi quý"),
-            "half": ("a half-year", "mỗi 6 tháng"), "year": ("a year", "mỗi năm")}
+_PERIODS = {
+    "month": ("a month", "mỗi tháng"),
+    "quarter": ("a quarter", "mỗi quý"),
+    "half": ("a half-year", "mỗi 6 tháng"),
+    "year": ("a year", "mỗi năm"),
+}
 
 
 class Labels:

@@ -13,8 +13,10 @@ def _cell(text: object) -> str:
 
 
 def _table(header: list[str], rows: list[list[object]], right: tuple[int, ...] = ()) -> list[str]:
-    out = ["| " + " | ".join(_cell(h) for h in header) + " |",
-           "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"]
+    out = [
+        "| " + " | ".join(_cell(h) for h in header) + " |",
+        "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|",
+    ]
     out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return out
 
@@ -23,13 +25,18 @@ def render_md(facts: Facts, L: Labels) -> str:
     f, s, inst = facts, facts.summary, facts.inst
     lines = [f"# {f.name}", "", f"{L('report')} · {f.committee_name} · {L.date(f.start)} – {L.date(f.end)}", ""]
     lines += [f"## {L('summary')}", ""]
-    items = [(L("status"), L.status(s.status)),
-             (L("objective"), s.objective if s.objective is not None else L("unknown"))]
+    items = [
+        (L("status"), L.status(s.status)),
+        (L("objective"), s.objective if s.objective is not None else L("unknown")),
+    ]
     if s.status == Status.FEASIBLE:
         items.append((L("bound"), f"{s.bound:g}" if s.bound is not None else L("unknown")))
         items.append((L("gap"), f"{100 * s.gap:.1f} %" if s.gap is not None else L("unknown")))
-    items += [(L("n_members"), len(inst.members)), (L("n_charges"), len(f.plan.charges)),
-              (L("n_attendances"), len(f.plan.attendance))]
+    items += [
+        (L("n_members"), len(inst.members)),
+        (L("n_charges"), len(f.plan.charges)),
+        (L("n_attendances"), len(f.plan.attendance)),
+    ]
     if f.violations is not None:
         items.append((L("verify"), L("verify_ok") if not f.violations else L("verify_bad", n=f.violations)))
     if s.scenario_sha256:
@@ -56,8 +63,10 @@ def render_md(facts: Facts, L: Labels) -> str:
         lines += _table([L("date"), L("unit"), L("attendees")], rows) + [""]
 
     lines += [f"## {L('objective_terms')}", ""]
-    rows = [[f"{name} ({L.term(name)})", count, f"{weight:+d}", f"{contrib:+d}"]
-            for name, count, weight, contrib in f.term_rows()]
+    rows = [
+        [f"{name} ({L.term(name)})", count, f"{weight:+d}", f"{contrib:+d}"]
+        for name, count, weight, contrib in f.term_rows()
+    ]
     rows.append([L("total"), "", "", f"{sum(t[3] for t in f.term_rows()):+d}"])
     lines += _table([L("term"), L("count"), L("weight"), L("contribution")], rows, right=(1, 2, 3))
     return "\n".join(lines) + "\n"

@@ -29,13 +29,26 @@ def _need(at_least: int, at_most: int | None) -> str:
 
 # Vietnamese words of the terminal tables (``planner solve --lang vi``); English is the default.
 _VI = {
-    "Members: charges and attendances": "Cấp ủy viên: phụ trách và dự sinh hoạt", "Member": "Đồng chí",
-    "In charge of": "Phụ trách", "Att.": "Dự", "Per period vs quota": "Theo kỳ so với định mức",
-    "Units: visits vs coverage": "Chi bộ: lượt dự so với yêu cầu", "Unit": "Chi bộ", "In charge": "Người phụ trách",
-    "Visits": "Lượt dự", "Per period vs coverage": "Theo kỳ so với yêu cầu",
-    "Objective (maximised)": "Mục tiêu (cực đại)", "Term": "Thành phần", "Count": "Số lượng", "Weight": "Trọng số",
-    "Contribution": "Đóng góp", "total": "tổng", "a month": "mỗi tháng", "a quarter": "mỗi quý",
-    "a half": "mỗi 6 tháng", "a year": "mỗi năm",
+    "Members: charges and attendances": "Cấp ủy viên: phụ trách và dự sinh hoạt",
+    "Member": "Đồng chí",
+    "In charge of": "Phụ trách",
+    "Att.": "Dự",
+    "Per period vs quota": "Theo kỳ so với định mức",
+    "Units: visits vs coverage": "Chi bộ: lượt dự so với yêu cầu",
+    "Unit": "Chi bộ",
+    "In charge": "Người phụ trách",
+    "Visits": "Lượt dự",
+    "Per period vs coverage": "Theo kỳ so với yêu cầu",
+    "Objective (maximised)": "Mục tiêu (cực đại)",
+    "Term": "Thành phần",
+    "Count": "Số lượng",
+    "Weight": "Trọng số",
+    "Contribution": "Đóng góp",
+    "total": "tổng",
+    "a month": "mỗi tháng",
+    "a quarter": "mỗi quý",
+    "a half": "mỗi 6 tháng",
+    "a year": "mỗi năm",
 }
 
 
@@ -45,19 +58,28 @@ def _tr(text: str, lang: str) -> str:
 
 # The status line's words: a template per status ("other": any other status), "unknown", the unit of seconds.
 _STATUS_LINES = {
-    "en": ({"optimal": "[bold green]optimal[/]: objective {objective} (proven), {seconds}",
+    "en": (
+        {
+            "optimal": "[bold green]optimal[/]: objective {objective} (proven), {seconds}",
             "feasible": "[bold yellow]feasible[/]: objective {objective}, best bound {bound}, gap {gap} "
-                        "(not proven optimal), {seconds}",
+            "(not proven optimal), {seconds}",
             "infeasible": "[bold red]infeasible[/]: no plan satisfies every rule ({seconds})",
-            "other": "[bold red]{status}[/]: no plan found within the time limit ({seconds})"},
-           "unknown", "s"),
-    "vi": ({"optimal": "[bold green]tối ưu (optimal)[/]: mục tiêu {objective} (đã chứng minh), {seconds}",
+            "other": "[bold red]{status}[/]: no plan found within the time limit ({seconds})",
+        },
+        "unknown",
+        "s",
+    ),
+    "vi": (
+        {
+            "optimal": "[bold green]tối ưu (optimal)[/]: mục tiêu {objective} (đã chứng minh), {seconds}",
             "feasible": "[bold yellow]khả thi (feasible)[/]: mục tiêu {objective}, cận {bound}, khoảng cách {gap} "
-                        "(chưa chứng minh tối ưu), {seconds}",
-            "infeasible": "[bold red]không khả thi (infeasible)[/]: không có kế hoạch nào đạt mọi quy định "
-                          "({seconds})",
-            "other": "[bold red]{status}[/]: chưa tìm được kế hoạch trong thời gian cho phép ({seconds})"},
-           "chưa rõ", "giây"),
+            "(chưa chứng minh tối ưu), {seconds}",
+            "infeasible": "[bold red]không khả thi (infeasible)[/]: không có kế hoạch nào đạt mọi quy định ({seconds})",
+            "other": "[bold red]{status}[/]: chưa tìm được kế hoạch trong thời gian cho phép ({seconds})",
+        },
+        "chưa rõ",
+        "giây",
+    ),
 }
 
 
@@ -95,8 +117,12 @@ def member_table(inst: Instance, plan: Plan, lang: str = "en") -> Table:
                 continue
             got = [view.member_count(mid, spec, slot.months) for slot in inst.slots(rule.per)]
             checks.append(_period_check(inst, rule, got, lang))
-        t.add_row(f"{member.name} ({mid})", ", ".join(inst.units[u].name for u in units) or "–",
-                  str(len(view.att_by_member[mid])), "; ".join(checks) or "–")
+        t.add_row(
+            f"{member.name} ({mid})",
+            ", ".join(inst.units[u].name for u in units) or "–",
+            str(len(view.att_by_member[mid])),
+            "; ".join(checks) or "–",
+        )
     return t
 
 
@@ -178,26 +204,40 @@ def print_scenario(console: Console, inst: Instance) -> None:
     t.add_column("Selects", overflow="fold")
     t.add_column("Asks", overflow="fold")
     for r in s.responsibility:
-        t.add_row(inst.rule_id(r), "responsibility",
-                  f"{len(inst.select_members(r.members))} members × {len(inst.select_units(r.units))} units",
-                  f"per unit {r.unit_min}–{r.per_unit.max if r.per_unit.max is not None else '∞'}, per member "
-                  f"{r.member_min}–{r.per_member.max if r.per_member.max is not None else '∞'}, basis {r.basis}")
+        t.add_row(
+            inst.rule_id(r),
+            "responsibility",
+            f"{len(inst.select_members(r.members))} members × {len(inst.select_units(r.units))} units",
+            f"per unit {r.unit_min}–{r.per_unit.max if r.per_unit.max is not None else '∞'}, per member "
+            f"{r.member_min}–{r.per_member.max if r.per_member.max is not None else '∞'}, basis {r.basis}",
+        )
     for r in s.attendance:
-        inc = "".join(f", of which ≥{i.at_least} at {len(spec.units)} units"
-                      for i, spec in zip(r.including, inst.including_counts(r)))
-        t.add_row(inst.rule_id(r), "attendance",
-                  f"{len(inst.select_members(r.members))} members, {len(inst.select_units(r.units))} units"
-                  + (" (in charge)" if r.units.in_charge else ""),
-                  f"{_need(r.at_least, r.at_most)} a {r.per}{inc}")
+        inc = "".join(
+            f", of which ≥{i.at_least} at {len(spec.units)} units"
+            for i, spec in zip(r.including, inst.including_counts(r))
+        )
+        t.add_row(
+            inst.rule_id(r),
+            "attendance",
+            f"{len(inst.select_members(r.members))} members, {len(inst.select_units(r.units))} units"
+            + (" (in charge)" if r.units.in_charge else ""),
+            f"{_need(r.at_least, r.at_most)} a {r.per}{inc}",
+        )
     for r in s.coverage:
         units, by, ic = inst.coverage_spec(r)
-        t.add_row(inst.rule_id(r), "coverage", f"{len(units)} units, by {len(by)} members"
-                  + (" (in charge)" if ic else ""), f"{_need(r.at_least, r.at_most)} visits a {r.per}")
+        t.add_row(
+            inst.rule_id(r),
+            "coverage",
+            f"{len(units)} units, by {len(by)} members" + (" (in charge)" if ic else ""),
+            f"{_need(r.at_least, r.at_most)} visits a {r.per}",
+        )
     console.print(t)
 
     lim = s.limits
-    console.print(f"Limits: meetings_per_day {lim.meetings_per_day}, own_meetings_busy {lim.own_meetings_busy}; "
-                  f"{len(s.fixed)} pinned decisions")
+    console.print(
+        f"Limits: meetings_per_day {lim.meetings_per_day}, own_meetings_busy {lim.own_meetings_busy}; "
+        f"{len(s.fixed)} pinned decisions"
+    )
     blocked = inst.calendar.blocked
     t = Table(title=f"{len(blocked)} days blocked for every meeting (public holidays, blackouts)")
     t.add_column("Date")

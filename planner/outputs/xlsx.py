@@ -41,8 +41,9 @@ def _width(value: Any) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def _table(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]], date_format: str,
-           wrap: Sequence[int] = ()) -> None:
+def _table(
+    ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]], date_format: str, wrap: Sequence[int] = ()
+) -> None:
     """Header row (bold, frozen, filtered), rows, real dates, widths fitted to the text."""
     ws.append(list(header))
     for cell in ws[1]:
@@ -70,14 +71,20 @@ def _table(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]], 
     ws.print_title_rows = "1:1"
 
 
-def _quota_sheet(ws: Worksheet, L: Labels, qrows: Sequence[QuotaRow], name_of: Callable[[str], str],
-                 subject: str, planned: str) -> None:
+def _quota_sheet(
+    ws: Worksheet, L: Labels, qrows: Sequence[QuotaRow], name_of: Callable[[str], str], subject: str, planned: str
+) -> None:
     """Required vs planned per subject (``member`` or ``unit``) and period, shaded by state; ``planned``: the
     label of the planned count."""
-    rows = [(q.subject, name_of(q.subject), q.rule, q.period, q.at_least, q.at_most, q.planned, L(q.state))
-            for q in qrows]
-    _table(ws, [L(f"{subject}_id"), L(subject), L("rule"), L("period"), L("at_least"), L("at_most"), L(planned),
-                L("state")], rows, L.date_format)
+    rows = [
+        (q.subject, name_of(q.subject), q.rule, q.period, q.at_least, q.at_most, q.planned, L(q.state)) for q in qrows
+    ]
+    _table(
+        ws,
+        [L(f"{subject}_id"), L(subject), L("rule"), L("period"), L("at_least"), L("at_most"), L(planned), L("state")],
+        rows,
+        L.date_format,
+    )
     _shade(ws, qrows, 8)
 
 
@@ -108,10 +115,26 @@ def render_xlsx(facts: Facts, L: Labels) -> bytes:
         units = f.charges.get(m, [])
         for u in units or [None]:
             unit = (u, f.unit_name(u), L.kind(inst.units[u].kind), L.basis(f.basis(m, u))) if u else (None,) * 4
-            rows.append((n, m, mem.name, L.roles(mem.roles), f.unit_name(mem.committee), *unit,
-                         len(f.by_member.get(m, []))))
-    _table(ws, [L("no"), L("member_id"), L("member"), L("role"), L("committee"), L("unit_id"), L("unit"),
-                L("kind"), L("basis"), L("attendances")], rows, df)
+            rows.append(
+                (n, m, mem.name, L.roles(mem.roles), f.unit_name(mem.committee), *unit, len(f.by_member.get(m, [])))
+            )
+    _table(
+        ws,
+        [
+            L("no"),
+            L("member_id"),
+            L("member"),
+            L("role"),
+            L("committee"),
+            L("unit_id"),
+            L("unit"),
+            L("kind"),
+            L("basis"),
+            L("attendances"),
+        ],
+        rows,
+        df,
+    )
 
     # Calendar: member × month, each cell the dates and units of that month.
     ws = wb.create_sheet(L("calendar"))
@@ -129,21 +152,49 @@ def render_xlsx(facts: Facts, L: Labels) -> bytes:
 
     # Attendance: one row per attendance, by date.
     ws = wb.create_sheet(L("attendance"))
-    rows = [(a.date, a.month, a.member, f.member_name(a.member), a.unit, f.unit_name(a.unit),
-             L.kind(inst.units[a.unit].kind) if a.unit in inst.units else "", f.parent_name(a.unit))
-            for a in f.attendances]
-    _table(ws, [L("date"), L("month"), L("member_id"), L("member"), L("unit_id"), L("unit"), L("kind"),
-                L("parent")], rows, df)
+    rows = [
+        (
+            a.date,
+            a.month,
+            a.member,
+            f.member_name(a.member),
+            a.unit,
+            f.unit_name(a.unit),
+            L.kind(inst.units[a.unit].kind) if a.unit in inst.units else "",
+            f.parent_name(a.unit),
+        )
+        for a in f.attendances
+    ]
+    _table(
+        ws,
+        [L("date"), L("month"), L("member_id"), L("member"), L("unit_id"), L("unit"), L("kind"), L("parent")],
+        rows,
+        df,
+    )
 
     # Meetings: every planned meeting, its regular day, the days moved, who attends.
     ws = wb.create_sheet(L("meetings"))
     rows = []
     for u, mo, d, ms in f.meetings:
         pref = f.preferred(u, mo)
-        rows.append((u, f.unit_name(u), mo, d, pref, abs((d - pref).days) if pref else None,
-                     ", ".join(f.member_name(m) for m in ms) or None))
-    _table(ws, [L("unit_id"), L("unit"), L("month"), L("date"), L("preferred_date"), L("shift"), L("attendees")],
-           rows, df, wrap=(6,))
+        rows.append(
+            (
+                u,
+                f.unit_name(u),
+                mo,
+                d,
+                pref,
+                abs((d - pref).days) if pref else None,
+                ", ".join(f.member_name(m) for m in ms) or None,
+            )
+        )
+    _table(
+        ws,
+        [L("unit_id"), L("unit"), L("month"), L("date"), L("preferred_date"), L("shift"), L("attendees")],
+        rows,
+        df,
+        wrap=(6,),
+    )
 
     # Quotas per member and period; coverage per unit and period.
     _quota_sheet(wb.create_sheet(L("quotas")), L, f.quota_rows, f.member_name, subject="member", planned="planned")

@@ -35,9 +35,11 @@ class Applied:
 
     def yaml_text(self, command: str = "") -> str:
         """The changed scenario as a readable YAML file (a comment header lists the changes)."""
-        head = [f"# {command}" if command else "# Written by planner apply.",
-                f"# Base scenario: {self.base.source} — {self.base.name}",
-                f"# Change set: {self.changes.file} ({len(self.changes.changes)} changes):"]
+        head = [
+            f"# {command}" if command else "# Written by planner apply.",
+            f"# Base scenario: {self.base.source} — {self.base.name}",
+            f"# Change set: {self.changes.file} ({len(self.changes.changes)} changes):",
+        ]
         notes: dict[int, list[str]] = {}
         for i, text in self.notes:
             notes.setdefault(i, []).append(text)
@@ -78,8 +80,9 @@ def _problem_key(p: Problem) -> tuple[str, str]:
     return re.sub(r"\[\d+\]", "[]", p.field or ""), p.message
 
 
-def _charge_problems(problems: list[Problem], base: Scenario, snapshots: list[dict[str, Any]],
-                     cs: ChangeSet) -> list[Problem]:
+def _charge_problems(
+    problems: list[Problem], base: Scenario, snapshots: list[dict[str, Any]], cs: ChangeSet
+) -> list[Problem]:
     """Each problem of the result, said at the earliest change after which it holds in every later state."""
     found: list[set[tuple[str, str]]] = []
     for snap in snapshots:
@@ -99,6 +102,15 @@ def _charge_problems(problems: list[Problem], base: Scenario, snapshots: list[di
             out.append(Problem(base.source, None, p.field, p.message, p.hint))
             continue
         c = cs.changes[k]
-        out.append(Problem(cs.file, c.line, c.label, f"leaves the scenario invalid: {p.field}: {p.message}"
-                           if p.field else f"leaves the scenario invalid: {p.message}", p.hint))
+        out.append(
+            Problem(
+                cs.file,
+                c.line,
+                c.label,
+                f"leaves the scenario invalid: {p.field}: {p.message}"
+                if p.field
+                else f"leaves the scenario invalid: {p.message}",
+                p.hint,
+            )
+        )
     return out

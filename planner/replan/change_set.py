@@ -99,8 +99,9 @@ class Change:
             parts += [f"name '{a['name']}'"] if a["name"] else []
             return f"rename {a['kind']} {a['id']} {' '.join(parts)}"
         if self.op == "remove":
-            parts = [f"{k} {', '.join(str(x) if not isinstance(x, dict) else flow(x) for x in v)}"
-                     for k, v in a.items() if v]
+            parts = [
+                f"{k} {', '.join(str(x) if not isinstance(x, dict) else flow(x) for x in v)}" for k, v in a.items() if v
+            ]
             return "remove " + "; ".join(parts)
         if self.op == "add":
             return f"add {a['what']} " + ", ".join(str(i.get("id") or i.get("name") or flow(i)) for i in a["items"])
@@ -189,48 +190,101 @@ def read_changes(path: str | Path) -> ChangeSet:
     problems: list[Problem] = []
     for key in data:
         if key not in _TOP_KEYS:
-            problems.append(Problem(file, lines.get((key,)), key, f"unknown key '{key}'",
-                                    did_you_mean(key, _TOP_KEYS) or f"allowed keys: {', '.join(_TOP_KEYS)}"))
+            problems.append(
+                Problem(
+                    file,
+                    lines.get((key,)),
+                    key,
+                    f"unknown key '{key}'",
+                    did_you_mean(key, _TOP_KEYS) or f"allowed keys: {', '.join(_TOP_KEYS)}",
+                )
+            )
     for key in ("name", "description"):
         if key in data and not isinstance(data[key], str):
             problems.append(Problem(file, lines.get((key,)), key, "expected text", "put it in quotes"))
     items = data.get("changes")
     if "changes" not in data:
-        problems.append(Problem(file, None, None, "missing required key 'changes'",
-                                "list the operations under 'changes:' (merge, split, move, rename, remove, add, "
-                                "move_member, set, period)"))
+        problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                "missing required key 'changes'",
+                "list the operations under 'changes:' (merge, split, move, rename, remove, add, "
+                "move_member, set, period)",
+            )
+        )
         items = []
     elif items is None:
         items = []
     elif not isinstance(items, list):
-        problems.append(Problem(file, lines.get(("changes",)), "changes", "expected a list of operations",
-                                "write each operation as an item: '- merge: {...}'"))
+        problems.append(
+            Problem(
+                file,
+                lines.get(("changes",)),
+                "changes",
+                "expected a list of operations",
+                "write each operation as an item: '- merge: {...}'",
+            )
+        )
         items = []
-    cs = ChangeSet(file, [], data.get("name") if isinstance(data.get("name"), str) else None,
-                   data.get("description") if isinstance(data.get("description"), str) else None, lines)
+    cs = ChangeSet(
+        file,
+        [],
+        data.get("name") if isinstance(data.get("name"), str) else None,
+        data.get("description") if isinstance(data.get("description"), str) else None,
+        lines,
+    )
     for i, item in enumerate(items):
         line = lines.get(("changes", i))
         label = f"change {i + 1}"
         if not isinstance(item, dict):
-            problems.append(Problem(file, line, label, "an operation is a mapping such as '- move: {unit: X, "
-                                    "parent: P}'", f"operations: {', '.join(OPS)}"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    label,
+                    "an operation is a mapping such as '- move: {unit: X, parent: P}'",
+                    f"operations: {', '.join(OPS)}",
+                )
+            )
             continue
         ops = [k for k in item if k in OPS]
         others = [k for k in item if k not in OPS and k != "reason"]
         for k in others:
-            problems.append(Problem(file, lines.get(("changes", i, k), line), label, f"unknown key '{k}'",
-                                    did_you_mean(k, OPS + ("reason",)) or f"operations: {', '.join(OPS)}"))
+            problems.append(
+                Problem(
+                    file,
+                    lines.get(("changes", i, k), line),
+                    label,
+                    f"unknown key '{k}'",
+                    did_you_mean(k, OPS + ("reason",)) or f"operations: {', '.join(OPS)}",
+                )
+            )
         if len(ops) != 1:
             if not others:
-                problems.append(Problem(file, line, label, "give exactly one operation per item"
-                                        + (f" (this one has {', '.join(ops)})" if ops else ""),
-                                        f"operations: {', '.join(OPS)}"))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        label,
+                        "give exactly one operation per item" + (f" (this one has {', '.join(ops)})" if ops else ""),
+                        f"operations: {', '.join(OPS)}",
+                    )
+                )
             continue
         op = ops[0]
         reason = item.get("reason")
         if reason is not None and not isinstance(reason, str):
-            problems.append(Problem(file, lines.get(("changes", i, "reason"), line), f"{label} ({op}).reason",
-                                    "expected text", "put it in quotes"))
+            problems.append(
+                Problem(
+                    file,
+                    lines.get(("changes", i, "reason"), line),
+                    f"{label} ({op}).reason",
+                    "expected text",
+                    "put it in quotes",
+                )
+            )
             reason = None
         change = Change(i, op, None, reason or "", line)
         try:
@@ -253,9 +307,14 @@ def _flow_key_hint(p: Problem, path: str | Path) -> Problem:
     except (OSError, UnicodeDecodeError, IndexError):
         return p
     if re.search(r"[{\[].*\w\[[^\]]*\]", text):
-        return Problem(p.file, p.line, p.field, p.message,
-                       "inside [ ] or { } a name with brackets must be quoted ('attendance[xa-moi-thang]', "
-                       "set: {\"attendance[xa-moi-thang].at_least\": 2}); or write one item or key per line")
+        return Problem(
+            p.file,
+            p.line,
+            p.field,
+            p.message,
+            "inside [ ] or { } a name with brackets must be quoted ('attendance[xa-moi-thang]', "
+            'set: {"attendance[xa-moi-thang].at_least": 2}); or write one item or key per line',
+        )
     return p
 
 
@@ -330,9 +389,14 @@ def _parse_split(value: Any) -> dict[str, Any]:
         if pid != unit:
             _text(_required(part, "name", ("into", j), "{id: A1, name: ...}"), ("into", j, "name"), "a name")
         fields = {k: v for k, v in part.items() if k not in ("children", "members")}
-        out.append({"id": pid, "fields": fields,
-                    "children": _id_list(part.get("children"), ("into", j, "children"), "units"),
-                    "members": _id_list(part.get("members"), ("into", j, "members"), "members")})
+        out.append(
+            {
+                "id": pid,
+                "fields": fields,
+                "children": _id_list(part.get("children"), ("into", j, "children"), "units"),
+                "members": _id_list(part.get("members"), ("into", j, "members"), "members"),
+            }
+        )
     return {"unit": unit, "into": out}
 
 
@@ -363,8 +427,15 @@ def _parse_rename(value: Any) -> dict[str, Any]:
     return {"kind": kind, "id": old, "to": to, "name": name}
 
 
-_REMOVE_KEYS = {"unit": "units", "units": "units", "member": "members", "members": "members",
-                "rule": "rules", "rules": "rules", "fixed": "fixed"}
+_REMOVE_KEYS = {
+    "unit": "units",
+    "units": "units",
+    "member": "members",
+    "members": "members",
+    "rule": "rules",
+    "rules": "rules",
+    "fixed": "fixed",
+}
 
 
 def _parse_remove(value: Any) -> dict[str, Any]:
@@ -379,8 +450,11 @@ def _parse_remove(value: Any) -> dict[str, Any]:
             for j, item in enumerate(items):
                 sub = (key, j) if isinstance(v, list) else (key,)
                 if isinstance(item, bool) or not isinstance(item, (int, dict)):
-                    raise _Bad(sub, f"expected a pin's number (1-based) or a mapping matching pins, got {_show(item)}",
-                               "e.g. fixed: [3] or fixed: [{unit: xa-a, month: 2025-03}]")
+                    raise _Bad(
+                        sub,
+                        f"expected a pin's number (1-based) or a mapping matching pins, got {_show(item)}",
+                        "e.g. fixed: [3] or fixed: [{unit: xa-a, month: 2025-03}]",
+                    )
                 if isinstance(item, dict):
                     _keys(item, ("member", "unit", "month", "charge", "attend", "date"), sub)
                     if not item:
@@ -414,8 +488,10 @@ def _parse_move_member(value: Any) -> dict[str, Any]:
     form = "{member: M, committee: C}"
     value = _mapping(value, (), form)
     _keys(value, ("member", "committee", "residence", "home_cell"))
-    out: dict[str, Any] = {"member": _text(_required(value, "member", (), form), ("member",)),
-                           "committee": _text(_required(value, "committee", (), form), ("committee",))}
+    out: dict[str, Any] = {
+        "member": _text(_required(value, "member", (), form), ("member",)),
+        "committee": _text(_required(value, "committee", (), form), ("committee",)),
+    }
     for key in ("residence", "home_cell"):
         if key in value:
             out[key] = None if value[key] is None else _text(value[key], (key,))
@@ -446,19 +522,31 @@ def _parse_set(value: Any) -> list[tuple[str, list[tuple[str, list[str]]], Any]]
         try:
             path = _parse_path(key)
         except ValueError as exc:
-            raise _Bad((key,), f"'{key}' is not a field path (at '{exc}')",
-                       "write names joined by dots, list items in brackets by id or 1-based number: "
-                       "attendance[xa-moi-thang].at_least, units[ban-03].meeting.day") from None
+            raise _Bad(
+                (key,),
+                f"'{key}' is not a field path (at '{exc}')",
+                "write names joined by dots, list items in brackets by id or 1-based number: "
+                "attendance[xa-moi-thang].at_least, units[ban-03].meeting.day",
+            ) from None
         root = path[0][0]
         if root in ("units", "members") and not path[0][1]:
-            raise _Bad((key,), f"'{key}' would replace every {root[:-1]}",
-                       f"use add/remove for {root}, or address one: {root}[ID].field")
+            raise _Bad(
+                (key,),
+                f"'{key}' would replace every {root[:-1]}",
+                f"use add/remove for {root}, or address one: {root}[ID].field",
+            )
         if root in ("units", "members") and len(path) > 1 and path[1][0] == "id" and len(path[0][1]) == 1:
-            raise _Bad((key,), "an id is changed with rename, so that every reference follows",
-                       f"write: rename: {{{root[:-1]}: {path[0][1][0]}, to: NEW-ID}}")
+            raise _Bad(
+                (key,),
+                "an id is changed with rename, so that every reference follows",
+                f"write: rename: {{{root[:-1]}: {path[0][1][0]}, to: NEW-ID}}",
+            )
         if root in ("year", "period"):
-            raise _Bad((key,), "the planning window is changed with the period operation",
-                       "write: period: {start: 2025-07, end: 2025-12} (it also drops pins outside the window)")
+            raise _Bad(
+                (key,),
+                "the planning window is changed with the period operation",
+                "write: period: {start: 2025-07, end: 2025-12} (it also drops pins outside the window)",
+            )
         out.append((key, path, v))
     return out
 
@@ -487,8 +575,11 @@ def _month_bound(value: Any, sub: FieldPath, first: bool) -> dt.date:
         days = month_days(month_of(value))
         want = days[0] if first else days[-1]
         if value != want:
-            raise _Bad(sub, f"{value} is not the {'first' if first else 'last'} day of a month",
-                       f"the window is whole months: write {want} or the month {month_of(value)}")
+            raise _Bad(
+                sub,
+                f"{value} is not the {'first' if first else 'last'} day of a month",
+                f"the window is whole months: write {want} or the month {month_of(value)}",
+            )
         return value
     if isinstance(value, str) and MONTH_PATTERN.fullmatch(value.strip()):
         days = month_days(value.strip())
@@ -496,9 +587,17 @@ def _month_bound(value: Any, sub: FieldPath, first: bool) -> dt.date:
     raise _Bad(sub, f"expected a month (2025-07) or a date (2025-07-01), got {_show(value)}")
 
 
-_PARSERS = {"merge": _parse_merge, "split": _parse_split, "move": _parse_move, "rename": _parse_rename,
-            "remove": _parse_remove, "add": _parse_add, "move_member": _parse_move_member, "set": _parse_set,
-            "period": _parse_period}
+_PARSERS = {
+    "merge": _parse_merge,
+    "split": _parse_split,
+    "move": _parse_move,
+    "rename": _parse_rename,
+    "remove": _parse_remove,
+    "add": _parse_add,
+    "move_member": _parse_move_member,
+    "set": _parse_set,
+    "period": _parse_period,
+}
 
 
 def _show(value: object) -> str:

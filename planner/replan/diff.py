@@ -32,8 +32,15 @@ if TYPE_CHECKING:
 
 Key = tuple[Any, ...]  # ("charge", m, u) | ("attend", m, u, month) | ("meeting", u, month)
 
-DIFF_FILES = ("diff-summary.csv", "diff-charges.csv", "diff-attendance.csv", "diff-meetings.csv",
-              "diff-load.csv", "diff-coverage.csv", "diff.xlsx")
+DIFF_FILES = (
+    "diff-summary.csv",
+    "diff-charges.csv",
+    "diff-attendance.csv",
+    "diff-meetings.csv",
+    "diff-load.csv",
+    "diff-coverage.csv",
+    "diff.xlsx",
+)
 
 
 @dataclass
@@ -65,17 +72,23 @@ class Names:
 
     @classmethod
     def of_instance(cls, inst: Instance) -> Names:
-        return cls({m: x.name for m, x in inst.members.items()}, {u: x.name for u, x in inst.units.items()},
-                   dict(inst.member_order), dict(inst.unit_order))
+        return cls(
+            {m: x.name for m, x in inst.members.items()},
+            {u: x.name for u, x in inst.units.items()},
+            dict(inst.member_order),
+            dict(inst.unit_order),
+        )
 
     @classmethod
     def of_plan_dir(cls, directory: str | Path) -> Names:
         """Names from the ``*_name`` columns of a plan's CSV files (missing files or columns: none)."""
         out = cls()
         d = Path(directory)
-        for name, cols in (("charges.csv", (("member_id", "member_name"), ("unit_id", "unit_name"))),
-                           ("attendance.csv", (("member_id", "member_name"), ("unit_id", "unit_name"))),
-                           ("meetings.csv", (("unit_id", "unit_name"),))):
+        for name, cols in (
+            ("charges.csv", (("member_id", "member_name"), ("unit_id", "unit_name"))),
+            ("attendance.csv", (("member_id", "member_name"), ("unit_id", "unit_name"))),
+            ("meetings.csv", (("unit_id", "unit_name"),)),
+        ):
             path = d / name
             if not path.is_file():
                 continue
@@ -115,9 +128,16 @@ class PlanDiff:
     def changed(self) -> int:
         """Decisions that differ: charges and attendances added or removed, attendances and meetings moved,
         meetings added or removed."""
-        return (len(self.charges_added) + len(self.charges_removed) + len(self.att_added) + len(self.att_removed)
-                + len(self.att_moved) + len(self.meetings_moved) + len(self.meetings_added)
-                + len(self.meetings_removed))
+        return (
+            len(self.charges_added)
+            + len(self.charges_removed)
+            + len(self.att_added)
+            + len(self.att_removed)
+            + len(self.att_moved)
+            + len(self.meetings_moved)
+            + len(self.meetings_added)
+            + len(self.meetings_removed)
+        )
 
     @property
     def stability(self) -> int:
@@ -177,40 +197,68 @@ def diff_plans(a: Plan, b: Plan, names: Names | None = None) -> PlanDiff:
     att_key = lambda t: (t[2], mk(t[0]), uk(t[1]))  # noqa: E731
     added = sorted(((m, u, mo, d) for (m, u, mo), d in att_b.items() if (m, u, mo) not in att_a), key=att_key)
     removed = sorted(((m, u, mo, d) for (m, u, mo), d in att_a.items() if (m, u, mo) not in att_b), key=att_key)
-    moved = sorted(((m, u, mo, d, att_b[m, u, mo]) for (m, u, mo), d in att_a.items()
-                    if (m, u, mo) in att_b and att_b[m, u, mo] != d), key=att_key)
+    moved = sorted(
+        (
+            (m, u, mo, d, att_b[m, u, mo])
+            for (m, u, mo), d in att_a.items()
+            if (m, u, mo) in att_b and att_b[m, u, mo] != d
+        ),
+        key=att_key,
+    )
     meet_key = lambda t: (uk(t[0]), t[1])  # noqa: E731
-    meetings_moved = sorted(((u, mo, d, b.meetings[u, mo]) for (u, mo), d in a.meetings.items()
-                             if (u, mo) in b.meetings and b.meetings[u, mo] != d), key=meet_key)
-    meetings_added = sorted(((u, mo, d) for (u, mo), d in b.meetings.items() if (u, mo) not in a.meetings),
-                            key=meet_key)
-    meetings_removed = sorted(((u, mo, d) for (u, mo), d in a.meetings.items() if (u, mo) not in b.meetings),
-                              key=meet_key)
+    meetings_moved = sorted(
+        (
+            (u, mo, d, b.meetings[u, mo])
+            for (u, mo), d in a.meetings.items()
+            if (u, mo) in b.meetings and b.meetings[u, mo] != d
+        ),
+        key=meet_key,
+    )
+    meetings_added = sorted(
+        ((u, mo, d) for (u, mo), d in b.meetings.items() if (u, mo) not in a.meetings), key=meet_key
+    )
+    meetings_removed = sorted(
+        ((u, mo, d) for (u, mo), d in a.meetings.items() if (u, mo) not in b.meetings), key=meet_key
+    )
 
     ch_a, ch_b = Counter(m for m, _ in a.charges), Counter(m for m, _ in b.charges)
     at_a, at_b = Counter(m for m, _, _ in att_a), Counter(m for m, _, _ in att_b)
-    load = [(m, ch_a[m], ch_b[m], at_a[m], at_b[m]) for m in sorted(set(ch_a) | set(ch_b) | set(at_a) | set(at_b),
-                                                                     key=mk)
-            if (ch_a[m], at_a[m]) != (ch_b[m], at_b[m])]
+    load = [
+        (m, ch_a[m], ch_b[m], at_a[m], at_b[m])
+        for m in sorted(set(ch_a) | set(ch_b) | set(at_a) | set(at_b), key=mk)
+        if (ch_a[m], at_a[m]) != (ch_b[m], at_b[m])
+    ]
     uc_a, uc_b = Counter(u for _, u in a.charges), Counter(u for _, u in b.charges)
     uv_a, uv_b = Counter(u for _, u, _ in att_a), Counter(u for _, u, _ in att_b)
-    coverage = [(u, uc_a[u], uc_b[u], uv_a[u], uv_b[u]) for u in sorted(set(uc_a) | set(uc_b) | set(uv_a) | set(uv_b),
-                                                                         key=uk)
-                if (uc_a[u], uv_a[u]) != (uc_b[u], uv_b[u])]
+    coverage = [
+        (u, uc_a[u], uc_b[u], uv_a[u], uv_b[u])
+        for u in sorted(set(uc_a) | set(uc_b) | set(uv_a) | set(uv_b), key=uk)
+        if (uc_a[u], uv_a[u]) != (uc_b[u], uv_b[u])
+    ]
     return PlanDiff(
         names=names,
         charges_added=sorted(b.charges - a.charges, key=pair_key),
         charges_removed=sorted(a.charges - b.charges, key=pair_key),
-        att_added=added, att_removed=removed, att_moved=moved,
-        meetings_moved=meetings_moved, meetings_added=meetings_added, meetings_removed=meetings_removed,
-        load=load, coverage=coverage,
-        totals={"charges_a": len(a.charges), "charges_b": len(b.charges),
-                "attendance_a": len(att_a), "attendance_b": len(att_b)},
+        att_added=added,
+        att_removed=removed,
+        att_moved=moved,
+        meetings_moved=meetings_moved,
+        meetings_added=meetings_added,
+        meetings_removed=meetings_removed,
+        load=load,
+        coverage=coverage,
+        totals={
+            "charges_a": len(a.charges),
+            "charges_b": len(b.charges),
+            "attendance_a": len(att_a),
+            "attendance_b": len(att_b),
+        },
     )
 
 
-def diff_dirs(dir_a: str | Path, dir_b: str | Path, instance: Instance | None = None,
-              id_map: IdMap | None = None) -> PlanDiff:
+def diff_dirs(
+    dir_a: str | Path, dir_b: str | Path, instance: Instance | None = None, id_map: IdMap | None = None
+) -> PlanDiff:
     """Two plan directories in the contract layout; names from ``instance``, else from the plans' CSVs.
 
     With ``id_map`` (a change set's), plan A is first carried into the new ids (`planner.changes.map_plan`:
@@ -277,8 +325,9 @@ def summary_text(d: PlanDiff, before: str = "A", after: str = "B", rows: int = 6
     section("Attendances moved", d.att_moved, lambda a: f"{a[3]} → {a[4]}  {_m(d, a[0])} at {_u(d, a[1])}")
     section("Meeting dates moved", d.meetings_moved, lambda x: f"{_u(d, x[0])}: {x[2]} → {x[3]}")
     section("Load changes", d.load, lambda x: f"{_m(d, x[0])}: charges {x[1]} → {x[2]}, attendances {x[3]} → {x[4]}")
-    section("Coverage changes", d.coverage,
-            lambda x: f"{_u(d, x[0])}: in charge {x[1]} → {x[2]}, visits {x[3]} → {x[4]}")
+    section(
+        "Coverage changes", d.coverage, lambda x: f"{_u(d, x[0])}: in charge {x[1]} → {x[2]}, visits {x[3]} → {x[4]}"
+    )
     return "\n".join(out) + "\n"
 
 
@@ -302,33 +351,52 @@ def diff_tables(d: PlanDiff) -> dict[str, tuple[list[str], list[list[Any]]]]:
         return [d.reason(key)] if why else []
 
     charges = [["added", m, d.names.member(m), u, d.names.unit(u)] + r(("charge", m, u)) for m, u in d.charges_added]
-    charges += [["removed", m, d.names.member(m), u, d.names.unit(u)] + r(("charge", m, u))
-                for m, u in d.charges_removed]
-    att = [["added", m, d.names.member(m), u, d.names.unit(u), mo, "", day.isoformat()] + r(("attend", m, u, mo))
-           for m, u, mo, day in d.att_added]
-    att += [["removed", m, d.names.member(m), u, d.names.unit(u), mo, day.isoformat(), ""] + r(("attend", m, u, mo))
-            for m, u, mo, day in d.att_removed]
-    att += [["moved", m, d.names.member(m), u, d.names.unit(u), mo, x.isoformat(), y.isoformat()]
-            + r(("attend", m, u, mo)) for m, u, mo, x, y in d.att_moved]
-    meetings = [["moved", u, d.names.unit(u), mo, x.isoformat(), y.isoformat()] + r(("meeting", u, mo))
-                for u, mo, x, y in d.meetings_moved]
-    meetings += [["added", u, d.names.unit(u), mo, "", x.isoformat()] + r(("meeting", u, mo))
-                 for u, mo, x in d.meetings_added]
-    meetings += [["removed", u, d.names.unit(u), mo, x.isoformat(), ""] + r(("meeting", u, mo))
-                 for u, mo, x in d.meetings_removed]
+    charges += [
+        ["removed", m, d.names.member(m), u, d.names.unit(u)] + r(("charge", m, u)) for m, u in d.charges_removed
+    ]
+    att = [
+        ["added", m, d.names.member(m), u, d.names.unit(u), mo, "", day.isoformat()] + r(("attend", m, u, mo))
+        for m, u, mo, day in d.att_added
+    ]
+    att += [
+        ["removed", m, d.names.member(m), u, d.names.unit(u), mo, day.isoformat(), ""] + r(("attend", m, u, mo))
+        for m, u, mo, day in d.att_removed
+    ]
+    att += [
+        ["moved", m, d.names.member(m), u, d.names.unit(u), mo, x.isoformat(), y.isoformat()] + r(("attend", m, u, mo))
+        for m, u, mo, x, y in d.att_moved
+    ]
+    meetings = [
+        ["moved", u, d.names.unit(u), mo, x.isoformat(), y.isoformat()] + r(("meeting", u, mo))
+        for u, mo, x, y in d.meetings_moved
+    ]
+    meetings += [
+        ["added", u, d.names.unit(u), mo, "", x.isoformat()] + r(("meeting", u, mo)) for u, mo, x in d.meetings_added
+    ]
+    meetings += [
+        ["removed", u, d.names.unit(u), mo, x.isoformat(), ""] + r(("meeting", u, mo))
+        for u, mo, x in d.meetings_removed
+    ]
     return {
         "diff-summary.csv": (["what", "count"], [[k, v] for k, v in d.counts().items()]),
         "diff-charges.csv": (["change", "member_id", "member_name", "unit_id", "unit_name"] + extra, charges),
-        "diff-attendance.csv": (["change", "member_id", "member_name", "unit_id", "unit_name", "month",
-                                 "date_before", "date_after"] + extra, att),
-        "diff-meetings.csv": (["change", "unit_id", "unit_name", "month", "date_before", "date_after"] + extra,
-                              meetings),
-        "diff-load.csv": (["member_id", "member_name", "charges_before", "charges_after", "attendances_before",
-                           "attendances_after"],
-                          [[m, d.names.member(m), a, b, c, e] for m, a, b, c, e in d.load]),
-        "diff-coverage.csv": (["unit_id", "unit_name", "in_charge_before", "in_charge_after", "visits_before",
-                               "visits_after"],
-                              [[u, d.names.unit(u), a, b, c, e] for u, a, b, c, e in d.coverage]),
+        "diff-attendance.csv": (
+            ["change", "member_id", "member_name", "unit_id", "unit_name", "month", "date_before", "date_after"]
+            + extra,
+            att,
+        ),
+        "diff-meetings.csv": (
+            ["change", "unit_id", "unit_name", "month", "date_before", "date_after"] + extra,
+            meetings,
+        ),
+        "diff-load.csv": (
+            ["member_id", "member_name", "charges_before", "charges_after", "attendances_before", "attendances_after"],
+            [[m, d.names.member(m), a, b, c, e] for m, a, b, c, e in d.load],
+        ),
+        "diff-coverage.csv": (
+            ["unit_id", "unit_name", "in_charge_before", "in_charge_after", "visits_before", "visits_after"],
+            [[u, d.names.unit(u), a, b, c, e] for u, a, b, c, e in d.coverage],
+        ),
     }
 
 
@@ -363,9 +431,17 @@ def write_diff(d: PlanDiff, directory: str | Path) -> list[str]:
     if target.is_dir():
         foreign = sorted(p.name for p in target.iterdir() if p.name not in DIFF_FILES)
         if foreign:
-            raise InputError([Problem(str(target), None, None,
-                                      f"holds files that are not a plan diff ({', '.join(foreign[:3])})",
-                                      "choose another --out directory, or empty this one")])
+            raise InputError(
+                [
+                    Problem(
+                        str(target),
+                        None,
+                        None,
+                        f"holds files that are not a plan diff ({', '.join(foreign[:3])})",
+                        "choose another --out directory, or empty this one",
+                    )
+                ]
+            )
     target.mkdir(parents=True, exist_ok=True)
     for name, (header, rows) in diff_tables(d).items():
         (target / name).write_text(csv_text(tuple(header), [tuple(r) for r in rows]), encoding="utf-8", newline="")

@@ -37,7 +37,6 @@ def _some(ids: list[str], n: int = 6) -> str:
     return ", ".join(ids[:n]) + (f", … ({len(ids) - n} more)" if len(ids) > n else "")
 
 
-
 class _Engine:
     def __init__(self, data: dict[str, Any], cs: ChangeSet):
         self.data, self.cs = data, cs
@@ -77,9 +76,12 @@ class _Engine:
 
     def new_unit_id(self, uid: str, sub: FieldPath, allowed: tuple[str, ...] = ()) -> None:
         if uid in self.unit_ids() and uid not in allowed:
-            raise _Bad(sub, f"'{uid}' is the id of an existing unit",
-                       "give the new unit an id no unit has (merging into an existing unit is not allowed: "
-                       "list it among the units to merge and name the result anew)")
+            raise _Bad(
+                sub,
+                f"'{uid}' is the id of an existing unit",
+                "give the new unit an id no unit has (merging into an existing unit is not allowed: "
+                "list it among the units to merge and name the result anew)",
+            )
 
     def children(self, uid: str) -> list[str]:
         return [u["id"] for u in self.units if u.get("parent") == uid]
@@ -108,22 +110,30 @@ class _Engine:
         self.notes.append((self.change.index, text))
 
     # ------------------------------------------------------------------------------------------ references
-    def map_unit_refs(self, mapping: dict[str, list[str]], sub: FieldPath,
-                      skip_rules: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    def map_unit_refs(self, mapping: dict[str, list[str]], sub: FieldPath, skip_rules: set[str] = frozenset()) -> None:  # type: ignore[assignment]
         """Replace unit ids in selectors (``ids``, ``under``, ``committee``): each old id by a list of new ones.
         A list left empty is an error (the rule would change meaning), unless its rule is in ``skip_rules``."""
         for name, key, sel, kind in _selectors(self.data):
-            for field_ in (("committee",) if kind == "member" else ("ids", "under")):
+            for field_ in ("committee",) if kind == "member" else ("ids", "under"):
                 self._map_list(sel, field_, mapping, name, key, sub, skip_rules)
 
-    def map_member_refs(self, mapping: dict[str, list[str]], sub: FieldPath,
-                        skip_rules: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    def map_member_refs(
+        self, mapping: dict[str, list[str]], sub: FieldPath, skip_rules: set[str] = frozenset()
+    ) -> None:  # type: ignore[assignment]
         for name, key, sel, kind in _selectors(self.data):
             if kind == "member":
                 self._map_list(sel, "ids", mapping, name, key, sub, skip_rules)
 
-    def _map_list(self, sel: dict[str, Any], key: str, mapping: dict[str, list[str]], rule: str, where: str,
-                  sub: FieldPath, skip_rules: set[str]) -> None:
+    def _map_list(
+        self,
+        sel: dict[str, Any],
+        key: str,
+        mapping: dict[str, list[str]],
+        rule: str,
+        where: str,
+        sub: FieldPath,
+        skip_rules: set[str],
+    ) -> None:
         values = sel.get(key)
         if values is None:
             return
@@ -137,9 +147,12 @@ class _Engine:
                     new.append(n)
         if not new and rule not in skip_rules:
             gone = ", ".join(f"'{v}'" for v in values)
-            raise _Bad(sub, f"rule {rule} selects its {where} by {key} {gone} only, which this change removes",
-                       f"remove the rule in the same operation (rules: [{rule}]) or change its selector first "
-                       f"with set: {{{rule}.{where}.{key}: [...]}}")
+            raise _Bad(
+                sub,
+                f"rule {rule} selects its {where} by {key} {gone} only, which this change removes",
+                f"remove the rule in the same operation (rules: [{rule}]) or change its selector first "
+                f"with set: {{{rule}.{where}.{key}: [...]}}",
+            )
         sel[key] = new
 
     def redirect_units(self, olds: list[str], new: str) -> None:
@@ -178,8 +191,10 @@ class _Engine:
             (dropped if pred(f) else kept).append(f)
         if dropped:
             self.data["fixed"] = kept
-            self.note(f"dropped {len(dropped)} pin{'s' if len(dropped) != 1 else ''} {why}: "
-                      + "; ".join(flow(f) for f in dropped))
+            self.note(
+                f"dropped {len(dropped)} pin{'s' if len(dropped) != 1 else ''} {why}: "
+                + "; ".join(flow(f) for f in dropped)
+            )
 
     def dedupe_fixed(self, sub: FieldPath) -> None:
         """Pins made equal by a merge count once; pins made contradictory are an error."""
@@ -194,9 +209,12 @@ class _Engine:
                 key, value = ("date", f.get("unit"), f.get("month")), f.get("date")
             if key in seen:
                 if seen[key][1] != value:
-                    raise _Bad(sub, f"after the merge, pins {seen[key][0] + 1} and {i + 1} contradict each other "
-                               f"({flow(seen[key][2])} vs {flow(f)})",
-                               f"remove one of them before merging: remove: {{fixed: [{i + 1}]}}")
+                    raise _Bad(
+                        sub,
+                        f"after the merge, pins {seen[key][0] + 1} and {i + 1} contradict each other "
+                        f"({flow(seen[key][2])} vs {flow(f)})",
+                        f"remove one of them before merging: remove: {{fixed: [{i + 1}]}}",
+                    )
                 continue
             seen[key] = (i, value, f)  # type: ignore[assignment]
             out.append(f)
@@ -216,8 +234,11 @@ class _Engine:
         into = a["into"]
         nid = str(into["id"])
         if nid in olds:
-            raise _Bad(("into", "id"), f"'{nid}' is one of the units merged; merging into an existing id is not "
-                       "allowed", "give the merged unit a new id (rename it afterwards if it must keep this one)")
+            raise _Bad(
+                ("into", "id"),
+                f"'{nid}' is one of the units merged; merging into an existing id is not allowed",
+                "give the merged unit a new id (rename it afterwards if it must keep this one)",
+            )
         self.new_unit_id(nid, ("into", "id"))
         first = self.unit(olds[0], ("units", 0))
         new = {k: copy.deepcopy(v) for k, v in first.items()}
@@ -238,8 +259,11 @@ class _Engine:
         if new.get("parent") is not None:
             p = self.unit(new["parent"], ("into", "parent"), "parent unit")
             if p["id"] in merged or any(p["id"] in self.below(u) for u in olds):
-                raise _Bad(("into", "parent"), f"'{p['id']}' is merged or lies below a merged unit; the units "
-                           "would form a cycle", "name a unit above the merged ones, or omit 'parent'")
+                raise _Bad(
+                    ("into", "parent"),
+                    f"'{p['id']}' is merged or lies below a merged unit; the units would form a cycle",
+                    "name a unit above the merged ones, or omit 'parent'",
+                )
         order = {f: i for i, f in enumerate(_UNIT_FIELDS)}
         new = dict(sorted(new.items(), key=lambda kv: order.get(kv[0], 99)))
         pos = min(i for i, u in enumerate(self.units) if u["id"] in merged)
@@ -253,8 +277,9 @@ class _Engine:
         if moved:
             self.note(f"{len(moved)} unit{'s' if len(moved) != 1 else ''} moved under {nid}")
         if joined:
-            self.note(f"{len(joined)} member{'s' if len(joined) != 1 else ''} joined the committee {nid}: "
-                      + _some(joined))
+            self.note(
+                f"{len(joined)} member{'s' if len(joined) != 1 else ''} joined the committee {nid}: " + _some(joined)
+            )
         assert self.effect is not None
         self.effect.units |= merged | {nid}
 
@@ -270,39 +295,55 @@ class _Engine:
         for j, p in enumerate(parts):
             for c in p["children"]:
                 if c in listed:
-                    raise _Bad(("into", j, "children"), f"'{c}' is listed under parts {listed[c] + 1} and {j + 1}",
-                               "list each child under one part")
+                    raise _Bad(
+                        ("into", j, "children"),
+                        f"'{c}' is listed under parts {listed[c] + 1} and {j + 1}",
+                        "list each child under one part",
+                    )
                 if c not in kids:
                     self.unit(c, ("into", j, "children"))
-                    raise _Bad(("into", j, "children"), f"'{c}' is not a child of '{uid}'",
-                               f"the children of '{uid}' are: {', '.join(kids) or 'none'}")
+                    raise _Bad(
+                        ("into", j, "children"),
+                        f"'{c}' is not a child of '{uid}'",
+                        f"the children of '{uid}' are: {', '.join(kids) or 'none'}",
+                    )
                 listed[c] = j
         missing = [c for c in kids if c not in listed]
         if missing:
-            raise _Bad(("into",), f"the child{'ren' if len(missing) > 1 else ''} {', '.join(missing)} of '{uid}' "
-                       "not listed under any part", "list every child under one part's 'children'")
+            raise _Bad(
+                ("into",),
+                f"the child{'ren' if len(missing) > 1 else ''} {', '.join(missing)} of '{uid}' "
+                "not listed under any part",
+                "list every child under one part's 'children'",
+            )
         seated = [m["id"] for m in self.members if m.get("committee") == uid]
         placed: dict[str, int] = {}
         for j, p in enumerate(parts):
             for mid in p["members"]:
                 self.member(mid, ("into", j, "members"))
                 if mid not in seated:
-                    raise _Bad(("into", j, "members"), f"'{mid}' does not sit on the committee '{uid}'",
-                               "list only members of the split committee; use move_member for others")
+                    raise _Bad(
+                        ("into", j, "members"),
+                        f"'{mid}' does not sit on the committee '{uid}'",
+                        "list only members of the split committee; use move_member for others",
+                    )
                 if mid in placed:
                     raise _Bad(("into", j, "members"), f"'{mid}' is listed under parts {placed[mid] + 1} and {j + 1}")
                 placed[mid] = j
         unplaced = [m for m in seated if m not in placed]
         if unplaced and not keep:
-            raise _Bad(("into",), f"members of the committee '{uid}' not listed under any part: "
-                       f"{', '.join(unplaced)}", "list each under one part's 'members' (or remove them first)")
+            raise _Bad(
+                ("into",),
+                f"members of the committee '{uid}' not listed under any part: {', '.join(unplaced)}",
+                "list each under one part's 'members' (or remove them first)",
+            )
         news = []
         for p in parts:
             unit = {k: copy.deepcopy(v) for k, v in old.items()}
             unit.update(copy.deepcopy(p["fields"]))
             news.append(unit)
         pos = next(i for i, u in enumerate(self.units) if u["id"] == uid)
-        self.data["units"] = self.units[:pos] + news + self.units[pos + 1:]
+        self.data["units"] = self.units[:pos] + news + self.units[pos + 1 :]
         for p in parts:
             for c in p["children"]:
                 next(u for u in self.units if u["id"] == c)["parent"] = p["id"]
@@ -326,10 +367,13 @@ class _Engine:
                 raise _Bad(("parent",), f"a unit cannot be its own parent ('{uid}')", "name the unit above it")
             if parent in self.below(uid):
                 path = list(reversed(self.chain_up(parent)))
-                path = path[path.index(uid):]
-                raise _Bad(("parent",), f"moving '{uid}' under '{parent}' makes a cycle: '{parent}' lies below "
-                           f"'{uid}' ({' → '.join(path)})", f"move '{parent}' out from under '{uid}' first, or "
-                           "choose another parent")
+                path = path[path.index(uid) :]
+                raise _Bad(
+                    ("parent",),
+                    f"moving '{uid}' under '{parent}' makes a cycle: '{parent}' lies below "
+                    f"'{uid}' ({' → '.join(path)})",
+                    f"move '{parent}' out from under '{uid}' first, or choose another parent",
+                )
             unit["parent"] = parent
         else:
             unit.pop("parent", None)
@@ -375,12 +419,14 @@ class _Engine:
         for j, ref in enumerate(a["fixed"]):
             if isinstance(ref, int):
                 if not 1 <= ref <= len(fixed):
-                    raise _Bad(("fixed", j), f"there is no pin {ref}: the scenario has {len(fixed)} pins",
-                               "pins are numbered from 1 in the order of 'fixed'")
+                    raise _Bad(
+                        ("fixed", j),
+                        f"there is no pin {ref}: the scenario has {len(fixed)} pins",
+                        "pins are numbered from 1 in the order of 'fixed'",
+                    )
                 gone.add(ref - 1)
             else:
-                hits = {i for i, f in enumerate(fixed)
-                        if all(str(f.get(k)) == str(v) for k, v in ref.items())}
+                hits = {i for i, f in enumerate(fixed) if all(str(f.get(k)) == str(v) for k, v in ref.items())}
                 if not hits:
                     raise _Bad(("fixed", j), f"no pin matches {flow(ref)}", "check the member, unit and month")
                 gone |= hits
@@ -399,17 +445,22 @@ class _Engine:
             unit = self.unit(uid, ("units", j))
             seated = [m["id"] for m in self.members if m.get("committee") == uid]
             if seated:
-                raise _Bad(("units", j), f"{len(seated)} member{'s sit' if len(seated) != 1 else ' sits'} on the "
-                           f"committee '{uid}': {', '.join(seated)}",
-                           "remove them in the same operation (members: [...]) or move them first (move_member)")
+                raise _Bad(
+                    ("units", j),
+                    f"{len(seated)} member{'s sit' if len(seated) != 1 else ' sits'} on the "
+                    f"committee '{uid}': {', '.join(seated)}",
+                    "remove them in the same operation (members: [...]) or move them first (move_member)",
+                )
             parent = unit.get("parent")
             kids = self.children(uid)
             for u in self.units:
                 if u.get("parent") == uid:
                     _put(u, "parent", parent)
             if kids:
-                self.note(f"the units under {uid} ({_some(kids)}) now lie "
-                          + (f"under {parent}" if parent else "at the top (no parent)"))
+                self.note(
+                    f"the units under {uid} ({_some(kids)}) now lie "
+                    + (f"under {parent}" if parent else "at the top (no parent)")
+                )
             self.rehouse(uid, parent, "is removed")
             self.data["units"] = [u for u in self.units if u["id"] != uid]
             # ids/committee lose the unit; 'under' keeps what lay below it
@@ -473,8 +524,11 @@ class _Engine:
         member = self.member(a["member"], ("member",))
         committee = self.unit(a["committee"], ("committee",), "committee")
         if committee.get("kind") not in COMMITTEE_KINDS and committee.get("level") is None:
-            raise _Bad(("committee",), f"'{committee['id']}' is a unit of kind '{committee.get('kind')}', not a "
-                       "committee", "name a committee (kind province/district/commune_committee, or with a level)")
+            raise _Bad(
+                ("committee",),
+                f"'{committee['id']}' is a unit of kind '{committee.get('kind')}', not a committee",
+                "name a committee (kind province/district/commune_committee, or with a level)",
+            )
         member["committee"] = committee["id"]
         for key in ("residence", "home_cell"):
             if key in a:
@@ -503,9 +557,13 @@ class _Engine:
                 raise _Bad(sub, f"'{done}' is {_show(node)}, not a mapping: it has no field '{name}'")
             if name not in node and not last_name:
                 if keys:
-                    raise _Bad(sub, f"there is no '{(done + '.' if done else '') + name}' list to pick from",
-                               f"add items with add: {{{name.rstrip('s')}: {{...}}}}" if name in FAMILIES + ("fixed",)
-                               else "check the path")
+                    raise _Bad(
+                        sub,
+                        f"there is no '{(done + '.' if done else '') + name}' list to pick from",
+                        f"add items with add: {{{name.rstrip('s')}: {{...}}}}"
+                        if name in FAMILIES + ("fixed",)
+                        else "check the path",
+                    )
                 node[name] = {}
             steps.append((node, name))
             done = (done + "." if done else "") + name
@@ -518,9 +576,12 @@ class _Engine:
                 i = _find_item(node, key)
                 if i is None:
                     ids = [str(x.get("id")) for x in node if isinstance(x, dict) and x.get("id")]
-                    hint = did_you_mean(key, ids) or (f"items are addressed by id ({', '.join(ids[:6])}"
-                                                       f"{', …' if len(ids) > 6 else ''}) or by number 1..{len(node)}"
-                                                       if ids else f"items are numbered 1..{len(node)}")
+                    hint = did_you_mean(key, ids) or (
+                        f"items are addressed by id ({', '.join(ids[:6])}"
+                        f"{', …' if len(ids) > 6 else ''}) or by number 1..{len(node)}"
+                        if ids
+                        else f"items are numbered 1..{len(node)}"
+                    )
                     raise _Bad(sub, f"no item '{key}' in '{done}'", hint)
                 steps.append((node, i))
                 if n == 0 and name in ("units", "members") and self.decisive(name, path):
@@ -534,8 +595,12 @@ class _Engine:
             if value is None:
                 raise _Bad(sub, "null would delete a list item", "use remove")
             old = container[key]
-            if path[0][0] in ("units", "members") and len(path) == 1 and isinstance(value, dict) \
-                    and value.get("id") != old.get("id"):
+            if (
+                path[0][0] in ("units", "members")
+                and len(path) == 1
+                and isinstance(value, dict)
+                and value.get("id") != old.get("id")
+            ):
                 raise _Bad(sub, "replacing an item must keep its id", "change ids with rename")
             container[key] = value
         elif value is None:

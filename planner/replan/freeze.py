@@ -16,8 +16,9 @@ from planner.scenario import MONTH_PATTERN, FixedAttendance, FixedDate, Scenario
 
 def freeze(scenario: Scenario, baseline: Plan, until: str) -> Scenario:
     if not MONTH_PATTERN.fullmatch(until):
-        raise InputError([Problem("--freeze-until", None, None, f"'{until}' is not a month",
-                                  "write it as YYYY-MM, e.g. 2026-06")])
+        raise InputError(
+            [Problem("--freeze-until", None, None, f"'{until}' is not a month", "write it as YYYY-MM, e.g. 2026-06")]
+        )
     units = {u.id: u for u in scenario.units}
     members = {m.id for m in scenario.members}
     first = f"{scenario.start.year:04d}-{scenario.start.month:02d}"
@@ -38,7 +39,10 @@ def freeze(scenario: Scenario, baseline: Plan, until: str) -> Scenario:
             dropped += 1  # a member or unit that no longer exists: that history does not count any more
     frozen_keys = {(f.unit, f.month) for f in pins if isinstance(f, FixedDate)}
     frozen_att = {(f.member, f.unit, f.month) for f in pins if isinstance(f, FixedAttendance)}
-    kept = tuple(f for f in scenario.fixed
-                 if not (isinstance(f, FixedDate) and (f.unit, f.month) in frozen_keys)
-                 and not (isinstance(f, FixedAttendance) and (f.member, f.unit, f.month) in frozen_att))
+    kept = tuple(
+        f
+        for f in scenario.fixed
+        if not (isinstance(f, FixedDate) and (f.unit, f.month) in frozen_keys)
+        and not (isinstance(f, FixedAttendance) and (f.member, f.unit, f.month) in frozen_att)
+    )
     return scenario.model_copy(update={"fixed": kept + tuple(pins), "frozen_until": until})

@@ -32,8 +32,14 @@ class IdMap:
         return ([uid] if self.units.get(uid, uid) == uid else []) + olds
 
 
-def map_plan(plan: Plan, id_map: IdMap | None = None, months: list[str] | None = None,
-             members: set[str] | None = None, units: set[str] | None = None, keep_removed: bool = False) -> Plan:
+def map_plan(
+    plan: Plan,
+    id_map: IdMap | None = None,
+    months: list[str] | None = None,
+    members: set[str] | None = None,
+    units: set[str] | None = None,
+    keep_removed: bool = False,
+) -> Plan:
     """A baseline plan in the ids of the changed scenario.
 
     Charges and attendances follow ``id_map`` (merged units → the new unit); those of removed ids are dropped,

@@ -114,8 +114,13 @@ def explain(d: PlanDiff, applied: Applied, new_inst: Instance) -> dict[Key, str]
                 why = rule_reason(e, mid, uid, kind == "charge")
             if why:
                 break
-        if why is None and kind == "charge" and key[1:] not in allowed and mid in new_inst.members \
-                and uid in new_inst.units:
+        if (
+            why is None
+            and kind == "charge"
+            and key[1:] not in allowed
+            and mid in new_inst.members
+            and uid in new_inst.units
+        ):
             why = "no responsibility rule allows this charge now"
         if why is None and kind == "attend" and mid in new_inst.members and uid in new_inst.units:
             above = set(new_inst.ancestors.get(uid, ()))
@@ -156,20 +161,26 @@ def reason_counts(d: PlanDiff) -> list[tuple[str, int]]:
 def report_text(applied: Applied, d: PlanDiff, summary: dict, dropped: int, diff_text: str) -> str:
     """The what-if report: the changes, the re-plan's status, how many decisions changed and why."""
     cs = applied.changes
-    out = [f"What-if: {applied.base.name}", f"  base scenario: {applied.base.source}",
-           f"  change set:    {cs.file} ({len(cs.changes)} changes)"]
+    out = [
+        f"What-if: {applied.base.name}",
+        f"  base scenario: {applied.base.source}",
+        f"  change set:    {cs.file} ({len(cs.changes)} changes)",
+    ]
     for c in cs.changes:
         out.append(f"    {c.number}. {c.describe()}" + (f" — {c.reason}" if c.reason else ""))
         out += [f"       {text}" for i, text in applied.notes if i == c.index]
-    out.append(f"  new scenario:  {applied.scenario.name} ({len(applied.scenario.units)} units, "
-               f"{len(applied.scenario.members)} members, {applied.scenario.start}..{applied.scenario.end})")
-    out.append(f"  re-plan: {summary['status']}, objective {summary['objective']}, "
-               f"stability weight {summary['stability_weight']}, {summary['seconds']:.1f} s")
+    out.append(
+        f"  new scenario:  {applied.scenario.name} ({len(applied.scenario.units)} units, "
+        f"{len(applied.scenario.members)} members, {applied.scenario.start}..{applied.scenario.end})"
+    )
+    out.append(
+        f"  re-plan: {summary['status']}, objective {summary['objective']}, "
+        f"stability weight {summary['stability_weight']}, {summary['seconds']:.1f} s"
+    )
     if dropped:
         out.append(f"  ({dropped} baseline decisions lie outside the new window and are not compared)")
     out.append("")
-    out.append(f"{d.changed} decision{'s' if d.changed != 1 else ''} changed "
-               f"(stability count {d.stability}); why:")
+    out.append(f"{d.changed} decision{'s' if d.changed != 1 else ''} changed (stability count {d.stability}); why:")
     for why, n in reason_counts(d):
         out.append(f"  {n:5d}  {why}")
     out.append("")
@@ -179,9 +190,9 @@ def report_text(applied: Applied, d: PlanDiff, summary: dict, dropped: int, diff
 
 def outside_window(plan: Plan, inst: Instance) -> int:
     months = set(inst.months)
-    return (sum(1 for (_u, mo) in plan.meetings if mo not in months)
-            + sum(1 for _m, _u, d in plan.attendance if f"{d.year:04d}-{d.month:02d}" not in months))
-
+    return sum(1 for (_u, mo) in plan.meetings if mo not in months) + sum(
+        1 for _m, _u, d in plan.attendance if f"{d.year:04d}-{d.month:02d}" not in months
+    )
 
 
 # ============================================================================================== the command
@@ -197,16 +208,32 @@ class WhatIf:
     report: str
 
 
-def run_whatif(base: str | Path, changes: str | Path, baseline_dir: str | Path, out: str | Path,
-               settings: Settings = Settings(), stability: int | None = None, command: str = "",
-               rows: int = 6) -> WhatIf:
+def run_whatif(
+    base: str | Path,
+    changes: str | Path,
+    baseline_dir: str | Path,
+    out: str | Path,
+    settings: Settings = Settings(),
+    stability: int | None = None,
+    command: str = "",
+    rows: int = 6,
+) -> WhatIf:
     """Apply ``changes`` to ``base``, re-plan with the plan in ``baseline_dir`` as baseline (ids mapped, only the
     new window), diff, explain, and write ``out/``: scenario.yaml, plan/, diff/, report.txt. Nothing but
     scenario.yaml is written when no plan is found."""
     target = Path(out)
     if target.exists() and (not target.is_dir() or any(p.name not in WHATIF_ENTRIES for p in target.iterdir())):
-        raise InputError([Problem(str(target), None, None, "exists and holds other things than a what-if result",
-                                  "choose another --out directory, or empty this one")])
+        raise InputError(
+            [
+                Problem(
+                    str(target),
+                    None,
+                    None,
+                    "exists and holds other things than a what-if result",
+                    "choose another --out directory, or empty this one",
+                )
+            ]
+        )
     applied = apply_files(base, changes)
     if stability is not None:
         applied.data.setdefault("weights", {})["stability"] = stability
@@ -232,9 +259,18 @@ def run_whatif(base: str | Path, changes: str | Path, baseline_dir: str | Path, 
     write_directory(target / "plan", plan_directory_files(inst, result.plan, result.summary))
     write_diff(d, target / "diff")
     s = result.summary
-    info = {"status": s.status, "objective": s.objective, "seconds": s.seconds,
-            "stability_weight": scenario.weights.stability}
-    text = report_text(applied, d, info, outside_window(old_plan, inst),
-                       summary_text(d, f"baseline {baseline_dir}", "re-plan", rows=rows))
+    info = {
+        "status": s.status,
+        "objective": s.objective,
+        "seconds": s.seconds,
+        "stability_weight": scenario.weights.stability,
+    }
+    text = report_text(
+        applied,
+        d,
+        info,
+        outside_window(old_plan, inst),
+        summary_text(d, f"baseline {baseline_dir}", "re-plan", rows=rows),
+    )
     (target / "report.txt").write_text(text, encoding="utf-8")
     return WhatIf(applied, inst, result, d, text)

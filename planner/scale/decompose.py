@@ -80,17 +80,38 @@ def solve_part(task: PartTask) -> PartResult:
         g = run_greedy(inst)
         if g.violations == 0:
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            return PartResult(task.index, g.plan, "feasible", g.summary.objective, None, time.monotonic() - t0,
-                              0.0, 0, peak, 0.0, pid=os.getpid())
+            return PartResult(
+                task.index,
+                g.plan,
+                "feasible",
+                g.summary.objective,
+                None,
+                time.monotonic() - t0,
+                0.0,
+                0,
+                peak,
+                0.0,
+                pid=os.getpid(),
+            )
     if task.start is not None:
         scenario = scenario.model_copy(update={"weights": scenario.weights.model_copy(update={"stability": 0})})
     inst = Instance(scenario)
     r = solve(inst, task.settings, baseline=task.start)
     s = r.summary
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return PartResult(task.index, r.plan, s.status, s.objective, s.bound, time.monotonic() - t0,
-                      float(s.extra.get("build_seconds", 0.0)), int(s.extra["model"]["variables"]), peak,
-                      float(s.extra.get("deterministic_time") or 0.0), pid=os.getpid())
+    return PartResult(
+        task.index,
+        r.plan,
+        s.status,
+        s.objective,
+        s.bound,
+        time.monotonic() - t0,
+        float(s.extra.get("build_seconds", 0.0)),
+        int(s.extra["model"]["variables"]),
+        peak,
+        float(s.extra.get("deterministic_time") or 0.0),
+        pid=os.getpid(),
+    )
 
 
 @dataclass
@@ -105,8 +126,9 @@ MIN_PART_TIME = 3.0  # deterministic s: below this, a commune-size part often en
 FIRST_ROUND = 0.35  # share of the budget for the first round (a plan for every part)
 
 
-def part_settings(settings: Settings, parts: Sequence[Part], budget: float,
-                  floor: float = MIN_PART_TIME) -> list[Settings]:
+def part_settings(
+    settings: Settings, parts: Sequence[Part], budget: float, floor: float = MIN_PART_TIME
+) -> list[Settings]:
     """Each part's settings: ``budget`` (deterministic s, all parts together) spread over the parts in
     proportion to their size, at least `MIN_PART_TIME`, at most the whole time limit.
 
@@ -114,9 +136,10 @@ def part_settings(settings: Settings, parts: Sequence[Part], budget: float,
     (a 4-member part: not proven in 13 s with one worker, proven in 0.5 s with two), so two processes of two
     workers share the 2 cores; the limits are deterministic time, so the plans do not depend on the sharing."""
     total = sum(max(p.size, 1) for p in parts)
-    return [replace(settings, time_limit=round(min(settings.time_limit,
-                                                   max(floor, budget * max(p.size, 1) / total)), 3))
-            for p in parts]
+    return [
+        replace(settings, time_limit=round(min(settings.time_limit, max(floor, budget * max(p.size, 1) / total)), 3))
+        for p in parts
+    ]
 
 
 def _run(executor: Executor, tasks: list[PartTask], sizes: list[int]) -> list[PartResult]:
@@ -138,15 +161,27 @@ def _keep_best(results: list[PartResult], indices: list[int], again: list[PartRe
         better = res.plan is not None and (old.plan is None or (res.objective or 0) >= (old.objective or 0))
         keep = res if better else old
         bounds = [b for b in (old.bound, res.bound) if b is not None]
-        results[i] = replace(keep, bound=min(bounds) if bounds else None, rounds=old.rounds + 1,
-                             seconds=old.seconds + res.seconds, det_time=old.det_time + res.det_time,
-                             status="optimal" if res.status == "optimal" else keep.status,
-                             peak_mib=max(old.peak_mib, res.peak_mib))
+        results[i] = replace(
+            keep,
+            bound=min(bounds) if bounds else None,
+            rounds=old.rounds + 1,
+            seconds=old.seconds + res.seconds,
+            det_time=old.det_time + res.det_time,
+            status="optimal" if res.status == "optimal" else keep.status,
+            peak_mib=max(old.peak_mib, res.peak_mib),
+        )
 
 
-def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: Executor | None = None,
-                     scheme: str = "auto", balance: str = "drop", processes: int = 2,
-                     improve: bool = True, greedy_first: bool = True) -> DecomposedResult:
+def solve_decomposed(
+    inst: Instance,
+    settings: Settings = Settings(),
+    executor: Executor | None = None,
+    scheme: str = "auto",
+    balance: str = "drop",
+    processes: int = 2,
+    improve: bool = True,
+    greedy_first: bool = True,
+) -> DecomposedResult:
     """Decompose, solve the parts through ``executor``, merge, and verify the merged plan on the whole.
 
     The parts share a budget of ``processes × time_limit`` deterministic seconds. With one part, it is solved
@@ -169,8 +204,11 @@ def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: 
             results = _run(executor, [PartTask(0, d.parts[0].scenario, settings)], sizes)
         else:
             first = part_settings(replace(settings, warm_start=False), d.parts, budget * FIRST_ROUND)
-            results = _run(executor, [PartTask(p.index, p.scenario, ps, greedy_first=greedy_first)
-                                      for p, ps in zip(d.parts, first)], sizes)
+            results = _run(
+                executor,
+                [PartTask(p.index, p.scenario, ps, greedy_first=greedy_first) for p, ps in zip(d.parts, first)],
+                sizes,
+            )
             left = budget - sum(r.det_time for r in results)
             missing = [i for i, r in enumerate(results) if r.plan is None and r.status == "unknown"]
             todo = [i for i, r in enumerate(results) if r.status != "optimal" and r.status != "infeasible"]
@@ -181,8 +219,10 @@ def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: 
                 # except that a part with no plan yet gets at least the floor)
                 floor = min(MIN_PART_TIME, max(0.5, left / len(todo)))
                 again = part_settings(settings, [d.parts[i] for i in todo], max(left, 0.0), floor=floor)
-                again = [replace(ps, time_limit=max(ps.time_limit, MIN_PART_TIME)) if i in missing else ps
-                         for i, ps in zip(todo, again)]
+                again = [
+                    replace(ps, time_limit=max(ps.time_limit, MIN_PART_TIME)) if i in missing else ps
+                    for i, ps in zip(todo, again)
+                ]
                 tasks = [PartTask(i, d.parts[i].scenario, ps, results[i].plan) for i, ps in zip(todo, again)]
                 _keep_best(results, todo, _run(executor, tasks, [sizes[i] for i in todo]))
             # a part still without a plan leaves no merged plan: it gets the whole time limit, then twice that
@@ -191,8 +231,10 @@ def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: 
                 missing = [i for i, r in enumerate(results) if r.plan is None and r.status == "unknown"]
                 if not missing or stop_requested():
                     break
-                tasks = [PartTask(i, d.parts[i].scenario, replace(settings, time_limit=settings.time_limit * factor))
-                         for i in missing]
+                tasks = [
+                    PartTask(i, d.parts[i].scenario, replace(settings, time_limit=settings.time_limit * factor))
+                    for i in missing
+                ]
                 _keep_best(results, missing, _run(executor, tasks, [sizes[i] for i in missing]))
     finally:
         if own:
@@ -249,20 +291,41 @@ def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: 
         status = "feasible"
     seconds = time.monotonic() - t0
     summary = Summary(
-        status=status, objective=objective, bound=bound, gap=gap, seconds=seconds,
-        scenario_sha256=inst.scenario.sha256, seed=settings.seed, terms=terms,
+        status=status,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        seconds=seconds,
+        scenario_sha256=inst.scenario.sha256,
+        seed=settings.seed,
+        terms=terms,
         extra={
-            "method": "decomposed", "scheme": d.scheme, "exact": d.exact, "bound_scope": bound_scope,
-            "parts_bound": parts_bound, "polish_saved_shift": polished,
-            "term_bound": None if whole is None else {"bound": whole.bound, "reward": whole.reward,
-                                                      "visits": whole.visits, "shift": whole.shift,
-                                                      "seconds": round(whole.seconds, 3)},
-            "balance": balance, "executor": executor.name, "parts": len(d.parts),
+            "method": "decomposed",
+            "scheme": d.scheme,
+            "exact": d.exact,
+            "bound_scope": bound_scope,
+            "parts_bound": parts_bound,
+            "polish_saved_shift": polished,
+            "term_bound": None
+            if whole is None
+            else {
+                "bound": whole.bound,
+                "reward": whole.reward,
+                "visits": whole.visits,
+                "shift": whole.shift,
+                "seconds": round(whole.seconds, 3),
+            },
+            "balance": balance,
+            "executor": executor.name,
+            "parts": len(d.parts),
             "part_statuses": {str(k): statuses.count(k) for k in sorted(set(statuses))},
             "largest_part": max((len(p.members) for p in d.parts), default=0),
-            "coupling_members": len(d.coupling), "pinned_units": len({u for u, _ in d.pinned}),
-            "split_rules": list(d.split_rules), "violations": violations,
-            "decompose_seconds": round(d.seconds, 3), "phase1_seconds": round(d.phase1_seconds, 3),
+            "coupling_members": len(d.coupling),
+            "pinned_units": len({u for u, _ in d.pinned}),
+            "split_rules": list(d.split_rules),
+            "violations": violations,
+            "decompose_seconds": round(d.seconds, 3),
+            "phase1_seconds": round(d.phase1_seconds, 3),
             "build_seconds": round(d.seconds + sum(r.build_seconds for r in results), 3),
             "solve_seconds": round(seconds - d.seconds, 3),
             "part_seconds_max": round(max((r.seconds for r in results), default=0.0), 3),
@@ -272,5 +335,6 @@ def solve_decomposed(inst: Instance, settings: Settings = Settings(), executor: 
             "model": {"variables": sum(r.variables for r in results)},
             "peak_mib_parts": round(max((r.peak_mib for r in results), default=0.0), 1),
             "notes": d.notes,
-        })
+        },
+    )
     return DecomposedResult(plan, summary, d, results)

@@ -46,6 +46,7 @@ class LocalExecutor:
             return [fn(x) for x in items]
         if self._pool is None:
             import multiprocessing as mp
+
             self._pool = cf.ProcessPoolExecutor(self.processes, mp_context=mp.get_context("spawn"))
         return list(self._pool.map(fn, items))
 
@@ -62,8 +63,9 @@ class DaskExecutor:
         try:
             from distributed import Client
         except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise RuntimeError("running parts on a Dask cluster needs the optional extra: "
-                               "pip install 'planner[cluster]'") from exc
+            raise RuntimeError(
+                "running parts on a Dask cluster needs the optional extra: pip install 'planner[cluster]'"
+            ) from exc
         self._own = not isinstance(address, Client)
         self.client = Client(address, timeout="30s") if self._own else address
         self.name = f"dask cluster {self.client.scheduler.address}"

@@ -56,9 +56,15 @@ RULES = ("yen-bai", "lang-son", "kon-tum")
 SCOPES = ("level", "committee")
 
 # Tết (lunar new year's day): the blackout is the days around it, as in the examples (−3 .. +5).
-TET = {2024: dt.date(2024, 2, 10), 2025: dt.date(2025, 1, 29), 2026: dt.date(2026, 2, 17),
-       2027: dt.date(2027, 2, 6), 2028: dt.date(2028, 1, 26), 2029: dt.date(2029, 2, 13),
-       2030: dt.date(2030, 2, 3)}
+TET = {
+    2024: dt.date(2024, 2, 10),
+    2025: dt.date(2025, 1, 29),
+    2026: dt.date(2026, 2, 17),
+    2027: dt.date(2027, 2, 6),
+    2028: dt.date(2028, 1, 26),
+    2029: dt.date(2029, 2, 13),
+    2030: dt.date(2030, 2, 3),
+}
 
 
 # ============================================================================================== sizes
@@ -77,8 +83,7 @@ class Size:
 # (preset, levels) -> Size. Levels 3 sizes are pre-2025 (small communes, districts); levels 2 post-2025.
 SIZES: dict[tuple[str, int], Size] = {
     ("tiny", 2): Size(communes=2, cells=(4, 5), members=(3, 4), difficult=0.5),
-    ("tiny", 3): Size(districts=1, communes=2, cells=(4, 5), members=(3, 4), district_members=(1, 1, 0),
-                      difficult=0.5),
+    ("tiny", 3): Size(districts=1, communes=2, cells=(4, 5), members=(3, 4), district_members=(1, 1, 0), difficult=0.5),
     # Tương Dương / Thượng Sơn after the reform: one commune, 25–45 cells, a committee of 15–30
     ("commune", 2): Size(communes=1, cells=(25, 45), members=(15, 30)),
     # before the reform: a small commune, its district committee's members in charge of it
@@ -89,33 +94,170 @@ SIZES: dict[tuple[str, int], Size] = {
     # the same area after the reform: eight larger communes, no district level
     ("district", 2): Size(communes=8, cells=(30, 38), members=(25, 35)),
     # Lạng Sơn: 53 province, 502 district (11 × 46), 3,059 commune members (200 × 15); ≈ 2,500 cells
-    ("province", 3): Size(districts=11, communes=18, cells=(9, 14), members=(13, 18),
-                          district_members=(9, 27, 10), province_members=(15, 30, 8)),
+    ("province", 3): Size(
+        districts=11,
+        communes=18,
+        cells=(9, 14),
+        members=(13, 18),
+        district_members=(9, 27, 10),
+        province_members=(15, 30, 8),
+    ),
     # Lạng Sơn after the reform: 65 communes of ≈ 38 cells
     ("province", 2): Size(communes=65, cells=(33, 43), members=(30, 40), province_members=(15, 30, 8)),
     # the whole country: 34 provinces, 3,321 communes (levels 2); 63 provinces, ≈ 10,600 communes (levels 3)
     ("nation", 2): Size(provinces=34, communes=98, cells=(30, 45), members=(28, 40), province_members=(15, 30, 8)),
-    ("nation", 3): Size(provinces=63, districts=11, communes=15, cells=(9, 14), members=(13, 18),
-                        district_members=(9, 27, 10), province_members=(15, 30, 8)),
+    ("nation", 3): Size(
+        provinces=63,
+        districts=11,
+        communes=15,
+        cells=(9, 14),
+        members=(13, 18),
+        district_members=(9, 27, 10),
+        province_members=(15, 30, 8),
+    ),
 }
 
 
 # ============================================================================================== names
-SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vi", "Lương", "Nông", "Hà", "Lộc", "Triệu", "Đinh", "Mã",
-            "Chu", "Lăng", "Hoàng", "Nguyễn", "Lý", "Đặng", "Bế", "Dương", "Vũ", "Ma", "Lục", "Sầm", "Bàn", "Hứa")
+SURNAMES = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Vi",
+    "Lương",
+    "Nông",
+    "Hà",
+    "Lộc",
+    "Triệu",
+    "Đinh",
+    "Mã",
+    "Chu",
+    "Lăng",
+    "Hoàng",
+    "Nguyễn",
+    "Lý",
+    "Đặng",
+    "Bế",
+    "Dương",
+    "Vũ",
+    "Ma",
+    "Lục",
+    "Sầm",
+    "Bàn",
+    "Hứa",
+)
 MIDDLE_M = ("Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Thanh", "Công")
 MIDDLE_F = ("Thị", "Thị", "Thu", "Ngọc", "Thanh", "Hồng", "Kim")
-GIVEN_M = ("Hùng", "Tuấn", "Thắng", "Dũng", "Minh", "Hải", "Quân", "Phúc", "Sơn", "Lâm", "Kiên", "Toàn", "Bình",
-           "Cường", "Đạt", "Hiếu", "Long", "Nam", "Thành", "Trung", "Vinh", "Lực", "Tâm", "Khánh", "Lập")
-GIVEN_F = ("Lan", "Hoa", "Hà", "Nga", "Huệ", "Mai", "Hương", "Nhung", "Thảo", "Yến", "Hạnh", "Linh", "Trang",
-           "Dung", "Phượng", "Thủy", "Vân")
-PLACE_A = ("Nà", "Pác", "Khuổi", "Bản", "Lũng", "Cốc", "Phiêng", "Nặm", "Tồng", "Pò", "Co", "Khau", "Kéo", "Nà",
-           "Đông", "Tây", "Thượng", "Hạ", "Trung", "Tân", "Phú", "Hòa", "Thanh", "Minh", "Quang", "Vĩnh")
-PLACE_B = ("Pàn", "Mạ", "Slằng", "Luông", "Khoét", "Bó", "Vùi", "Sơn", "Lầy", "Cáy", "Nưa", "Phai", "Hin", "Lừa",
-           "An", "Bình", "Thịnh", "Lộc", "Hưng", "Tiến", "Thành", "Lợi", "Yên", "Xuân", "Đồng", "Phong", "Hợp")
+GIVEN_M = (
+    "Hùng",
+    "Tuấn",
+    "Thắng",
+    "Dũng",
+    "Minh",
+    "Hải",
+    "Quân",
+    "Phúc",
+    "Sơn",
+    "Lâm",
+    "Kiên",
+    "Toàn",
+    "Bình",
+    "Cường",
+    "Đạt",
+    "Hiếu",
+    "Long",
+    "Nam",
+    "Thành",
+    "Trung",
+    "Vinh",
+    "Lực",
+    "Tâm",
+    "Khánh",
+    "Lập",
+)
+GIVEN_F = (
+    "Lan",
+    "Hoa",
+    "Hà",
+    "Nga",
+    "Huệ",
+    "Mai",
+    "Hương",
+    "Nhung",
+    "Thảo",
+    "Yến",
+    "Hạnh",
+    "Linh",
+    "Trang",
+    "Dung",
+    "Phượng",
+    "Thủy",
+    "Vân",
+)
+PLACE_A = (
+    "Nà",
+    "Pác",
+    "Khuổi",
+    "Bản",
+    "Lũng",
+    "Cốc",
+    "Phiêng",
+    "Nặm",
+    "Tồng",
+    "Pò",
+    "Co",
+    "Khau",
+    "Kéo",
+    "Nà",
+    "Đông",
+    "Tây",
+    "Thượng",
+    "Hạ",
+    "Trung",
+    "Tân",
+    "Phú",
+    "Hòa",
+    "Thanh",
+    "Minh",
+    "Quang",
+    "Vĩnh",
+)
+PLACE_B = (
+    "Pàn",
+    "Mạ",
+    "Slằng",
+    "Luông",
+    "Khoét",
+    "Bó",
+    "Vùi",
+    "Sơn",
+    "Lầy",
+    "Cáy",
+    "Nưa",
+    "Phai",
+    "Hin",
+    "Lừa",
+    "An",
+    "Bình",
+    "Thịnh",
+    "Lộc",
+    "Hưng",
+    "Tiến",
+    "Thành",
+    "Lợi",
+    "Yên",
+    "Xuân",
+    "Đồng",
+    "Phong",
+    "Hợp",
+)
 
-_ASCII = str.maketrans("àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ",
-                       "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd")
+_ASCII = str.maketrans(
+    "àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ",
+    "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd",
+)
 
 
 def slug(text: str) -> str:
@@ -177,8 +319,18 @@ WEEKDAYS_ONLY = ["mon", "tue", "wed", "thu", "fri"]
 
 
 class Generator:
-    def __init__(self, preset: str, levels: int, seed: int, rules: str = "yen-bai", year: int = 2026,
-                 months: int = 12, communes: int | None = None, scope: str = "level", names: str = "synthetic"):
+    def __init__(
+        self,
+        preset: str,
+        levels: int,
+        seed: int,
+        rules: str = "yen-bai",
+        year: int = 2026,
+        months: int = 12,
+        communes: int | None = None,
+        scope: str = "level",
+        names: str = "synthetic",
+    ):
         if preset not in PRESETS:
             raise ValueError(f"unknown preset '{preset}'; use one of {', '.join(PRESETS)}")
         if levels not in (2, 3):
@@ -201,8 +353,10 @@ class Generator:
         self.names = Names(self.rng)
         self.real = _real_divisions() if names == "real" else None
         if names == "real" and self.real is None:
-            raise ValueError("--names real needs the optional package vietnam-provinces "
-                             "(pip install 'planner[names]'); without it, names are synthetic")
+            raise ValueError(
+                "--names real needs the optional package vietnam-provinces "
+                "(pip install 'planner[names]'); without it, names are synthetic"
+            )
         start = dt.date(year, 1, 1)
         end = month_days(f"{year:04d}-{months:02d}")[-1]
         self.start, self.end = start, end
@@ -221,8 +375,13 @@ class Generator:
             return []
         return [{"from": max(a, self.start), "to": min(b, self.end), "reason": "nghỉ Tết Nguyên Đán"}]
 
-    def _meeting(self, day: int, flex: int | list[int], weekdays: list[str] | None = None,
-                 closed: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    def _meeting(
+        self,
+        day: int,
+        flex: int | list[int],
+        weekdays: list[str] | None = None,
+        closed: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
         """A meeting with a possible day in every month: widen ``flex`` until each month has one."""
         fl = flex
         for _ in range(10):
@@ -237,8 +396,16 @@ class Generator:
         raise AssertionError(f"no flex gives every month a meeting day (day {day})")  # pragma: no cover
 
     # ------------------------------------------------------------------------------------------ people
-    def _member(self, mid: str, committee: str, roles: list[str], residence: str | None, home_cell: str | None,
-                sectors: list[str] | None = None, busy: bool = True) -> str:
+    def _member(
+        self,
+        mid: str,
+        committee: str,
+        roles: list[str],
+        residence: str | None,
+        home_cell: str | None,
+        sectors: list[str] | None = None,
+        busy: bool = True,
+    ) -> str:
         name, _female = self.names.person()
         m: dict[str, Any] = {"id": mid, "name": name, "committee": committee, "roles": roles}
         if residence:
@@ -262,8 +429,13 @@ class Generator:
             days = month_days(mo)
             first = r.randrange(0, max(1, len(days) - 10))
             length = r.randint(4, 9)
-            out.append({"from": days[first], "to": days[min(first + length, len(days) - 1)],
-                        "reason": r.choice(["học tập trung", "bồi dưỡng lý luận chính trị", "tập huấn"])})
+            out.append(
+                {
+                    "from": days[first],
+                    "to": days[min(first + length, len(days) - 1)],
+                    "reason": r.choice(["học tập trung", "bồi dưỡng lý luận chính trị", "tập huấn"]),
+                }
+            )
         if r.random() < 0.12:
             for _ in range(r.randint(1, 3)):
                 mo = r.choice(self.month_list)
@@ -292,8 +464,14 @@ class Generator:
         if n_cells >= 16:
             kinds.append(("agency", "Chi bộ Cơ quan Chính quyền"))
         n_school = 1 if n_cells < 8 else (r.randint(1, 2) if n_cells < 15 else r.randint(3, 5))
-        school_names = ["Trường Mầm non", "Trường Tiểu học", "Trường THCS", "Trường PTDTBT Tiểu học",
-                        "Trường PTDTBT THCS", "Trường Mầm non số 2"]
+        school_names = [
+            "Trường Mầm non",
+            "Trường Tiểu học",
+            "Trường THCS",
+            "Trường PTDTBT Tiểu học",
+            "Trường PTDTBT THCS",
+            "Trường Mầm non số 2",
+        ]
         kinds += [("school", f"Chi bộ {school_names[i]}") for i in range(n_school)]
         if n_cells >= 6:
             kinds.append(("health", "Chi bộ Trạm Y tế"))
@@ -316,8 +494,15 @@ class Generator:
                 meeting = self._meeting(r.randint(1, 10), 0) if r.random() < 0.5 else self._meeting(1, [0, 3])
             else:
                 meeting = self._meeting(r.randint(1, 12), r.choice([2, 3, 3]))
-            cells.append({"id": uid, "name": f"Chi bộ {hamlet.lower()} {vname}", "kind": "residential",
-                          "parent": cid, "meeting": meeting})
+            cells.append(
+                {
+                    "id": uid,
+                    "name": f"Chi bộ {hamlet.lower()} {vname}",
+                    "kind": "residential",
+                    "parent": cid,
+                    "meeting": meeting,
+                }
+            )
             res_ids.append(uid)
         by_kind: dict[str, list[str]] = {}
         for j, (kind, cname) in enumerate(kinds, start=1):
@@ -347,8 +532,15 @@ class Generator:
                 sector_of.setdefault(idx, []).append(kind)
         mids = []
         for i in range(n_members):
-            roles = (["secretary", "standing"] if i == 0 else ["deputy_secretary", "standing"] if i < 3 and
-                     n_members >= 10 else ["standing"] if i < n_standing else ["executive"])
+            roles = (
+                ["secretary", "standing"]
+                if i == 0
+                else ["deputy_secretary", "standing"]
+                if i < 3 and n_members >= 10
+                else ["standing"]
+                if i < n_standing
+                else ["executive"]
+            )
             residence = r.choice(res_ids) if r.random() < 0.85 else cid
             sectors = sorted(sector_of.get(i, []))
             if "military" in sectors and "military" in by_kind:
@@ -367,21 +559,33 @@ class Generator:
         # (more where the committee outnumbers the villages), no member more than a fair share plus one
         per_unit_max = 2
         per_member_max = max(2, math.ceil(per_unit_max * n_res / n_members) + 1)
-        rule = {"id": f"{cid}-phu-trach-thon", "members": {"committee": cid},
-                "units": {"under": cid, "kind": "residential"}, "per_unit": {"min": 1, "max": per_unit_max},
-                "per_member": {"min": 1, "max": per_member_max}, "basis": "prefer"}
+        rule = {
+            "id": f"{cid}-phu-trach-thon",
+            "members": {"committee": cid},
+            "units": {"under": cid, "kind": "residential"},
+            "per_unit": {"min": 1, "max": per_unit_max},
+            "per_member": {"min": 1, "max": per_member_max},
+            "basis": "prefer",
+        }
         if self.rules == "kon-tum":
             rule["own_cell"] = "forbid"
         self.doc.responsibility.append(rule)
         other = [k for k in sectors_needed]
         if other:
-            self.doc.responsibility.append({
-                "id": f"{cid}-phu-trach-linh-vuc", "members": {"committee": cid},
-                "units": {"under": cid, "kind": other}, "per_unit": {"min": 1, "max": 1}, "basis": "require"})
+            self.doc.responsibility.append(
+                {
+                    "id": f"{cid}-phu-trach-linh-vuc",
+                    "members": {"committee": cid},
+                    "units": {"under": cid, "kind": other},
+                    "per_unit": {"min": 1, "max": 1},
+                    "basis": "require",
+                }
+            )
 
     # ------------------------------------------------------------------------------------------ upper levels
-    def upper_members(self, committee: str, counts: tuple[int, int, int], prefix: str, home_cells: list[str],
-                      residences: list[str]) -> list[str]:
+    def upper_members(
+        self, committee: str, counts: tuple[int, int, int], prefix: str, home_cells: list[str], residences: list[str]
+    ) -> list[str]:
         standing, executive, leaders = counts
         out = []
         i = 0
@@ -389,9 +593,15 @@ class Generator:
             for _ in range(n):
                 i += 1
                 first = ["secretary", "standing"] if i == 1 and roles == ["standing"] else roles
-                out.append(self._member(f"{prefix}-uv{i:02d}", committee, first,
-                                        self.rng.choice(residences) if residences else None,
-                                        self.rng.choice(home_cells) if home_cells else None))
+                out.append(
+                    self._member(
+                        f"{prefix}-uv{i:02d}",
+                        committee,
+                        first,
+                        self.rng.choice(residences) if residences else None,
+                        self.rng.choice(home_cells) if home_cells else None,
+                    )
+                )
         return out
 
     def district(self, did: str, name: str, parent: str | None, n_communes: int, commune_names: list[str]) -> None:
@@ -404,12 +614,20 @@ class Generator:
         self.doc.districts.append(did)
         agencies = []
         if any(self.size.district_members):
-            for j, cname in enumerate(("Chi bộ Văn phòng Huyện ủy", "Chi bộ Ủy ban nhân dân huyện",
-                                       "Chi bộ Ban Tổ chức Huyện ủy"), start=1):
+            for j, cname in enumerate(
+                ("Chi bộ Văn phòng Huyện ủy", "Chi bộ Ủy ban nhân dân huyện", "Chi bộ Ban Tổ chức Huyện ủy"), start=1
+            ):
                 uid = f"{did}-cq{j}"
                 # a kind of their own, so that rules on the communes' agency cells do not select them
-                self.doc.units.append({"id": uid, "name": cname, "kind": "district_agency", "parent": did,
-                                       "meeting": self._meeting(r.randint(3, 8), 2, WEEKDAYS_ONLY)})
+                self.doc.units.append(
+                    {
+                        "id": uid,
+                        "name": cname,
+                        "kind": "district_agency",
+                        "parent": did,
+                        "meeting": self._meeting(r.randint(3, 8), 2, WEEKDAYS_ONLY),
+                    }
+                )
                 agencies.append(uid)
         first = len(self.doc.communes)
         for k in range(n_communes):
@@ -420,23 +638,41 @@ class Generator:
             return
         mids = self.upper_members(did, self.size.district_members, did, agencies, communes)
         per_unit_max = max(2, math.ceil(len(mids) / len(communes)) + 1)
-        self.doc.responsibility.append({
-            "id": f"{did}-phu-trach-xa", "members": {"committee": did},
-            "units": {"under": did, "kind": "commune_committee"},
-            "per_unit": {"min": 1, "max": per_unit_max}, "per_member": {"min": 1, "max": 2}, "basis": "prefer"})
+        self.doc.responsibility.append(
+            {
+                "id": f"{did}-phu-trach-xa",
+                "members": {"committee": did},
+                "units": {"under": did, "kind": "commune_committee"},
+                "per_unit": {"min": 1, "max": per_unit_max},
+                "per_member": {"min": 1, "max": 2},
+                "basis": "prefer",
+            }
+        )
 
     def province(self, pid: str, name: str, commune_names: list[str]) -> None:
         r, size = self.rng, self.size
-        self.doc.units.append({"id": pid, "name": f"Tỉnh ủy {name}", "kind": "province_committee",
-                               "level": "province", "meeting": self._meeting(r.randint(12, 16), 3)})
+        self.doc.units.append(
+            {
+                "id": pid,
+                "name": f"Tỉnh ủy {name}",
+                "kind": "province_committee",
+                "level": "province",
+                "meeting": self._meeting(r.randint(12, 16), 3),
+            }
+        )
         self.doc.provinces.append(pid)
         first = len(self.doc.communes)
         if self.levels == 3:
             dnames = self.names.places(size.districts)
             for d in range(size.districts):
                 n = size.communes
-                self.district(f"{pid}-h{d + 1:02d}", dnames[d], pid, n,
-                              commune_names[d * n:(d + 1) * n] or self._commune_names(n))
+                self.district(
+                    f"{pid}-h{d + 1:02d}",
+                    dnames[d],
+                    pid,
+                    n,
+                    commune_names[d * n : (d + 1) * n] or self._commune_names(n),
+                )
         else:
             for k in range(size.communes):
                 self.commune(f"{pid}-x{k + 1:03d}", commune_names[k], pid, r.random() < size.difficult)
@@ -449,26 +685,40 @@ class Generator:
         districts = [d for d in self.doc.districts if d.startswith(pid + "-")]
         if standing:
             if self.levels == 3 and districts:
-                self.doc.responsibility.append({
-                    "id": f"{pid}-btv-phu-trach-huyen", "members": {"committee": pid, "roles": "standing"},
-                    "units": {"under": pid, "kind": "district_committee"},
-                    "per_unit": {"min": 1, "max": max(2, math.ceil(len(standing) / len(districts)) + 1)},
-                    "per_member": {"min": 1, "max": 1}})
+                self.doc.responsibility.append(
+                    {
+                        "id": f"{pid}-btv-phu-trach-huyen",
+                        "members": {"committee": pid, "roles": "standing"},
+                        "units": {"under": pid, "kind": "district_committee"},
+                        "per_unit": {"min": 1, "max": max(2, math.ceil(len(standing) / len(districts)) + 1)},
+                        "per_member": {"min": 1, "max": 1},
+                    }
+                )
             else:
-                self.doc.responsibility.append({
-                    "id": f"{pid}-btv-phu-trach-xa", "members": {"committee": pid, "roles": "standing"},
-                    "units": {"under": pid, "kind": "commune_committee"},
-                    "per_unit": {"min": 0, "max": 1}, "per_member": {"min": 1, "max": 4}})
+                self.doc.responsibility.append(
+                    {
+                        "id": f"{pid}-btv-phu-trach-xa",
+                        "members": {"committee": pid, "roles": "standing"},
+                        "units": {"under": pid, "kind": "commune_committee"},
+                        "per_unit": {"min": 0, "max": 1},
+                        "per_member": {"min": 1, "max": 4},
+                    }
+                )
         if others:
             difficult = [c for c in communes if "difficult" in self._tags(c)]
             sel: dict[str, Any] = {"under": pid, "kind": "commune_committee"}
             if difficult:
                 sel["tags"] = "difficult"
             pool = len(difficult) or len(communes)
-            self.doc.responsibility.append({
-                "id": f"{pid}-uv-phu-trach-xa-kho-khan", "members": {"committee": pid, "roles": ["executive", "leader"]},
-                "units": sel, "per_unit": {"min": 0, "max": max(1, math.ceil(len(others) / pool))},
-                "per_member": {"min": 1, "max": 1}})
+            self.doc.responsibility.append(
+                {
+                    "id": f"{pid}-uv-phu-trach-xa-kho-khan",
+                    "members": {"committee": pid, "roles": ["executive", "leader"]},
+                    "units": sel,
+                    "per_unit": {"min": 0, "max": max(1, math.ceil(len(others) / pool))},
+                    "per_member": {"min": 1, "max": 1},
+                }
+            )
 
     def _roles(self, mid: str) -> list[str]:
         return next(m["roles"] for m in self.doc.members if m["id"] == mid)
@@ -484,9 +734,11 @@ class Generator:
         """The regulation's attendance and coverage rules (one per level, or one per committee)."""
         d = self.doc
         have = {m["committee"] for m in d.members}
-        levels_present = {"province": any(p in have for p in d.provinces),
-                          "district": any(x in have for x in d.districts),
-                          "commune": any(c in have for c in d.communes)}
+        levels_present = {
+            "province": any(p in have for p in d.provinces),
+            "district": any(x in have for x in d.districts),
+            "commune": any(c in have for c in d.communes),
+        }
         scopes: list[tuple[str, dict[str, Any]]] = []  # (id suffix, member selector) for commune members
         if self.scope == "committee":
             scopes = [(c, {"committee": c}) for c in d.communes if c in have]
@@ -494,53 +746,113 @@ class Generator:
             scopes = [("xa", {"level": "commune"})]
         att, cov = d.attendance, d.coverage
         prov_standing = any("standing" in m["roles"] for m in d.members if m["committee"] in d.provinces)
-        prov_other = any(set(m["roles"]) & {"executive", "leader"} for m in d.members
-                         if m["committee"] in d.provinces)
-        two_a_quarter = {"per": "quarter", "at_least": 2, "including": [
-            {"units": {"kind": "commune_committee", "in_charge": True}, "at_least": 1},
-            {"units": {"kind": "residential", "in_charge": True}, "at_least": 1}]}
+        prov_other = any(set(m["roles"]) & {"executive", "leader"} for m in d.members if m["committee"] in d.provinces)
+        two_a_quarter = {
+            "per": "quarter",
+            "at_least": 2,
+            "including": [
+                {"units": {"kind": "commune_committee", "in_charge": True}, "at_least": 1},
+                {"units": {"kind": "residential", "in_charge": True}, "at_least": 1},
+            ],
+        }
         if self.rules == "yen-bai":
             if prov_standing:
-                att.append({"id": "btv-tinh-moi-quy", "members": {"level": "province", "roles": "standing"},
-                            "units": {"kind": ["commune_committee", "residential"], "in_charge": True},
-                            "per": "quarter", "at_least": 1})
+                att.append(
+                    {
+                        "id": "btv-tinh-moi-quy",
+                        "members": {"level": "province", "roles": "standing"},
+                        "units": {"kind": ["commune_committee", "residential"], "in_charge": True},
+                        "per": "quarter",
+                        "at_least": 1,
+                    }
+                )
             if prov_other:
-                att.append({"id": "tinh-uy-vien-moi-quy-hai-lan",
-                            "members": {"level": "province", "roles": ["executive", "leader"]},
-                            "units": {"kind": ["commune_committee", "residential"], "in_charge": True},
-                            **two_a_quarter})
+                att.append(
+                    {
+                        "id": "tinh-uy-vien-moi-quy-hai-lan",
+                        "members": {"level": "province", "roles": ["executive", "leader"]},
+                        "units": {"kind": ["commune_committee", "residential"], "in_charge": True},
+                        **two_a_quarter,
+                    }
+                )
             if levels_present["district"]:
-                att.append({"id": "huyen-moi-quy-hai-lan", "members": {"level": "district"},
-                            "units": {"kind": ["commune_committee", "residential"], "in_charge": True},
-                            **two_a_quarter})
+                att.append(
+                    {
+                        "id": "huyen-moi-quy-hai-lan",
+                        "members": {"level": "district"},
+                        "units": {"kind": ["commune_committee", "residential"], "in_charge": True},
+                        **two_a_quarter,
+                    }
+                )
             for suffix, sel in scopes:
-                att.append({"id": f"{suffix}-moi-thang", "members": sel,
-                            "units": {"kind": "residential", "in_charge": True}, "per": "month", "at_least": 1})
+                att.append(
+                    {
+                        "id": f"{suffix}-moi-thang",
+                        "members": sel,
+                        "units": {"kind": "residential", "in_charge": True},
+                        "per": "month",
+                        "at_least": 1,
+                    }
+                )
         elif self.rules == "lang-son":
             for level, n in (("province", 1), ("district", 2)):
                 if levels_present[level]:
-                    att.append({"id": f"{'tinh' if level == 'province' else 'huyen'}-{n}-lan-moi-nam",
-                                "members": {"level": level},
-                                "units": {"kind": ["commune_committee", "residential"], "in_charge": True},
-                                "per": "year", "at_least": n})
+                    att.append(
+                        {
+                            "id": f"{'tinh' if level == 'province' else 'huyen'}-{n}-lan-moi-nam",
+                            "members": {"level": level},
+                            "units": {"kind": ["commune_committee", "residential"], "in_charge": True},
+                            "per": "year",
+                            "at_least": n,
+                        }
+                    )
             for suffix, sel in scopes:
-                att.append({"id": f"{suffix}-4-lan-moi-nam", "members": sel, "units": {"in_charge": True},
-                            "per": "year", "at_least": 4})
+                att.append(
+                    {
+                        "id": f"{suffix}-4-lan-moi-nam",
+                        "members": sel,
+                        "units": {"in_charge": True},
+                        "per": "year",
+                        "at_least": 4,
+                    }
+                )
         else:  # kon-tum: residential cells only
             if prov_other:
-                att.append({"id": "tinh-uy-vien-2-lan-moi-nam",
-                            "members": {"level": "province", "roles": ["executive", "leader"]},
-                            "units": {"kind": "residential", "in_charge": True}, "per": "year", "at_least": 2})
+                att.append(
+                    {
+                        "id": "tinh-uy-vien-2-lan-moi-nam",
+                        "members": {"level": "province", "roles": ["executive", "leader"]},
+                        "units": {"kind": "residential", "in_charge": True},
+                        "per": "year",
+                        "at_least": 2,
+                    }
+                )
             if levels_present["district"]:
-                att.append({"id": "huyen-6-lan-moi-nam", "members": {"level": "district"},
-                            "units": {"kind": "residential", "in_charge": True}, "per": "year", "at_least": 6})
+                att.append(
+                    {
+                        "id": "huyen-6-lan-moi-nam",
+                        "members": {"level": "district"},
+                        "units": {"kind": "residential", "in_charge": True},
+                        "per": "year",
+                        "at_least": 6,
+                    }
+                )
             for suffix, sel in scopes:
-                att.append({"id": f"{suffix}-6-lan-moi-nam", "members": sel,
-                            "units": {"kind": "residential", "in_charge": True}, "per": "year", "at_least": 6})
+                att.append(
+                    {
+                        "id": f"{suffix}-6-lan-moi-nam",
+                        "members": sel,
+                        "units": {"kind": "residential", "in_charge": True},
+                        "per": "year",
+                        "at_least": 6,
+                    }
+                )
 
         # coverage: every cell gets a visit from a committee member in charge (villages each quarter under
         # Yên Bái's monthly rule, each half-year otherwise; other cells each half-year), at most 3 visitors
-        kinds_other = sorted({u["kind"] for u in d.units if u.get("parent") in d.communes and u["kind"] != "residential"})
+        kinds_other = sorted(
+            {u["kind"] for u in d.units if u.get("parent") in d.communes and u["kind"] != "residential"}
+        )
         village_per = "quarter" if self.rules == "yen-bai" else "half"
         for suffix, sel in scopes:
             by = sel if self.scope == "committee" else {"level": "commune"}
@@ -548,13 +860,36 @@ class Generator:
             units_o: dict[str, Any] = {"kind": kinds_other}
             if self.scope == "committee":
                 units_r["under"] = units_o["under"] = suffix
-            cov.append({"id": f"{suffix}-tham-thon", "units": units_r, "by": by, "in_charge": True,
-                        "per": village_per, "at_least": 1})
+            cov.append(
+                {
+                    "id": f"{suffix}-tham-thon",
+                    "units": units_r,
+                    "by": by,
+                    "in_charge": True,
+                    "per": village_per,
+                    "at_least": 1,
+                }
+            )
             if kinds_other and self.rules != "kon-tum":
-                cov.append({"id": f"{suffix}-tham-chi-bo-khac", "units": units_o, "by": by, "in_charge": True,
-                            "per": "half", "at_least": 1})
-        cov.append({"id": "toi-da-ba-khach-moi-buoi", "units": {"kind": ["commune_committee", "residential"]},
-                    "by": {}, "per": "month", "at_most": 3})
+                cov.append(
+                    {
+                        "id": f"{suffix}-tham-chi-bo-khac",
+                        "units": units_o,
+                        "by": by,
+                        "in_charge": True,
+                        "per": "half",
+                        "at_least": 1,
+                    }
+                )
+        cov.append(
+            {
+                "id": "toi-da-ba-khach-moi-buoi",
+                "units": {"kind": ["commune_committee", "residential"]},
+                "by": {},
+                "per": "month",
+                "at_most": 3,
+            }
+        )
 
     # ------------------------------------------------------------------------------------------ whole
     def build(self) -> dict[str, Any]:
@@ -562,7 +897,7 @@ class Generator:
         real = self.real
         if size.provinces:  # the nation
             if real is not None and self.levels == 2:
-                provs = real[:size.provinces] if size.provinces <= len(real) else real
+                provs = real[: size.provinces] if size.provinces <= len(real) else real
             else:
                 provs = [(f"tỉnh {p}", []) for p in self.names.places(size.provinces)]
             for k, (pname, wards) in enumerate(provs, start=1):
@@ -594,7 +929,7 @@ class Generator:
             if real is not None:
                 pool = [w for _, ws in real for w in ws]
                 self.rng.shuffle(pool)
-                cnames = pool[:size.communes]
+                cnames = pool[: size.communes]
             for k in range(size.communes):
                 cid = "xa" if size.communes == 1 else f"xa-{k + 1:02d}"
                 self.commune(cid, cnames[k], None, self.rng.random() < size.difficult)
@@ -602,7 +937,7 @@ class Generator:
         self.quota_rules()
         data: dict[str, Any] = {
             "name": f"{title[0].upper()}{title[1:]} — phân công cấp ủy viên dự sinh hoạt chi bộ "
-                    f"(tổng hợp, {self.preset}, {self.rules}, hạt giống {self.seed})",
+            f"(tổng hợp, {self.preset}, {self.rules}, hạt giống {self.seed})",
         }
         if self.months == 12:
             data["year"] = self.year
@@ -610,13 +945,19 @@ class Generator:
             data["period"] = {"start": self.start, "end": self.end}
         data["calendar"] = {"public_holidays": "VN", "blackouts": self.blackouts}
         d = self.doc
-        data.update(units=d.units, members=d.members, responsibility=d.responsibility, attendance=d.attendance,
-                    coverage=d.coverage)
+        data.update(
+            units=d.units,
+            members=d.members,
+            responsibility=d.responsibility,
+            attendance=d.attendance,
+            coverage=d.coverage,
+        )
         return data
 
 
 def _replace(size: Size, **kw: Any) -> Size:
     from dataclasses import replace
+
     return replace(size, **kw)
 
 
@@ -636,9 +977,17 @@ def _scale_to(size: Size, communes: int, levels: int) -> Size:
     return _replace(size, communes=communes)
 
 
-def generate(preset: str, levels: int = 2, seed: int = 0, rules: str = "yen-bai", year: int = 2026,
-             months: int = 12, communes: int | None = None, scope: str = "level",
-             names: str = "synthetic") -> dict[str, Any]:
+def generate(
+    preset: str,
+    levels: int = 2,
+    seed: int = 0,
+    rules: str = "yen-bai",
+    year: int = 2026,
+    months: int = 12,
+    communes: int | None = None,
+    scope: str = "level",
+    names: str = "synthetic",
+) -> dict[str, Any]:
     """A scenario as a mapping (what `to_yaml` writes)."""
     return Generator(preset, levels, seed, rules, year, months, communes, scope, names).build()
 
@@ -654,14 +1003,25 @@ def describe(data: dict[str, Any]) -> str:
     units = data["units"]
     cells = sum(1 for u in units if not u["kind"].endswith("_committee"))
     communes = sum(1 for u in units if u["kind"] == "commune_committee")
-    return (f"{len(data['members'])} members, {len(units)} units ({communes} communes, {cells} cells), "
-            f"{len(data['responsibility'])} responsibility, {len(data['attendance'])} attendance and "
-            f"{len(data['coverage'])} coverage rules")
+    return (
+        f"{len(data['members'])} members, {len(units)} units ({communes} communes, {cells} cells), "
+        f"{len(data['responsibility'])} responsibility, {len(data['attendance'])} attendance and "
+        f"{len(data['coverage'])} coverage rules"
+    )
 
 
-def write(path: str | Path, preset: str, levels: int = 2, seed: int = 0, rules: str = "yen-bai",
-          year: int = 2026, months: int = 12, communes: int | None = None, scope: str = "level",
-          names: str = "synthetic") -> dict[str, Any]:
+def write(
+    path: str | Path,
+    preset: str,
+    levels: int = 2,
+    seed: int = 0,
+    rules: str = "yen-bai",
+    year: int = 2026,
+    months: int = 12,
+    communes: int | None = None,
+    scope: str = "level",
+    names: str = "synthetic",
+) -> dict[str, Any]:
     data = generate(preset, levels, seed, rules, year, months, communes, scope, names)
     args = f"--preset {preset} --levels {levels} --seed {seed} --rules {rules} --year {year}"
     if months != 12:
@@ -672,7 +1032,9 @@ def write(path: str | Path, preset: str, levels: int = 2, seed: int = 0, rules: 
         args += f" --scope {scope}"
     if names != "synthetic":
         args += f" --names {names}"
-    header = (f"Generated by `planner generate {args}`: a synthetic scenario of realistic size\n"
-              f"({describe(data)}). Names are illustrative.")
+    header = (
+        f"Generated by `planner generate {args}`: a synthetic scenario of realistic size\n"
+        f"({describe(data)}). Names are illustrative."
+    )
     Path(path).write_text(to_yaml(data, header), encoding="utf-8")
     return data

@@ -68,8 +68,10 @@ class _Draft:
         fixed-day cells on the same day): the drafter avoids such charges."""
         inst = self.inst
         if not hasattr(self, "_fixed_days"):
-            self._fixed_days = {x: {days[0] for mo in inst.months if len(days := inst.candidate_days[x, mo]) == 1}
-                                for x in inst.meeting_units}
+            self._fixed_days = {
+                x: {days[0] for mo in inst.months if len(days := inst.candidate_days[x, mo]) == 1}
+                for x in inst.meeting_units
+            }
         mine = self._fixed_days.get(u)
         if not mine:
             return False
@@ -98,9 +100,10 @@ class _Draft:
             m_max, u_max = rule.per_member.max, rule.per_unit.max
             for u in inst.select_units(rule.units):
                 need = rule.unit_min - count_u[u]
-                options = sorted((m for m in by_unit[u] if (m, u) not in self.charges),
-                                 key=lambda m: (self.clash(m, u), rank[inst.basis(m, u)], self.load[m],
-                                                inst.member_order[m]))
+                options = sorted(
+                    (m for m in by_unit[u] if (m, u) not in self.charges),
+                    key=lambda m: (self.clash(m, u), rank[inst.basis(m, u)], self.load[m], inst.member_order[m]),
+                )
                 for m in options:
                     if need <= 0:
                         break
@@ -112,9 +115,10 @@ class _Draft:
                     need -= 1
             for m in inst.select_members(rule.members):
                 need = rule.member_min - count_m[m]
-                options = sorted((u for u in by_member[m] if (m, u) not in self.charges),
-                                 key=lambda u: (self.clash(m, u), rank[inst.basis(m, u)], count_u[u],
-                                                inst.unit_order[u]))
+                options = sorted(
+                    (u for u in by_member[m] if (m, u) not in self.charges),
+                    key=lambda u: (self.clash(m, u), rank[inst.basis(m, u)], count_u[u], inst.unit_order[u]),
+                )
                 for u in options:
                     if need <= 0:
                         break
@@ -133,8 +137,10 @@ class _Draft:
         for rule in inst.scenario.attendance:
             specs = [(rule.at_least, inst.attendance_counts(rule))]
             members = inst.select_members(rule.members)
-            specs += [(inc.at_least, {m: spec for m in members})
-                      for inc, spec in zip(rule.including, inst.including_counts(rule))]
+            specs += [
+                (inc.at_least, {m: spec for m in members})
+                for inc, spec in zip(rule.including, inst.including_counts(rule))
+            ]
             for at_least, by_member in specs:
                 for m, spec in by_member.items():
                     if at_least > 0 and spec.in_charge:
@@ -152,8 +158,9 @@ class _Draft:
         one taken from a member who holds two or more (the drafter's second look at the table)."""
         inst = self.inst
         forbidden = {p for p, on in inst.fixed_charges.items() if not on}
-        rules = [(r, [p for p in inst.responsibility_pairs(r) if p not in forbidden])
-                 for r in inst.scenario.responsibility]
+        rules = [
+            (r, [p for p in inst.responsibility_pairs(r) if p not in forbidden]) for r in inst.scenario.responsibility
+        ]
         rank = {"residence": 0, "sector": 1, "none": 2}
 
         def counts(rule_pairs):
@@ -186,10 +193,19 @@ class _Draft:
                         done = True
                         break
                     # full: take it from a holder with another charge under this rule, above its minimum
-                    holders = sorted((h for h, x in pairs if x == pu and (h, pu) in self.charges
-                                      and (h, pu) not in inst.fixed_charges and cm[h] > rule.member_min
-                                      and self.load[h] >= 2 and self.still_covered(h, pu)),
-                                     key=lambda h: (-self.load[h], inst.member_order[h]))
+                    holders = sorted(
+                        (
+                            h
+                            for h, x in pairs
+                            if x == pu
+                            and (h, pu) in self.charges
+                            and (h, pu) not in inst.fixed_charges
+                            and cm[h] > rule.member_min
+                            and self.load[h] >= 2
+                            and self.still_covered(h, pu)
+                        ),
+                        key=lambda h: (-self.load[h], inst.member_order[h]),
+                    )
                     if holders:
                         h = holders[0]
                         self.charges.discard((h, pu))
@@ -236,10 +252,18 @@ class _Draft:
                     continue
                 # the day on which the fewest members in charge are kept away (candidate order breaks ties:
                 # the least shift, then the earlier)
-                pick = min(days, key=lambda d: (
-                    sum(10 if m in direct else 1 for m in visitors
-                        if inst.unavailable(m, d) is not None or d in busy[m])
-                    + sum(10 for m in keepers if d in forced[m]), days.index(d)))
+                pick = min(
+                    days,
+                    key=lambda d: (
+                        sum(
+                            10 if m in direct else 1
+                            for m in visitors
+                            if inst.unavailable(m, d) is not None or d in busy[m]
+                        )
+                        + sum(10 for m in keepers if d in forced[m]),
+                        days.index(d),
+                    ),
+                )
                 self.meetings[u, mo] = pick
                 for m in owners.get(u, ()):
                     busy[m].add(pick)
@@ -329,8 +353,11 @@ class _Draft:
                 self.cov_count[i, u, slot_of[mo]] += 1
 
     def counted(self, m: str, spec: CountSpec, months: tuple[Month, ...]) -> int:
-        return sum(1 for u, mo in self.mine.get(m, ()) if mo in months and u in spec.units
-                   and (not spec.in_charge or self.in_charge(m, u)))
+        return sum(
+            1
+            for u, mo in self.mine.get(m, ())
+            if mo in months and u in spec.units and (not spec.in_charge or self.in_charge(m, u))
+        )
 
     def fill(self, m: str, spec: CountSpec, months: tuple[Month, ...], need: int) -> None:
         """Attend the earliest possible meetings among ``spec``'s units in ``months`` until ``need`` count."""
@@ -338,8 +365,12 @@ class _Draft:
         have = self.counted(m, spec, months)
         if have >= need:
             return
-        units = [u for u in self.reach.get(m, set()) & spec.units if (not spec.in_charge or self.in_charge(m, u))
-                 and ((m, u) in inst.attend_sources or any(inst.fixed_attendance.get((m, u, mo)) for mo in months))]
+        units = [
+            u
+            for u in self.reach.get(m, set()) & spec.units
+            if (not spec.in_charge or self.in_charge(m, u))
+            and ((m, u) in inst.attend_sources or any(inst.fixed_attendance.get((m, u, mo)) for mo in months))
+        ]
         options = []
         for u in units:
             for mo in months:
@@ -386,10 +417,16 @@ class _Draft:
                     have = self.cov_count[i, u, slot.label]
                     if have >= need:
                         continue
-                    members = sorted((m for m in by if (not in_charge or self.in_charge(m, u))),
-                                     key=lambda m: (self.visits[m], inst.member_order[m]))
-                    options = sorted((self.meetings[u, mo], inst.member_order[m], m, mo)
-                                     for mo in slot.months if (u, mo) in self.meetings for m in members)
+                    members = sorted(
+                        (m for m in by if (not in_charge or self.in_charge(m, u))),
+                        key=lambda m: (self.visits[m], inst.member_order[m]),
+                    )
+                    options = sorted(
+                        (self.meetings[u, mo], inst.member_order[m], m, mo)
+                        for mo in slot.months
+                        if (u, mo) in self.meetings
+                        for m in members
+                    )
                     # least-loaded first within the earliest date: sort by (date, load)
                     options.sort(key=lambda o: (o[0], self.visits[o[2]], o[1]))
                     for d, _o, m, mo in options:
@@ -400,8 +437,9 @@ class _Draft:
                             have += 1
 
     def plan(self) -> Plan:
-        return Plan(frozenset(self.charges), dict(self.meetings),
-                    frozenset((m, u, d) for (m, u, _mo), d in self.rows.items()))
+        return Plan(
+            frozenset(self.charges), dict(self.meetings), frozenset((m, u, d) for (m, u, _mo), d in self.rows.items())
+        )
 
 
 def greedy_plan(inst: Instance) -> Plan:
@@ -436,8 +474,20 @@ def run_greedy(inst: Instance, check: bool = True) -> GreedyResult:
     else:
         terms = objective_terms(inst, plan)
         objective, violations = inst.scenario.weights.objective(terms), []
-    summary = Summary(status=Status.FEASIBLE if not violations else Status.VIOLATIONS, objective=objective, bound=None,
-                      gap=None, seconds=seconds, scenario_sha256=inst.scenario.sha256, seed=0, terms=terms,
-                      extra={"method": "greedy", "violations": len(violations), "build_seconds": 0.0,
-                             "solve_seconds": round(seconds, 3)})
+    summary = Summary(
+        status=Status.FEASIBLE if not violations else Status.VIOLATIONS,
+        objective=objective,
+        bound=None,
+        gap=None,
+        seconds=seconds,
+        scenario_sha256=inst.scenario.sha256,
+        seed=0,
+        terms=terms,
+        extra={
+            "method": "greedy",
+            "violations": len(violations),
+            "build_seconds": 0.0,
+            "solve_seconds": round(seconds, 3),
+        },
+    )
     return GreedyResult(plan, summary, len(violations), [str(v) for v in violations[:20]])

@@ -69,6 +69,7 @@ from planner.search.solving import Settings
 SCHEMES = ("auto", "exact", "charges-first")
 BALANCE_MODES = ("drop", "part")
 
+
 # ============================================================================================== the split
 @dataclass
 class Part:
@@ -208,7 +209,9 @@ def _coupling_members(g: _Graph) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------- phase 1
-def _phase1(inst: Instance, g: _Graph, coupling: list[str], settings: Settings) -> tuple[set[tuple[str, str]] | None, str, float]:
+def _phase1(
+    inst: Instance, g: _Graph, coupling: list[str], settings: Settings
+) -> tuple[set[tuple[str, str]] | None, str, float]:
     """Decide the coupling members' charges (see the module's docstring)."""
     from ortools.sat.python import cp_model
 
@@ -294,9 +297,16 @@ def _phase1(inst: Instance, g: _Graph, coupling: list[str], settings: Settings) 
         # a charge is worth its reward; one point less, so that none is taken for nothing
         terms.append((inst.charge_reward(m, u) - 1) * lit)
     model.maximize(sum(terms))
-    r = run(model, SearchParams(limit=max(1.0, settings.time_limit * 0.1), workers=settings.workers,
-                                seed=settings.seed, deterministic=settings.deterministic,
-                                wall_factor=settings.wall_limit_factor))
+    r = run(
+        model,
+        SearchParams(
+            limit=max(1.0, settings.time_limit * 0.1),
+            workers=settings.workers,
+            seed=settings.seed,
+            deterministic=settings.deterministic,
+            wall_factor=settings.wall_limit_factor,
+        ),
+    )
     name = r.solver.status_name(r.code).lower()
     if r.code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, name, time.monotonic() - t0
@@ -305,8 +315,9 @@ def _phase1(inst: Instance, g: _Graph, coupling: list[str], settings: Settings) 
 
 
 # ---------------------------------------------------------------------------------------------- split
-def decompose(inst: Instance, settings: Settings = Settings(), scheme: str = "auto",
-              balance: str = "drop") -> Decomposition:
+def decompose(
+    inst: Instance, settings: Settings = Settings(), scheme: str = "auto", balance: str = "drop"
+) -> Decomposition:
     """Split ``inst`` into parts (see the module's docstring)."""
     if scheme not in SCHEMES:
         raise ValueError(f"scheme is one of {', '.join(SCHEMES)}")
@@ -323,8 +334,10 @@ def decompose(inst: Instance, settings: Settings = Settings(), scheme: str = "au
     if scheme == "charges-first" and coupling:
         got, p1_status, p1_seconds = _phase1(inst, g, coupling, settings)
         if got is None:
-            notes.append(f"deciding the charges of the {len(coupling)} coupling members first found nothing "
-                         f"({p1_status}): solved as exact components instead")
+            notes.append(
+                f"deciding the charges of the {len(coupling)} coupling members first found nothing "
+                f"({p1_status}): solved as exact components instead"
+            )
             scheme, coupling = "exact", []
         else:
             chosen = got
@@ -350,8 +363,9 @@ def decompose(inst: Instance, settings: Settings = Settings(), scheme: str = "au
         reach = g.attend_free[m] | {u for u in g.attend_ic[m] if any(a in mine for a in inst.ancestors[u])}
         # one commune: among those it is directly in charge of, else among those it may visit; its residence
         # if it can, else the one with the fewest such visitors so far
-        options = sorted(direct or {g.group[u] for u in reach if g.group[u] is not None},
-                         key=lambda grp: inst.unit_order[grp])
+        options = sorted(
+            direct or {g.group[u] for u in reach if g.group[u] is not None}, key=lambda grp: inst.unit_order[grp]
+        )
         res = inst.members[m].residence
         home = g.group.get(res) if res else None
         if home in options:
@@ -403,21 +417,36 @@ def decompose(inst: Instance, settings: Settings = Settings(), scheme: str = "au
     for i, r in enumerate(roots):
         members = tuple(comp_members[r])
         units = tuple(comp_units.get(r, ()))
-        sub, shared_shift = _sub_scenario(inst, g, i, members, units, cset, chosen, pinned, balance, rule_parts,
-                                            rules)
+        sub, shared_shift = _sub_scenario(inst, g, i, members, units, cset, chosen, pinned, balance, rule_parts, rules)
         uset = set(units)
         size = sum(len(inst.months) for m in members for u in g.attend[m] if u in uset)
         parts.append(Part(i, members, units, sub, size, shared_shift))
     exact = scheme == "exact"
     if split:
         if balance == "drop":
-            notes.append(f"the balance of {', '.join(split)} spans parts: each part counts that rule one member "
-                         f"at a time (a relaxation); verify recomputes the whole balance on the merged plan")
+            notes.append(
+                f"the balance of {', '.join(split)} spans parts: each part counts that rule one member "
+                f"at a time (a relaxation); verify recomputes the whole balance on the merged plan"
+            )
         else:
-            notes.append(f"the balance of {', '.join(split)} spans parts: each part balances its own members; "
-                         f"verify recomputes the whole balance on the merged plan (no global bound)")
-    return Decomposition(parts, scheme, exact, tuple(coupling), frozenset(chosen), pinned, free, tuple(split),
-                         p1_seconds, p1_status, time.monotonic() - t0, notes)
+            notes.append(
+                f"the balance of {', '.join(split)} spans parts: each part balances its own members; "
+                f"verify recomputes the whole balance on the merged plan (no global bound)"
+            )
+    return Decomposition(
+        parts,
+        scheme,
+        exact,
+        tuple(coupling),
+        frozenset(chosen),
+        pinned,
+        free,
+        tuple(split),
+        p1_seconds,
+        p1_status,
+        time.monotonic() - t0,
+        notes,
+    )
 
 
 class _Rules:
@@ -432,20 +461,44 @@ class _Rules:
             for m, u in chosen:
                 if (m, u) in pairs:
                     pinned_k[u] += 1
-            self.resp.append((rule, inst.rule_id(rule), set(inst.select_units(rule.units)),
-                              set(inst.select_members(rule.members)), pinned_k))
-        self.att = [(rule, inst.rule_id(rule), set(inst.select_members(rule.members)),
-                     set(inst.select_units(rule.units)), [set(inst.select_units(inc.units)) for inc in rule.including])
-                    for rule in s.attendance]
+            self.resp.append(
+                (
+                    rule,
+                    inst.rule_id(rule),
+                    set(inst.select_units(rule.units)),
+                    set(inst.select_members(rule.members)),
+                    pinned_k,
+                )
+            )
+        self.att = [
+            (
+                rule,
+                inst.rule_id(rule),
+                set(inst.select_members(rule.members)),
+                set(inst.select_units(rule.units)),
+                [set(inst.select_units(inc.units)) for inc in rule.including],
+            )
+            for rule in s.attendance
+        ]
         self.cov = []
         for rule in s.coverage:
             units, by, in_charge = inst.coverage_spec(rule)
             self.cov.append((rule, inst.rule_id(rule), set(units), by, in_charge))
 
 
-def _sub_scenario(inst: Instance, g: _Graph, index: int, members: tuple[str, ...], owned: tuple[str, ...],
-                  coupling: set[str], chosen: set[tuple[str, str]], pinned: dict[tuple[str, Month], dt.date],
-                  balance: str, rule_parts: dict[int, set[int]], rules: _Rules) -> tuple[Scenario, int]:
+def _sub_scenario(
+    inst: Instance,
+    g: _Graph,
+    index: int,
+    members: tuple[str, ...],
+    owned: tuple[str, ...],
+    coupling: set[str],
+    chosen: set[tuple[str, str]],
+    pinned: dict[tuple[str, Month], dt.date],
+    balance: str,
+    rule_parts: dict[int, set[int]],
+    rules: _Rules,
+) -> tuple[Scenario, int]:
     s = inst.scenario
     mset, owned_set = set(members), set(owned)
     keep: set[str] = set()
@@ -481,6 +534,7 @@ def _sub_scenario(inst: Instance, g: _Graph, index: int, members: tuple[str, ...
                 shared_shift += inst.shift(u.id, pinned[u.id, mo])
         else:
             units.append(u.model_copy(update={"meeting": None, "closed": ()}))
+
     def owned_ids(sel_units: set[str]) -> tuple[str, ...]:
         return tuple(u for u in owned if u in sel_units)  # owned is in scenario order
 
@@ -494,19 +548,42 @@ def _sub_scenario(inst: Instance, g: _Graph, index: int, members: tuple[str, ...
         base = dict(basis=rule.basis, own_cell=rule.own_cell)
         msel = MemberSelector(ids=r_members)
         if not pinned_k:
-            resp.append(ResponsibilityRule(id=rid, members=msel, units=UnitSelector(ids=r_units),
-                                           per_unit=rule.per_unit, per_member=rule.per_member, **base))
+            resp.append(
+                ResponsibilityRule(
+                    id=rid,
+                    members=msel,
+                    units=UnitSelector(ids=r_units),
+                    per_unit=rule.per_unit,
+                    per_member=rule.per_member,
+                    **base,
+                )
+            )
             continue
-        resp.append(ResponsibilityRule(id=f"{rid}~members", members=msel, units=UnitSelector(ids=r_units),
-                                       per_unit=Range(min=0), per_member=rule.per_member, **base))
+        resp.append(
+            ResponsibilityRule(
+                id=f"{rid}~members",
+                members=msel,
+                units=UnitSelector(ids=r_units),
+                per_unit=Range(min=0),
+                per_member=rule.per_member,
+                **base,
+            )
+        )
         by_k: dict[int, list[str]] = defaultdict(list)
         for u in r_units:
             by_k[pinned_k.get(u, 0)].append(u)
         for k, us in sorted(by_k.items()):
             hi = None if rule.per_unit.max is None else max(0, rule.per_unit.max - k)
-            resp.append(ResponsibilityRule(
-                id=f"{rid}~{k}", members=msel, units=UnitSelector(ids=tuple(us)),
-                per_unit=Range(min=max(0, rule.unit_min - k), max=hi), per_member=Range(min=0), **base))
+            resp.append(
+                ResponsibilityRule(
+                    id=f"{rid}~{k}",
+                    members=msel,
+                    units=UnitSelector(ids=tuple(us)),
+                    per_unit=Range(min=max(0, rule.unit_min - k), max=hi),
+                    per_member=Range(min=0),
+                    **base,
+                )
+            )
 
     att: list[AttendanceRule] = []
     for i, (rule, rid, rule_members, main, inc_units) in enumerate(rules.att):
@@ -514,8 +591,10 @@ def _sub_scenario(inst: Instance, g: _Graph, index: int, members: tuple[str, ...
         if not r_members:
             continue
         usel = UnitSelector(ids=owned_ids(main), in_charge=rule.units.in_charge)
-        incs = tuple(Including(units=UnitSelector(ids=owned_ids(iu), in_charge=inc.units.in_charge),
-                               at_least=inc.at_least) for inc, iu in zip(rule.including, inc_units))
+        incs = tuple(
+            Including(units=UnitSelector(ids=owned_ids(iu), in_charge=inc.units.in_charge), at_least=inc.at_least)
+            for inc, iu in zip(rule.including, inc_units)
+        )
         common = dict(per=rule.per, at_least=rule.at_least, at_most=rule.at_most, units=usel, including=incs)
         if len(rule_parts[i]) > 1 and balance == "drop":
             att += [AttendanceRule(id=f"{rid}~{m}", members=MemberSelector(ids=(m,)), **common) for m in r_members]
@@ -527,9 +606,17 @@ def _sub_scenario(inst: Instance, g: _Graph, index: int, members: tuple[str, ...
         r_units = owned_ids(c_units)
         if not r_units:
             continue
-        cov.append(CoverageRule(id=rid, units=UnitSelector(ids=r_units),
-                                by=MemberSelector(ids=tuple(m for m in members if m in by)), in_charge=in_charge,
-                                per=rule.per, at_least=rule.at_least, at_most=rule.at_most))
+        cov.append(
+            CoverageRule(
+                id=rid,
+                units=UnitSelector(ids=r_units),
+                by=MemberSelector(ids=tuple(m for m in members if m in by)),
+                in_charge=in_charge,
+                per=rule.per,
+                at_least=rule.at_least,
+                at_most=rule.at_most,
+            )
+        )
 
     fixed: list[Any] = []
     for f in s.fixed:
@@ -545,9 +632,17 @@ def _sub_scenario(inst: Instance, g: _Graph, index: int, members: tuple[str, ...
             fixed.append(FixedCharge(member=m, unit=u, charge=True))
     fixed += pins
     member_objs = tuple(inst.members[m] for m in members)
-    sub = s.model_copy(update={
-        "name": f"{s.name} — part {index + 1}", "units": tuple(units), "members": member_objs,
-        "responsibility": tuple(resp), "attendance": tuple(att), "coverage": tuple(cov), "fixed": tuple(fixed),
-        "source": f"{s.source}#part{index + 1}", "sha256": s.sha256})
+    sub = s.model_copy(
+        update={
+            "name": f"{s.name} — part {index + 1}",
+            "units": tuple(units),
+            "members": member_objs,
+            "responsibility": tuple(resp),
+            "attendance": tuple(att),
+            "coverage": tuple(cov),
+            "fixed": tuple(fixed),
+            "source": f"{s.source}#part{index + 1}",
+            "sha256": s.sha256,
+        }
+    )
     return sub, shared_shift
-

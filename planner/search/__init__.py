@@ -11,5 +11,18 @@ from planner.search.bounds import TermBound, term_bound
 from planner.search.driver import Progress, Run, SearchParams, relative_gap, request_stop, run, stop_requested
 from planner.search.solving import Result, Settings, extract_plan, solve
 
-__all__ = ["Progress", "Result", "Run", "SearchParams", "Settings", "TermBound", "extract_plan", "relative_gap",
-           "request_stop", "run", "solve", "stop_requested", "term_bound"]
+__all__ = [
+    "Progress",
+    "Result",
+    "Run",
+    "SearchParams",
+    "Settings",
+    "TermBound",
+    "extract_plan",
+    "relative_gap",
+    "request_stop",
+    "run",
+    "solve",
+    "stop_requested",
+    "term_bound",
+]

@@ -139,8 +139,11 @@ def run(model: cp_model.CpModel, params: SearchParams, progress: Progress | None
         setattr(solver.parameters, name, value)
     callback = _Callback(progress) if progress is not None else None
     code = wait(lambda: solver.solve(model, callback), solver.stop_search)
-    capped = (params.deterministic and code in (cp_model.FEASIBLE, cp_model.UNKNOWN)
-              and solver.wall_time >= parameters["max_time_in_seconds"] * 0.99)
+    capped = (
+        params.deterministic
+        and code in (cp_model.FEASIBLE, cp_model.UNKNOWN)
+        and solver.wall_time >= parameters["max_time_in_seconds"] * 0.99
+    )
     if capped:
         _capped.append(time.monotonic())
     return Run(solver, code if code is not None else cp_model.UNKNOWN, capped)

@@ -36,8 +36,20 @@ from planner.search.driver import (
 )
 from planner.status import Status
 
-__all__ = ["Progress", "ProgressThread", "Result", "Settings", "abandoned_searches", "add_hints", "extract_plan",
-           "relative_gap", "request_stop", "reset_stop", "solve", "stop_requested"]
+__all__ = [
+    "Progress",
+    "ProgressThread",
+    "Result",
+    "Settings",
+    "abandoned_searches",
+    "add_hints",
+    "extract_plan",
+    "relative_gap",
+    "request_stop",
+    "reset_stop",
+    "solve",
+    "stop_requested",
+]
 
 
 @dataclass(frozen=True)
@@ -54,9 +66,13 @@ class Settings:
 
     def search(self, limit: float | None = None, workers: int | None = None) -> SearchParams:
         """One search that may spend ``limit`` (default: the whole time limit) with these settings."""
-        return SearchParams(limit=self.time_limit if limit is None else limit,
-                            workers=self.workers if workers is None else workers, seed=self.seed,
-                            deterministic=self.deterministic, wall_factor=self.wall_limit_factor)
+        return SearchParams(
+            limit=self.time_limit if limit is None else limit,
+            workers=self.workers if workers is None else workers,
+            seed=self.seed,
+            deterministic=self.deterministic,
+            wall_factor=self.wall_limit_factor,
+        )
 
 
 WARM_SHARE, WINDOW_SHARE, WARM_CHARGES_SHARE, COMPLETE_RESERVE, WARM_TRIES = 0.6, 0.3, 0.1, 0.2, 3
@@ -105,8 +121,9 @@ def add_hints(built: BuiltModel, plan: Plan) -> None:
         built.model.add_hint(lit, plan.meetings.get((u, mo)) == d)
 
 
-def _warm_start(inst: Instance, built: BuiltModel, settings: Settings, progress: Progress,
-                baseline: Plan | None = None) -> tuple[tuple[BuiltModel, cp_model.CpSolver] | None, float]:
+def _warm_start(
+    inst: Instance, built: BuiltModel, settings: Settings, progress: Progress, baseline: Plan | None = None
+) -> tuple[tuple[BuiltModel, cp_model.CpSolver] | None, float]:
     """Charges first, then the rest with those charges decided (a much smaller model); the completed plan
     becomes the full model's hint. Returns ((model, solver) of the completed plan to fall back on, or None)
     and the deterministic time spent."""
@@ -162,8 +179,13 @@ def _warm_start(inst: Instance, built: BuiltModel, settings: Settings, progress:
     return (small, done.solver), total - budget
 
 
-def solve(inst: Instance, settings: Settings = Settings(), baseline: Plan | None = None,
-          progress: Progress | None = None, on_start: Callable[[Progress], None] | None = None) -> Result:
+def solve(
+    inst: Instance,
+    settings: Settings = Settings(),
+    baseline: Plan | None = None,
+    progress: Progress | None = None,
+    on_start: Callable[[Progress], None] | None = None,
+) -> Result:
     """Plan a scenario.
 
     Parameters
@@ -197,8 +219,11 @@ def solve(inst: Instance, settings: Settings = Settings(), baseline: Plan | None
     warm, spent = None, 0.0
     if settings.warm_start:
         warm, spent = _warm_start(inst, built, settings, progress, baseline)
-    main = run(built.model, settings.search(limit=max(settings.time_limit - spent,
-                                                      settings.time_limit * MAIN_RESERVE)), progress)
+    main = run(
+        built.model,
+        settings.search(limit=max(settings.time_limit - spent, settings.time_limit * MAIN_RESERVE)),
+        progress,
+    )
     solver = main.solver
     status: Any = main.code
     solve_seconds = time.monotonic() - t1
@@ -229,21 +254,33 @@ def solve(inst: Instance, settings: Settings = Settings(), baseline: Plan | None
     det_time = solver.deterministic_time + spent
     stopped_by_wall = main.wall_capped
     summary = Summary(
-        status=name, objective=objective, bound=bound, gap=gap, seconds=build_seconds + solve_seconds,
-        scenario_sha256=inst.scenario.sha256, seed=settings.seed, terms=terms,
+        status=name,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        seconds=build_seconds + solve_seconds,
+        scenario_sha256=inst.scenario.sha256,
+        seed=settings.seed,
+        terms=terms,
         extra={
             "build_seconds": round(build_seconds, 3),
             "solve_seconds": round(solve_seconds, 3),
             "deterministic_time": round(det_time, 3) if settings.deterministic else None,
             "reproducible": settings.deterministic and not stopped_by_wall and not stop_requested(),
             **({"interrupted": True} if stop_requested() else {}),
-            "settings": {"time_limit": settings.time_limit, "workers": settings.workers,
-                         "deterministic": settings.deterministic, "seed": settings.seed,
-                         "warm_start": settings.warm_start},
-            "model": {"variables": len(built.model.proto.variables),
-                      "constraints": len(built.model.proto.constraints)},
-            "versions": {"planner": _version(), "ortools": ortools.__version__,  # type: ignore[attr-defined]
-                         "python": platform.python_version()},
+            "settings": {
+                "time_limit": settings.time_limit,
+                "workers": settings.workers,
+                "deterministic": settings.deterministic,
+                "seed": settings.seed,
+                "warm_start": settings.warm_start,
+            },
+            "model": {"variables": len(built.model.proto.variables), "constraints": len(built.model.proto.constraints)},
+            "versions": {
+                "planner": _version(),
+                "ortools": ortools.__version__,  # type: ignore[attr-defined]
+                "python": platform.python_version(),
+            },
         },
     )
     return Result(plan, summary)
@@ -252,8 +289,7 @@ def solve(inst: Instance, settings: Settings = Settings(), baseline: Plan | None
 class ProgressThread(threading.Thread):
     """Calls ``show(progress)`` every ``every`` seconds once the search has run ``after`` seconds."""
 
-    def __init__(self, progress: Progress, show: Callable[[Progress], None], after: float = 1.0,
-                 every: float = 0.5):
+    def __init__(self, progress: Progress, show: Callable[[Progress], None], after: float = 1.0, every: float = 0.5):
         super().__init__(daemon=True)
         self.progress, self.show, self.after, self.every = progress, show, after, every
         self._halt = threading.Event()

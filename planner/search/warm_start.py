@@ -47,8 +47,10 @@ def charge_model(inst: Instance) -> tuple[cp_model.CpModel, Variables]:
     meeting = set(inst.meeting_units)
     for rule in s.attendance:
         specs = [(rule.at_least, inst.attendance_counts(rule))]
-        specs += [(inc.at_least, {m: spec for m in inst.select_members(rule.members)})
-                  for inc, spec in zip(rule.including, inst.including_counts(rule))]
+        specs += [
+            (inc.at_least, {m: spec for m in inst.select_members(rule.members)})
+            for inc, spec in zip(rule.including, inst.including_counts(rule))
+        ]
         for at_least, by_member in specs:
             for m, spec in by_member.items():
                 if at_least > 0 and spec.in_charge:

@@ -108,82 +108,130 @@ CASES = {
     "calendar-training": dict(
         seed="calendar",
         core={K("attendance", "moi-quy", "uv-2", "2026-Q2")},
-        en=["Q2 2026", "Nông Thị Lan (uv-2)", "unavailable 2026-04-01..2026-06-30 (học lớp trung cấp lý luận chính trị)",
-            "can attend at most 0 meetings in Q2 2026; rule moi-quy asks 1"],
+        en=[
+            "Q2 2026",
+            "Nông Thị Lan (uv-2)",
+            "unavailable 2026-04-01..2026-06-30 (học lớp trung cấp lý luận chính trị)",
+            "can attend at most 0 meetings in Q2 2026; rule moi-quy asks 1",
+        ],
         vi=["quý II/2026", "bận 2026-04-01..2026-06-30", "quy định moi-quy yêu cầu 1"],
-        suggest=("moi-quy", "at_least", 0)),
+        suggest=("moi-quy", "at_least", 0),
+    ),
     "calendar-own-meeting": dict(
         seed="calendar",
-        core={K("attendance", "hang-thang", "uv-1", "2026-01"),
-              K("own-meeting", "own_meetings_busy", "uv-1", "2026-01-05", "dang-uy")},
-        en=["own_meetings_busy", "its own unit Đảng ủy xã Thử Nghiệm (dang-uy) meets on Monday 2026-01-05",
-            "own_meetings_busy: false would make it feasible"],
+        core={
+            K("attendance", "hang-thang", "uv-1", "2026-01"),
+            K("own-meeting", "own_meetings_busy", "uv-1", "2026-01-05", "dang-uy"),
+        },
+        en=[
+            "own_meetings_busy",
+            "its own unit Đảng ủy xã Thử Nghiệm (dang-uy) meets on Monday 2026-01-05",
+            "own_meetings_busy: false would make it feasible",
+        ],
         vi=["đơn vị của mình Đảng ủy xã Thử Nghiệm (dang-uy) họp vào thứ Hai 05/01/2026"],
-        suggest=("hang-thang", "at_least", 0)),
+        suggest=("hang-thang", "at_least", 0),
+    ),
     "capacity-school": dict(
         seed="capacity",
         core={K("coverage", "hai-luot-truong", "truong-th", "2026-03")},
-        en=["Chi bộ Trường Tiểu học (truong-th)", "1 of the 2 members counted may visit",
-            "Lý Văn Tài (uv-3): unavailable on every possible day", "asks 2 visits in March 2026"],
+        en=[
+            "Chi bộ Trường Tiểu học (truong-th)",
+            "1 of the 2 members counted may visit",
+            "Lý Văn Tài (uv-3): unavailable on every possible day",
+            "asks 2 visits in March 2026",
+        ],
         vi=["chỉ 1/2 đồng chí được tính có thể dự", "yêu cầu 2 lượt trong tháng 03/2026"],
-        suggest=("hai-luot-truong", "at_least", 1)),
+        suggest=("hai-luot-truong", "at_least", 1),
+    ),
     "capacity-in-charge": dict(
         seed=None,  # no counting check sees it: the search finds it
-        core={K("coverage", "hai-luot", "thon-1", "2026-01"), K("responsibility", "phu-trach", "thon-1", extra="per_unit")},
-        en=["only members in charge count", "puts at most 1 in charge of Chi bộ thôn Nà Lầu (thon-1)",
-            "per_unit.max 2 (now 1) is the smallest that holds"],
+        core={
+            K("coverage", "hai-luot", "thon-1", "2026-01"),
+            K("responsibility", "phu-trach", "thon-1", extra="per_unit"),
+        },
+        en=[
+            "only members in charge count",
+            "puts at most 1 in charge of Chi bộ thôn Nà Lầu (thon-1)",
+            "per_unit.max 2 (now 1) is the smallest that holds",
+        ],
         vi=["chỉ tính người phụ trách"],
-        suggest=("phu-trach", "per_unit.max", 2)),
+        suggest=("phu-trach", "per_unit.max", 2),
+    ),
     "responsibility-counts": dict(
         seed="responsibility",
         core=None,  # 7 of the 8 cells (any 7 make 7 > 2 × 3) and both members: see test_responsibility_counts_core
         core_size=9,
         en=["need at least 1 member in charge each (7 charges)", "at most 3 each (6 charges)"],
         vi=["mỗi người nhiều nhất 3 đơn vị (6 lượt)"],
-        suggest=("phu-trach", "per_member.max", 4)),
+        suggest=("phu-trach", "per_member.max", 4),
+    ),
     "require-basis": dict(
         seed="require-basis",
         core={K("responsibility", "theo-linh-vuc", "truong-thcs", extra="per_unit")},
         en=["basis: require", "Chi bộ Trường THCS (truong-thcs)", "(school)", "none qualify"],
         vi=["basis: require", "có 0 người đủ điều kiện"],
-        suggest=("theo-linh-vuc", "per_unit.min", 0)),
+        suggest=("theo-linh-vuc", "per_unit.min", 0),
+    ),
     "pin-attendance": dict(
         seed="pin",
-        core={K("fixed", "fixed", "uv-1", "2026-03", "thon-2"),
-              K("unavailable", "unavailable", "uv-1", "2026-03-10", "thon-2")},
-        en=["A fixed item has Hoàng Văn Minh (uv-1) attend the meeting of Chi bộ thôn Pác Nặm (thon-2) in March 2026",
-            "đi công tác Hà Nội", "can meet only on Tuesday 2026-03-10", "Dropping the fixed item"],
+        core={
+            K("fixed", "fixed", "uv-1", "2026-03", "thon-2"),
+            K("unavailable", "unavailable", "uv-1", "2026-03-10", "thon-2"),
+        },
+        en=[
+            "A fixed item has Hoàng Văn Minh (uv-1) attend the meeting of Chi bộ thôn Pác Nặm (thon-2) in March 2026",
+            "đi công tác Hà Nội",
+            "can meet only on Tuesday 2026-03-10",
+            "Dropping the fixed item",
+        ],
         vi=["Mục fixed", "Bỏ mục fixed"],
-        suggest=("fixed", "drop", False)),
+        suggest=("fixed", "drop", False),
+    ),
     "pin-charges": dict(
         seed="pin",
         core={K("responsibility", "phu-trach", "uv-1", extra="per_member")}
         | {K("fixed", "fixed", "uv-1", extra=u) for u in ("thon-1", "thon-2", "thon-3")},
         en=["is in charge of at most 2 units (per_member)", "A fixed item puts Hoàng Văn Minh (uv-1) in charge of"],
         vi=["phụ trách nhiều nhất 2 đơn vị"],
-        suggest=("phu-trach", "per_member.max", 3)),
+        suggest=("phu-trach", "per_member.max", 3),
+    ),
     "pin-charge-off": dict(
         seed="responsibility",
         core={K("responsibility", "phu-trach", "thon-1", extra="per_unit")},
-        en=["No member may take charge of Chi bộ thôn Nà Lầu (thon-1) under rule phu-trach",
-            "fixed items keep Hoàng Văn Minh (uv-1), Nông Thị Lan (uv-2) and Lý Văn Tài (uv-3) from it"],
+        en=[
+            "No member may take charge of Chi bộ thôn Nà Lầu (thon-1) under rule phu-trach",
+            "fixed items keep Hoàng Văn Minh (uv-1), Nông Thị Lan (uv-2) and Lý Văn Tài (uv-3) from it",
+        ],
         vi=["không đồng chí nào có thể phụ trách", "mục fixed không cho"],
-        suggest=None),  # no single field helps: without the per_unit minimum the in-charge coverage fails
+        suggest=None,
+    ),  # no single field helps: without the per_unit minimum the in-charge coverage fails
     "mix-including": dict(
         seed="mix",
-        core={K("including", "hai-cap", "hu-1", "2026-01", "1"), K("including", "hai-cap", "hu-1", "2026-01", "2"),
-              K("one-meeting-a-day", "meetings_per_day", "hu-1", "2026-01-05")},
-        en=["(including 1)", "at the commune committees", "its including items ask 1 + 1 = 2",
-            "meet only on Monday 2026-01-05"],
+        core={
+            K("including", "hai-cap", "hu-1", "2026-01", "1"),
+            K("including", "hai-cap", "hu-1", "2026-01", "2"),
+            K("one-meeting-a-day", "meetings_per_day", "hu-1", "2026-01-05"),
+        },
+        en=[
+            "(including 1)",
+            "at the commune committees",
+            "its including items ask 1 + 1 = 2",
+            "meet only on Monday 2026-01-05",
+        ],
         vi=["các mục including yêu cầu 1 + 1 = 2", "đảng ủy xã"],
-        suggest=("meetings_per_day", "meetings_per_day", 2)),
+        suggest=("meetings_per_day", "meetings_per_day", 2),
+    ),
     "mix-at-most": dict(
         seed="mix",
-        core={K("attendance", "mot-quy", "hu-1", "2026-Q1"), K("including", "mot-quy", "hu-1", "2026-Q1", "1"),
-              K("including", "mot-quy", "hu-1", "2026-Q1", "2")},
+        core={
+            K("attendance", "mot-quy", "hu-1", "2026-Q1"),
+            K("including", "mot-quy", "hu-1", "2026-Q1", "1"),
+            K("including", "mot-quy", "hu-1", "2026-Q1", "2"),
+        },
         en=["ask 1 + 1 = 2 attendances", "more than its at_most 1", "at_most 2 a quarter (now 1)"],
         vi=["vượt at_most = 1"],
-        suggest=("mot-quy", "at_most", 2)),
+        suggest=("mot-quy", "at_most", 2),
+    ),
 }
 
 
@@ -209,7 +257,12 @@ def test_crafted_words(name):
     path = INFEASIBLE / f"{name}.yaml"
     en = flat(explain(instance(path), diagnosed(path), "en"))
     vi = flat(explain(instance(path), diagnosed(path), "vi"))
-    for rule in {k.rule for k in diagnosed(path).core} - {"fixed", "unavailable", "meetings_per_day", "own_meetings_busy"}:
+    for rule in {k.rule for k in diagnosed(path).core} - {
+        "fixed",
+        "unavailable",
+        "meetings_per_day",
+        "own_meetings_busy",
+    }:
         assert rule in en and rule in vi
     for phrase in case["en"]:
         assert phrase in en, phrase
@@ -390,6 +443,7 @@ def test_solve_infeasible_prints_the_same_explanation(tmp_path):
 def test_a_counting_argument_the_solver_cannot_confirm_in_time_still_proves_infeasibility(monkeypatch):
     """The pre-checks are sound: if every solve runs out of time, the first finding's rule instances are
     reported, marked as not proven minimal."""
+
     def no_time(self, keys, settings, budget, linearization=1):
         return "unknown", [], None
 

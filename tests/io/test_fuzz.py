@@ -34,28 +34,129 @@ from tests.conftest import DATA, SCENARIOS
 TABLES = DATA / "tables"
 SOURCES = sorted(SCENARIOS.glob("*.yaml")) + [TABLES / "commune.yaml", TABLES / "units.csv", TABLES / "members.csv"]
 EXAMPLES = int(os.environ.get("PLANNER_FUZZ_EXAMPLES", "120"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("PLANNER_FUZZ_RANDOM"),
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], database=None)
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not os.environ.get("PLANNER_FUZZ_RANDOM"),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    database=None,
+)
 
 NASTY_VALUES = [
-    "-1", "0", "1000000000", "9" * 400, "1e309", ".nan", "-.inf", "0x7fffffffffffffff", "1_000", "190:20:30",
-    "~", "null", "true", "no", "on", "[]", "{}", "[[[[]]]]", "''", '""', "'", '"', "[", "{", "}", ":", "- x",
-    "&a x", "*a", "*nope", "<<: *a", "!!python/object/apply:os.system [echo x]", "!!str", "!!int x", "!!binary ???",
-    "!!set {a, b}", "!!omap [a: 1]", "!!timestamp 2026-13-45", "2026-02-30", "2026-02-29", "0000-01-01",
-    "9999-12-31", "2026-1-1", "2026-03", "mnday", "sun", "|\n  text", ">-\n  text", "\t", "\x00", "\x07",
-    "\ufeff", "\u200b", "\ud7ff", "🙂", unicodedata.normalize("NFD", "Lương Đảng ủy"), "../../etc/passwd.csv",
-    "/dev/zero.csv", "units.xlsx", "no-such.csv", "tables\\units.csv", "=1+1", "@SUM(A1)", "a" * 5000,
-    "9" * 5000, "[" * 3000, "- " * 300 + "x", "!!timestamp nope", "!!float x", "!!bool maybe", "!!null x",
-    "!!map x", "!!seq x", "!!merge x", "!!python/none ''", "{<<: [1, 2]}", "{<<: *nope}", "{? [a]: b}",
+    "-1",
+    "0",
+    "1000000000",
+    "9" * 400,
+    "1e309",
+    ".nan",
+    "-.inf",
+    "0x7fffffffffffffff",
+    "1_000",
+    "190:20:30",
+    "~",
+    "null",
+    "true",
+    "no",
+    "on",
+    "[]",
+    "{}",
+    "[[[[]]]]",
+    "''",
+    '""',
+    "'",
+    '"',
+    "[",
+    "{",
+    "}",
+    ":",
+    "- x",
+    "&a x",
+    "*a",
+    "*nope",
+    "<<: *a",
+    "!!python/object/apply:os.system [echo x]",
+    "!!str",
+    "!!int x",
+    "!!binary ???",
+    "!!set {a, b}",
+    "!!omap [a: 1]",
+    "!!timestamp 2026-13-45",
+    "2026-02-30",
+    "2026-02-29",
+    "0000-01-01",
+    "9999-12-31",
+    "2026-1-1",
+    "2026-03",
+    "mnday",
+    "sun",
+    "|\n  text",
+    ">-\n  text",
+    "\t",
+    "\x00",
+    "\x07",
+    "\ufeff",
+    "\u200b",
+    "\ud7ff",
+    "🙂",
+    unicodedata.normalize("NFD", "Lương Đảng ủy"),
+    "../../etc/passwd.csv",
+    "/dev/zero.csv",
+    "units.xlsx",
+    "no-such.csv",
+    "tables\\units.csv",
+    "=1+1",
+    "@SUM(A1)",
+    "a" * 5000,
+    "9" * 5000,
+    "[" * 3000,
+    "- " * 300 + "x",
+    "!!timestamp nope",
+    "!!float x",
+    "!!bool maybe",
+    "!!null x",
+    "!!map x",
+    "!!seq x",
+    "!!merge x",
+    "!!python/none ''",
+    "{<<: [1, 2]}",
+    "{<<: *nope}",
+    "{? [a]: b}",
 ]
 BLOCKS = [  # whole lines inserted somewhere
-    "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" if i else "l0: &l0 [a, a, a, a, a, a, a, a, a]\n"
-            for i in range(9)),
-    "a: &a {x: 1}\nb: {<<: *a, <<: *a}\n", "---\nname: again\n", "\tname: tab\n", "%YAML 1.1\n---\n",
-    "? complex\n: key\n", "x: !!python/object/new:os.system [ls]\n", "units: &u\n  - *u\n",
+    "".join(
+        f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" if i else "l0: &l0 [a, a, a, a, a, a, a, a, a]\n"
+        for i in range(9)
+    ),
+    "a: &a {x: 1}\nb: {<<: *a, <<: *a}\n",
+    "---\nname: again\n",
+    "\tname: tab\n",
+    "%YAML 1.1\n---\n",
+    "? complex\n: key\n",
+    "x: !!python/object/new:os.system [ls]\n",
+    "units: &u\n  - *u\n",
 ]
-NASTY_KEYS = ["id", "name", "units", "members", "parent", "committee", "meeting", "day", "flex", "weekdays",
-              "at_least", "at_most", "per", "including", "fixed", "calendar", "<<", "? x", "sha256", "source"]
+NASTY_KEYS = [
+    "id",
+    "name",
+    "units",
+    "members",
+    "parent",
+    "committee",
+    "meeting",
+    "day",
+    "flex",
+    "weekdays",
+    "at_least",
+    "at_most",
+    "per",
+    "including",
+    "fixed",
+    "calendar",
+    "<<",
+    "? x",
+    "sha256",
+    "source",
+]
 
 
 def _lines(data: bytes) -> list[bytes]:
@@ -68,7 +169,7 @@ def mutate(data: bytes, ops: list[tuple[str, int, int, int]]) -> bytes:
             data = b"name: x\n"
         if op == "flip":
             i = a % len(data)
-            data = data[:i] + bytes([b % 256]) + data[i + 1:]
+            data = data[:i] + bytes([b % 256]) + data[i + 1 :]
         elif op == "insert":
             i = a % (len(data) + 1)
             data = data[:i] + bytes([b % 256, c % 256]) + data[i:]
@@ -114,11 +215,21 @@ def mutate(data: bytes, ops: list[tuple[str, int, int, int]]) -> bytes:
     return data
 
 
-OP_NAMES = ["flip", "insert", "truncate", "delete", "duplicate", "swap_lines", "swap_values", "swap_keys",
-            "nasty_value", "nasty_value", "nasty_key", "block"]
-OPS = st.tuples(
-    st.sampled_from(OP_NAMES),
-    st.integers(0, 1 << 20), st.integers(0, 1 << 20), st.integers(0, 1 << 20))
+OP_NAMES = [
+    "flip",
+    "insert",
+    "truncate",
+    "delete",
+    "duplicate",
+    "swap_lines",
+    "swap_values",
+    "swap_keys",
+    "nasty_value",
+    "nasty_value",
+    "nasty_key",
+    "block",
+]
+OPS = st.tuples(st.sampled_from(OP_NAMES), st.integers(0, 1 << 20), st.integers(0, 1 << 20), st.integers(0, 1 << 20))
 CASES = st.tuples(st.sampled_from(SOURCES), st.lists(OPS, min_size=1, max_size=4))
 
 
@@ -194,8 +305,10 @@ def campaign(cases: int, seed: int = 0, timeout: float = 20.0) -> dict[str, list
     try:
         for n in range(cases):
             source = rng.choice(SOURCES)
-            ops = [(rng.choice(names), rng.randrange(1 << 20), rng.randrange(1 << 20), rng.randrange(1 << 20))
-                   for _ in range(rng.randint(1, 4))]
+            ops = [
+                (rng.choice(names), rng.randrange(1 << 20), rng.randrange(1 << 20), rng.randrange(1 << 20))
+                for _ in range(rng.randint(1, 4))
+            ]
             path = write_case(workdir, source, ops)
             signal.setitimer(signal.ITIMER_REAL, timeout)
             try:
@@ -220,7 +333,9 @@ if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     t0 = time.monotonic()
     found = campaign(count, int(sys.argv[2]) if len(sys.argv) > 2 else 0)
-    print(f"{count} cases in {time.monotonic() - t0:.0f} s: {sum(map(len, found.values()))} failures, "
-          f"{len(found)} distinct")
+    print(
+        f"{count} cases in {time.monotonic() - t0:.0f} s: {sum(map(len, found.values()))} failures, "
+        f"{len(found)} distinct"
+    )
     for key, cases in sorted(found.items(), key=lambda kv: -len(kv[1])):
         print(f"{len(cases):6d}  {key}\n        e.g. {cases[0]}")

@@ -88,7 +88,9 @@ def test_table_not_utf8(tmp_path: Path) -> None:
 def test_table_missing_required_column_is_reported_once(tmp_path: Path) -> None:
     path = write(tmp_path, "units.csv", "id,name\nxa,X\nthon,T\n")
     error = load_error(path)
-    assert [(p.line, p.field, p.message) for p in error.problems] == [(1, "kind", "the required column 'kind' is missing")]
+    assert [(p.line, p.field, p.message) for p in error.problems] == [
+        (1, "kind", "the required column 'kind' is missing")
+    ]
 
 
 def test_table_value_without_header(tmp_path: Path) -> None:

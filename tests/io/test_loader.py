@@ -18,12 +18,15 @@ from tests.conftest import DATA, ROOT
 TABLES = DATA / "tables"
 
 
-@pytest.mark.parametrize("name, units, members, rules", [
-    ("tuong-duong-2026", 22, 17, (1, 1, 1)),
-    ("thuong-son-2026", 19, 15, (2, 1, 1)),
-    ("yen-bai-rule-18", 39, 47, (4, 4, 1)),
-    ("fixed-day-quota-check", 9, 6, (1, 1, 0)),
-])
+@pytest.mark.parametrize(
+    "name, units, members, rules",
+    [
+        ("tuong-duong-2026", 22, 17, (1, 1, 1)),
+        ("thuong-son-2026", 19, 15, (2, 1, 1)),
+        ("yen-bai-rule-18", 39, 47, (4, 4, 1)),
+        ("fixed-day-quota-check", 9, 6, (1, 1, 0)),
+    ],
+)
 def test_example_scenarios_load(name: str, units: int, members: int, rules: tuple[int, int, int]) -> None:
     path = ROOT / "scenarios" / f"{name}.yaml"
     s = load_scenario(path)
@@ -38,8 +41,9 @@ def test_example_details() -> None:
     units = {u.id: u for u in s.units}
     assert units["co-quan-xa"].meeting == Meeting(day=2, flex=(0, 3))
     assert units["truong-thcs"].meeting.weekdays == ("mon", "tue", "wed", "thu", "fri")
-    assert s.calendar.blackouts == (Conflict(from_=dt.date(2026, 2, 14), to=dt.date(2026, 2, 22),
-                                             reason="nghỉ Tết Nguyên Đán"),)
+    assert s.calendar.blackouts == (
+        Conflict(from_=dt.date(2026, 2, 14), to=dt.date(2026, 2, 22), reason="nghỉ Tết Nguyên Đán"),
+    )
     kha = next(m for m in s.members if m.id == "kha-van-lap")
     assert kha.roles == ("deputy_secretary", "standing")
     assert s.source.endswith("tuong-duong-2026.yaml")
@@ -49,8 +53,10 @@ def test_csv_tables_give_the_same_scenario_as_inline_yaml() -> None:
     tables = load_scenario(TABLES / "commune.yaml")
     inline = load_scenario(TABLES / "commune-inline.yaml")
     assert tables.model_dump() == inline.model_dump()
-    assert tables.units[1].closed == (Conflict(date=dt.date(2026, 3, 5)),
-                                      Conflict(from_=dt.date(2026, 6, 1), to=dt.date(2026, 6, 7)))
+    assert tables.units[1].closed == (
+        Conflict(date=dt.date(2026, 3, 5)),
+        Conflict(from_=dt.date(2026, 6, 1), to=dt.date(2026, 6, 7)),
+    )
     assert tables.members[0].max_per_month == 3
 
 
@@ -91,30 +97,35 @@ def test_xlsx_date_cells_are_dates(tmp_path: Path) -> None:
     sheet.append(["uv-1", "A", "xa", dt.datetime(2026, 3, 8), 2.0])
     book.save(tmp_path / "members.xlsx")
     shutil.copy(TABLES / "units.csv", tmp_path / "units.csv")
-    (tmp_path / "s.yaml").write_text("name: T\nyear: 2026\nunits: units.csv\nmembers: members.xlsx\n",
-                                     encoding="utf-8")
+    (tmp_path / "s.yaml").write_text("name: T\nyear: 2026\nunits: units.csv\nmembers: members.xlsx\n", encoding="utf-8")
     s = load_scenario(tmp_path / "s.yaml")
     assert s.members[0].unavailable == (Conflict(date=dt.date(2026, 3, 8)),)
     assert s.members[0].max_per_month == 2
 
 
 def test_fixed_items_of_each_shape(tmp_path: Path) -> None:
-    text = (TABLES / "commune-inline.yaml").read_text(encoding="utf-8") + """fixed:
+    text = (
+        (TABLES / "commune-inline.yaml").read_text(encoding="utf-8")
+        + """fixed:
   - {member: uv-1, unit: thon-1, charge: true}
   - {member: uv-2, unit: truong, month: 2026-03, attend: false}
   - {unit: thon-2, month: 2026-04, date: 2026-04-08}
 """
+    )
     (tmp_path / "s.yaml").write_text(text, encoding="utf-8")
     s = load_scenario(tmp_path / "s.yaml")
-    assert s.fixed == (FixedCharge(member="uv-1", unit="thon-1", charge=True),
-                       FixedAttendance(member="uv-2", unit="truong", month="2026-03", attend=False),
-                       FixedDate(unit="thon-2", month="2026-04", date=dt.date(2026, 4, 8)))
+    assert s.fixed == (
+        FixedCharge(member="uv-1", unit="thon-1", charge=True),
+        FixedAttendance(member="uv-2", unit="truong", month="2026-03", attend=False),
+        FixedDate(unit="thon-2", month="2026-04", date=dt.date(2026, 4, 8)),
+    )
 
 
 def test_a_pinned_date_lifts_the_no_possible_day_check(tmp_path: Path) -> None:
     """2026-04-30 is a holiday: a meeting fixed on the 30th has no day in April unless a pin moves it."""
-    base = (TABLES / "commune-inline.yaml").read_text(encoding="utf-8").replace(
-        "meeting: {day: 12}", "meeting: {day: 30}")
+    base = (
+        (TABLES / "commune-inline.yaml").read_text(encoding="utf-8").replace("meeting: {day: 12}", "meeting: {day: 30}")
+    )
     path = tmp_path / "s.yaml"
     path.write_text(base, encoding="utf-8")
     with pytest.raises(InputError, match="has no possible day in 2026-04"):
@@ -137,8 +148,11 @@ def test_problem_lines_follow_block_style(tmp_path: Path) -> None:
 
 
 def test_period_window_and_bom_yaml(tmp_path: Path) -> None:
-    text = (TABLES / "commune-inline.yaml").read_text(encoding="utf-8").replace(
-        "year: 2026", "period: {start: 2026-07-01, end: 2026-12-31}")
+    text = (
+        (TABLES / "commune-inline.yaml")
+        .read_text(encoding="utf-8")
+        .replace("year: 2026", "period: {start: 2026-07-01, end: 2026-12-31}")
+    )
     path = tmp_path / "s.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     s = load_scenario(path)
@@ -158,6 +172,7 @@ def test_anchors_and_merge_keys(tmp_path: Path) -> None:
 
 def test_table_headers_ignore_case(tmp_path: Path) -> None:
     (tmp_path / "units.csv").write_text("ID,Name,Kind,Level\nxa,X,commune_committee,commune\n", encoding="utf-8")
-    (tmp_path / "s.yaml").write_text("name: T\nyear: 2026\nunits: units.csv\n"
-                                     "members: [{id: uv-1, name: A, committee: xa}]\n", encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(
+        "name: T\nyear: 2026\nunits: units.csv\nmembers: [{id: uv-1, name: A, committee: xa}]\n", encoding="utf-8"
+    )
     assert load_scenario(tmp_path / "s.yaml").units[0].level == "commune"

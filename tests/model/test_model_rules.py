@@ -101,18 +101,29 @@ def monthly(units: list[str], by: list[str], at_least: int = 1, **extra: Any) ->
 
 # ============================================================================================== responsibility
 def test_per_unit_exact_count_charges_every_member() -> None:
-    data = base(responsibility=[{"units": {"kind": "residential"}, "per_unit": {"min": 2, "max": 2},
-                                 "basis": "ignore"}])
+    data = base(
+        responsibility=[{"units": {"kind": "residential"}, "per_unit": {"min": 2, "max": 2}, "basis": "ignore"}]
+    )
     _, res = optimal(data)
     assert charges_of(res) == {("m1", "c1"), ("m1", "c2"), ("m2", "c1"), ("m2", "c2")}
     assert res.summary.objective == 0
 
 
 def test_per_member_exact_count_splits_the_units() -> None:
-    data = base(responsibility=[{"units": {"kind": "residential"}, "per_unit": {"min": 1, "max": 1},
-                                 "per_member": {"min": 2, "max": 2}, "basis": "ignore"}])
-    data["units"] += [{"id": "c3", "name": "Chi bộ thôn 3", "kind": "residential", "parent": "dx"},
-                      {"id": "c4", "name": "Chi bộ thôn 4", "kind": "residential", "parent": "dx"}]
+    data = base(
+        responsibility=[
+            {
+                "units": {"kind": "residential"},
+                "per_unit": {"min": 1, "max": 1},
+                "per_member": {"min": 2, "max": 2},
+                "basis": "ignore",
+            }
+        ]
+    )
+    data["units"] += [
+        {"id": "c3", "name": "Chi bộ thôn 3", "kind": "residential", "parent": "dx"},
+        {"id": "c4", "name": "Chi bộ thôn 4", "kind": "residential", "parent": "dx"},
+    ]
     _, res = optimal(data)
     charges = charges_of(res)
     assert len(charges) == 4
@@ -132,8 +143,9 @@ def test_per_unit_max_keeps_extra_members_out() -> None:
 
 
 def test_three_units_two_members_at_most_one_each_is_infeasible() -> None:
-    data = base(responsibility=[{"units": {"kind": "residential"}, "per_unit": {"min": 1, "max": 1},
-                                 "per_member": {"max": 1}}])
+    data = base(
+        responsibility=[{"units": {"kind": "residential"}, "per_unit": {"min": 1, "max": 1}, "per_member": {"max": 1}}]
+    )
     data["units"].append({"id": "c3", "name": "Chi bộ thôn 3", "kind": "residential", "parent": "dx"})
     infeasible(data)
     data["responsibility"][0]["per_member"] = {"max": 2}  # the same with room for one more: feasible
@@ -144,8 +156,7 @@ def test_three_units_two_members_at_most_one_each_is_infeasible() -> None:
 # ---------------------------------------------------------------------------------------------- basis
 def sector_scenario(basis: str) -> dict[str, Any]:
     """m1 lives in c1; m2 works in schools; a school cell sc; a rule over c1 and sc with one member each."""
-    data = base(responsibility=[{"units": {"ids": ["c1", "sc"]}, "per_unit": {"min": 1, "max": 1},
-                                 "basis": basis}])
+    data = base(responsibility=[{"units": {"ids": ["c1", "sc"]}, "per_unit": {"min": 1, "max": 1}, "basis": basis}])
     data["units"].append({"id": "sc", "name": "Chi bộ trường", "kind": "school", "parent": "dx"})
     member(data, "m1")["residence"] = "c1"
     member(data, "m2")["sectors"] = ["school"]
@@ -229,8 +240,11 @@ def meetings_of(res: Result, uid: str) -> dict[str, dt.date]:
 
 def test_flex_after_a_public_holiday() -> None:
     # 2026-09-01 and 2026-09-02 are Vietnam's National Day: day 2 with flex [0, 3] moves to the 3rd
-    data = dated({"day": 2, "flex": [0, 3]}, period={"start": "2026-09-01", "end": "2026-09-30"},
-                 calendar={"public_holidays": "VN"})
+    data = dated(
+        {"day": 2, "flex": [0, 3]},
+        period={"start": "2026-09-01", "end": "2026-09-30"},
+        calendar={"public_holidays": "VN"},
+    )
     _, res = optimal(data)
     assert meetings_of(res, "c1") == {"2026-09": D("2026-09-03")}
     assert meetings_of(res, "c2") == {"2026-09": D("2026-09-10")}
@@ -241,8 +255,11 @@ def test_flex_after_a_public_holiday() -> None:
 
 def test_a_month_with_only_holidays_in_reach_has_no_candidate_day() -> None:
     # day 2 with flex [1, 0]: the 1st and the 2nd are both holidays, and August 31 is another month
-    data = dated({"day": 2, "flex": [1, 0]}, period={"start": "2026-09-01", "end": "2026-09-30"},
-                 calendar={"public_holidays": "VN"})
+    data = dated(
+        {"day": 2, "flex": [1, 0]},
+        period={"start": "2026-09-01", "end": "2026-09-30"},
+        calendar={"public_holidays": "VN"},
+    )
     inst = Instance(Scenario.model_validate(data))
     assert inst.candidate_days["c1", "2026-09"] == []  # an input error for the loader; no date to choose
 
@@ -266,8 +283,10 @@ def test_closed_days() -> None:
 
 def test_blackouts_apply_to_every_unit() -> None:
     # no meeting 2026-04-01..05: c1 (day 3, flex [0, 3]) meets on 2026-04-06; c2 (day 4, flex [0, 3]) too
-    data = dated({"day": 3, "flex": [0, 3]},
-                 calendar={"public_holidays": "none", "blackouts": [{"from": "2026-04-01", "to": "2026-04-05"}]})
+    data = dated(
+        {"day": 3, "flex": [0, 3]},
+        calendar={"public_holidays": "none", "blackouts": [{"from": "2026-04-01", "to": "2026-04-05"}]},
+    )
     unit(data, "c2")["meeting"] = {"day": 4, "flex": [0, 3]}
     _, res = optimal(data)
     assert meetings_of(res, "c1") == {"2026-03": D("2026-03-03"), "2026-04": D("2026-04-06")}
@@ -313,7 +332,11 @@ def test_monthly_quota_for_two_members() -> None:
     data["attendance"][0]["members"] = {}
     _, res = optimal(data)
     assert Counter((m, month(d)) for m, _, d in attendance_of(res)) == {
-        ("m1", "2026-03"): 1, ("m1", "2026-04"): 1, ("m2", "2026-03"): 1, ("m2", "2026-04"): 1}
+        ("m1", "2026-03"): 1,
+        ("m1", "2026-04"): 1,
+        ("m2", "2026-03"): 1,
+        ("m2", "2026-04"): 1,
+    }
     assert res.summary.terms["visit"] == 4 and res.summary.terms["balance"] == 0
 
 
@@ -340,8 +363,9 @@ def yen_bai(**rule: Any) -> dict[str, Any]:
     data["units"].insert(0, {"id": "h", "name": "Huyện ủy", "kind": "district_committee", "level": "district"})
     unit(data, "dx")["parent"] = "h"
     unit(data, "dx")["meeting"] = {"day": 25}
-    data["units"].append({"id": "sc", "name": "Chi bộ trường", "kind": "school", "parent": "dx",
-                          "meeting": {"day": 15}})
+    data["units"].append(
+        {"id": "sc", "name": "Chi bộ trường", "kind": "school", "parent": "dx", "meeting": {"day": 15}}
+    )
     data["members"] = [{"id": "m1", "name": "Hà Văn Khánh", "committee": "h", "roles": ["standing"]}]
     data["attendance"] = [{"members": {"ids": ["m1"]}, "units": {"under": "dx"}, "per": "quarter", **rule}]
     return data
@@ -353,8 +377,10 @@ def quarter_counts(res: Result, units: set[str] | None = None) -> Counter:
 
 
 def test_quarter_quota_with_including() -> None:
-    data = yen_bai(at_least=2, including=[{"units": {"ids": ["dx"]}, "at_least": 1},
-                                          {"units": {"kind": "residential"}, "at_least": 1}])
+    data = yen_bai(
+        at_least=2,
+        including=[{"units": {"ids": ["dx"]}, "at_least": 1}, {"units": {"kind": "residential"}, "at_least": 1}],
+    )
     _, res = optimal(data)
     assert quarter_counts(res) == {"Q2": 2, "Q3": 2}
     assert quarter_counts(res, {"dx"}) == {"Q2": 1, "Q3": 1}
@@ -364,8 +390,10 @@ def test_quarter_quota_with_including() -> None:
 
 
 def test_including_sub_counts_can_exceed_the_main_minimum() -> None:
-    data = yen_bai(at_least=1, including=[{"units": {"ids": ["dx"]}, "at_least": 1},
-                                          {"units": {"kind": "residential"}, "at_least": 2}])
+    data = yen_bai(
+        at_least=1,
+        including=[{"units": {"ids": ["dx"]}, "at_least": 1}, {"units": {"kind": "residential"}, "at_least": 2}],
+    )
     _, res = optimal(data)
     assert quarter_counts(res) == {"Q2": 3, "Q3": 3}
     assert quarter_counts(res, {"dx"}) == {"Q2": 1, "Q3": 1}
@@ -406,12 +434,15 @@ def residents() -> dict[str, Any]:
 
 def test_coverage_in_charge_every_month() -> None:
     data = residents()
-    data["coverage"] = [{"units": {"kind": "residential"}, "by": {}, "per": "month", "at_least": 1,
-                         "in_charge": True}]
+    data["coverage"] = [{"units": {"kind": "residential"}, "by": {}, "per": "month", "at_least": 1, "in_charge": True}]
     _, res = optimal(data)
     assert charges_of(res) == {("m1", "c1"), ("m2", "c2")}
-    assert attendance_of(res) == {("m1", "c1", D("2026-03-05")), ("m1", "c1", D("2026-04-05")),
-                                  ("m2", "c2", D("2026-03-10")), ("m2", "c2", D("2026-04-10"))}
+    assert attendance_of(res) == {
+        ("m1", "c1", D("2026-03-05")),
+        ("m1", "c1", D("2026-04-05")),
+        ("m2", "c2", D("2026-03-10")),
+        ("m2", "c2", D("2026-04-10")),
+    }
     assert res.summary.objective == 2 * 10 - 4
 
 
@@ -428,8 +459,10 @@ def test_coverage_in_charge_needs_a_charge() -> None:
 
 def test_coverage_in_charge_of_a_unit_above() -> None:
     # only dx may be taken; m2 lives in c1 (below dx): charged with dx, it is in charge of c1 and attends it
-    data = base(responsibility=[{"units": {"ids": ["dx"]}, "per_unit": {"min": 0, "max": 1}}],
-                coverage=[{"units": {"ids": ["c1"]}, "by": {}, "per": "month", "at_least": 1, "in_charge": True}])
+    data = base(
+        responsibility=[{"units": {"ids": ["dx"]}, "per_unit": {"min": 0, "max": 1}}],
+        coverage=[{"units": {"ids": ["c1"]}, "by": {}, "per": "month", "at_least": 1, "in_charge": True}],
+    )
     member(data, "m2")["residence"] = "c1"
     _, res = optimal(data)
     assert charges_of(res) == {("m2", "dx")}
@@ -447,8 +480,12 @@ def test_coverage_in_charge_with_nobody_able_to_take_charge_is_infeasible() -> N
 
 
 def test_coverage_at_least_and_at_most() -> None:
-    data = base(coverage=[monthly(["c1"], ["m1", "m2"], at_least=2),
-                          {"units": {"ids": ["c1"]}, "by": {}, "per": "month", "at_most": 1}])
+    data = base(
+        coverage=[
+            monthly(["c1"], ["m1", "m2"], at_least=2),
+            {"units": {"ids": ["c1"]}, "by": {}, "per": "month", "at_most": 1},
+        ]
+    )
     infeasible(data)
     data["coverage"][1]["at_most"] = 2
     _, res = optimal(data)
@@ -466,8 +503,12 @@ def test_coverage_per_quarter_over_a_partial_quarter() -> None:
 def test_at_most_only_rule_does_not_make_a_member_eligible_under_balance_pressure() -> None:
     # m1 must attend c1 monthly. The second rule counts m1 and m2 at c1 with only an at_most: its balance term
     # (m1 2, m2 0) would fall if m2 attended c1 too (2 visits against 2 × 2 balance), but m2 is not eligible.
-    data = base(attendance=[{"members": {"ids": ["m1"]}, "units": {"ids": ["c1"]}, "per": "month", "at_least": 1},
-                            {"members": {}, "units": {"ids": ["c1"]}, "per": "month", "at_most": 3}])
+    data = base(
+        attendance=[
+            {"members": {"ids": ["m1"]}, "units": {"ids": ["c1"]}, "per": "month", "at_least": 1},
+            {"members": {}, "units": {"ids": ["c1"]}, "per": "month", "at_most": 3},
+        ]
+    )
     inst, res = optimal(data)
     assert inst.attend_sources == {("m1", "c1"): "free"}
     assert attendance_of(res) == {("m1", "c1", D("2026-03-05")), ("m1", "c1", D("2026-04-05"))}
@@ -479,9 +520,11 @@ def test_in_charge_eligibility_holds_under_balance_pressure() -> None:
     # c2 takes one member; m1 lives there (reward 10) and must visit it monthly (coverage, in charge). m2 may take
     # c2 too, so it is eligible "in charge"; attending would cut the balance of the at_most rule (save 4 for 2
     # visits), but m2 is not in charge. Best: m1 in charge, m2 never attends: 10 - 2 - 2 × 2 = 4.
-    data = base(responsibility=[{"units": {"ids": ["c2"]}, "per_unit": {"min": 1, "max": 1}}],
-                coverage=[{"units": {"ids": ["c2"]}, "by": {}, "per": "month", "at_least": 1, "in_charge": True}],
-                attendance=[{"members": {}, "units": {"ids": ["c2"]}, "per": "month", "at_most": 2}])
+    data = base(
+        responsibility=[{"units": {"ids": ["c2"]}, "per_unit": {"min": 1, "max": 1}}],
+        coverage=[{"units": {"ids": ["c2"]}, "by": {}, "per": "month", "at_least": 1, "in_charge": True}],
+        attendance=[{"members": {}, "units": {"ids": ["c2"]}, "per": "month", "at_most": 2}],
+    )
     member(data, "m1")["residence"] = "c2"
     inst, res = optimal(data)
     assert inst.attend_sources == {("m1", "c2"): "in_charge", ("m2", "c2"): "in_charge"}
@@ -492,9 +535,10 @@ def test_in_charge_eligibility_holds_under_balance_pressure() -> None:
 
 def test_in_charge_quota_counts_only_units_in_charge() -> None:
     # m1 must attend one meeting a month at units in its charge; it may take c2 only
-    data = base(responsibility=[{"members": {"ids": ["m1"]}, "units": {"ids": ["c2"]}}],
-                attendance=[{"members": {"ids": ["m1"]}, "units": {"in_charge": True}, "per": "month",
-                             "at_least": 1}])
+    data = base(
+        responsibility=[{"members": {"ids": ["m1"]}, "units": {"ids": ["c2"]}}],
+        attendance=[{"members": {"ids": ["m1"]}, "units": {"in_charge": True}, "per": "month", "at_least": 1}],
+    )
     inst, res = optimal(data)
     assert inst.attend_sources == {("m1", "c2"): "in_charge"}
     assert charges_of(res) == {("m1", "c2")}
@@ -634,9 +678,13 @@ def test_fixed_attend_true_without_a_rule() -> None:
 
 
 def test_fixed_attend_false() -> None:
-    data = base(coverage=[monthly(["c1"], ["m1", "m2"])],
-                fixed=[{"member": "m1", "unit": "c1", "month": "2026-03", "attend": False},
-                       {"member": "m2", "unit": "c1", "month": "2026-04", "attend": False}])
+    data = base(
+        coverage=[monthly(["c1"], ["m1", "m2"])],
+        fixed=[
+            {"member": "m1", "unit": "c1", "month": "2026-03", "attend": False},
+            {"member": "m2", "unit": "c1", "month": "2026-04", "attend": False},
+        ],
+    )
     _, res = optimal(data)
     assert attendance_of(res) == {("m2", "c1", D("2026-03-05")), ("m1", "c1", D("2026-04-05"))}
 
@@ -648,8 +696,7 @@ def test_fixed_attend_true_on_an_unavailable_day_is_infeasible() -> None:
 
 
 def test_fixed_date_moves_the_meeting() -> None:
-    data = base(coverage=[monthly(["c1"], ["m1"])],
-                fixed=[{"unit": "c1", "month": "2026-03", "date": "2026-03-12"}])
+    data = base(coverage=[monthly(["c1"], ["m1"])], fixed=[{"unit": "c1", "month": "2026-03", "date": "2026-03-12"}])
     _, res = optimal(data)
     assert meetings_of(res, "c1") == {"2026-03": D("2026-03-12"), "2026-04": D("2026-04-05")}
     assert ("m1", "c1", D("2026-03-12")) in attendance_of(res)
@@ -686,8 +733,10 @@ def test_sector_matches_a_unit_tag() -> None:
 
 def balance_scenario() -> dict[str, Any]:
     """Both members attend one meeting a month (rule per month); m1 must also attend both cells every month."""
-    return base(attendance=[{"id": "hang-thang", "members": {}, "units": {}, "per": "month", "at_least": 1}],
-                coverage=[monthly(["c1", "c2"], ["m1"])])
+    return base(
+        attendance=[{"id": "hang-thang", "members": {}, "units": {}, "per": "month", "at_least": 1}],
+        coverage=[monthly(["c1", "c2"], ["m1"])],
+    )
 
 
 def test_balance_term_value() -> None:
@@ -718,8 +767,12 @@ def test_balance_ignores_rules_with_one_member() -> None:
 
 
 def test_shift_and_visit_weights_zero() -> None:
-    data = dated({"day": 2, "flex": [0, 3]}, period={"start": "2026-09-01", "end": "2026-09-30"},
-                 calendar={"public_holidays": "VN"}, weights={"shift": 0, "visit": 0})
+    data = dated(
+        {"day": 2, "flex": [0, 3]},
+        period={"start": "2026-09-01", "end": "2026-09-30"},
+        calendar={"public_holidays": "VN"},
+        weights={"shift": 0, "visit": 0},
+    )
     _, res = optimal(data)
     assert res.summary.terms["shift"] in (1, 2, 3) and res.summary.terms["visit"] == 1
     assert res.summary.objective == 0
@@ -759,9 +812,11 @@ def test_stability_counts_changed_charges_and_attendances() -> None:
 def test_stability_keeps_a_tie_as_it_was() -> None:
     # c1 or c2 for m1's monthly visit is a tie; with a baseline choosing c2 in March, the plan keeps c2
     data = base(attendance=[{"members": {"ids": ["m1"]}, "units": {}, "per": "month", "at_least": 1}])
-    baseline = Plan(frozenset(), {("c1", mo): D(f"{mo}-05") for mo in MONTHS} | {("c2", mo): D(f"{mo}-10")
-                                                                                 for mo in MONTHS},
-                    frozenset({("m1", "c2", D("2026-03-10")), ("m1", "c1", D("2026-04-05"))}))
+    baseline = Plan(
+        frozenset(),
+        {("c1", mo): D(f"{mo}-05") for mo in MONTHS} | {("c2", mo): D(f"{mo}-10") for mo in MONTHS},
+        frozenset({("m1", "c2", D("2026-03-10")), ("m1", "c1", D("2026-04-05"))}),
+    )
     _, res = optimal(data, baseline=baseline)
     assert attendance_of(res) == set(baseline.attendance)
     assert res.summary.terms["stability"] == 0

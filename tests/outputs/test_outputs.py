@@ -108,8 +108,9 @@ def test_xlsx_sheets_hold_the_plan(solved, files):
     inst, plan, summary = solved
     L = Labels("vi")
     wb = load_workbook(io.BytesIO(files["plan.xlsx"]))
-    assert wb.sheetnames == [L(k) for k in ("decision", "calendar", "attendance", "meetings", "quotas",
-                                            "coverage", "summary")]
+    assert wb.sheetnames == [
+        L(k) for k in ("decision", "calendar", "attendance", "meetings", "quotas", "coverage", "summary")
+    ]
     # Decision: every charge, Vietnamese intact
     head, rows = sheet_rows(wb[L("decision")])
     mi, ui = head.index(L("member_id")), head.index(L("unit_id"))
@@ -176,10 +177,22 @@ def test_docx_is_a_vietnamese_decision_with_every_member_and_unit(solved, files)
     doc = Document(io.BytesIO(files["decision.docx"]))
     assert len(doc.tables) == 4  # header, signature, two appendix tables
     text = "\n".join(docx_texts(files["decision.docx"]))
-    for phrase in ("ĐẢNG CỘNG SẢN VIỆT NAM", "ĐẢNG ỦY XÃ THƯỢNG SƠN", "Thượng Sơn, ngày",
-                   "QUYẾT ĐỊNH", "về việc phân công cấp ủy viên phụ trách và dự sinh hoạt chi bộ năm 2026",
-                   "BAN THƯỜNG VỤ ĐẢNG ỦY XÃ THƯỢNG SƠN", "Điều 1.", "Điều 2.", "Điều 3.", "T/M BAN THƯỜNG VỤ",
-                   "BÍ THƯ", "PHỤ LỤC 1", "PHỤ LỤC 2", "Tháng 12/2026"):
+    for phrase in (
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "ĐẢNG ỦY XÃ THƯỢNG SƠN",
+        "Thượng Sơn, ngày",
+        "QUYẾT ĐỊNH",
+        "về việc phân công cấp ủy viên phụ trách và dự sinh hoạt chi bộ năm 2026",
+        "BAN THƯỜNG VỤ ĐẢNG ỦY XÃ THƯỢNG SƠN",
+        "Điều 1.",
+        "Điều 2.",
+        "Điều 3.",
+        "T/M BAN THƯỜNG VỤ",
+        "BÍ THƯ",
+        "PHỤ LỤC 1",
+        "PHỤ LỤC 2",
+        "Tháng 12/2026",
+    ):
         assert phrase in text, phrase
     for m in inst.members.values():
         assert m.name in text
@@ -202,6 +215,7 @@ def test_docx_text_comes_from_the_template(solved, tmp_path):
     broken = tmp_path / "t.yaml"
     broken.write_text("title: x\n", encoding="utf-8")
     from planner.errors import InputError
+
     with pytest.raises(InputError, match="lacks these keys"):
         load_template(broken)
 
@@ -219,8 +233,9 @@ def test_every_calendar_parses_and_equals_the_members_attendances(solved, files)
         assert len(events) == len(got)
         for e in events:
             assert e.decoded("DTEND") - e.decoded("DTSTART") == dt.timedelta(days=1)
-            assert str(e["UID"]) == event_uid(inst.scenario.name, mid, names[str(e["LOCATION"])],
-                                              e.decoded("DTSTART").strftime("%Y-%m"))
+            assert str(e["UID"]) == event_uid(
+                inst.scenario.name, mid, names[str(e["LOCATION"])], e.decoded("DTSTART").strftime("%Y-%m")
+            )
             uids.add(str(e["UID"]))
         assert inst.members[mid].name in str(cal["X-WR-CALNAME"])
     assert len(uids) == len(plan.attendance)
@@ -230,8 +245,11 @@ def test_calendar_uids_are_stable_when_a_meeting_moves(mini):
     inst, plan, summary = mini
     (m, u, d) = sorted(plan.attendance)[0]
     moved_day = d + dt.timedelta(days=1)
-    moved = Plan(plan.charges, plan.meetings,
-                 frozenset((m2, u2, moved_day if (m2, u2, d2) == (m, u, d) else d2) for m2, u2, d2 in plan.attendance))
+    moved = Plan(
+        plan.charges,
+        plan.meetings,
+        frozenset((m2, u2, moved_day if (m2, u2, d2) == (m, u, d) else d2) for m2, u2, d2 in plan.attendance),
+    )
 
     def uids(p: Plan, when: dt.datetime) -> dict[str, dt.date]:
         cal = Calendar.from_ical(render(["ics"], inst, p, summary, generated=when)[f"calendars/{m}.ics"])
@@ -241,8 +259,9 @@ def test_calendar_uids_are_stable_when_a_meeting_moves(mini):
     after = uids(moved, STAMP + dt.timedelta(days=30))
     assert before.keys() == after.keys()  # same events, updated rather than duplicated
     assert sum(before[k] != after[k] for k in before) == 1
-    cal = Calendar.from_ical(render(["ics"], inst, moved, summary, generated=STAMP + dt.timedelta(days=30))
-                             [f"calendars/{m}.ics"])
+    cal = Calendar.from_ical(
+        render(["ics"], inst, moved, summary, generated=STAMP + dt.timedelta(days=30))[f"calendars/{m}.ics"]
+    )
     seq = {int(e["SEQUENCE"]) for e in cal.walk("VEVENT")}
     cal0 = Calendar.from_ical(render(["ics"], inst, plan, summary, generated=STAMP)[f"calendars/{m}.ics"])
     assert min(seq) > max(int(e["SEQUENCE"]) for e in cal0.walk("VEVENT"))  # a re-issue wins
@@ -302,10 +321,10 @@ def png_facts(data: bytes) -> tuple[int, int, int]:
     width, height = struct.unpack(">II", data[16:24])
     pos, idat = 8, b""
     while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        kind = data[pos + 4:pos + 8]
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
         if kind == b"IDAT":
-            idat += data[pos + 8:pos + 8 + length]
+            idat += data[pos + 8 : pos + 8 + length]
         pos += 12 + length
     return width, height, len(set(zlib.decompress(idat)))
 
@@ -313,16 +332,30 @@ def png_facts(data: bytes) -> tuple[int, int, int]:
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get install chromium): "
-                                             "the HTML report was not rendered in a real browser")
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Chromium is not installed (Debian: apt-get install chromium): "
+    "the HTML report was not rendered in a real browser",
+)
 def test_html_renders_in_headless_chromium(files, tmp_path):
     page = tmp_path / "report.html"
     page.write_bytes(files["report.html"])
     png = tmp_path / "report.png"
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={png}", "--window-size=1280,2000",
-           page.as_uri()]
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--screenshot={png}",
+        "--window-size=1280,2000",
+        page.as_uri(),
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=90)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert png.is_file() and png.stat().st_size > 20_000
@@ -386,6 +419,7 @@ def test_write_directory_takes_bytes_and_a_subfolder_whole_or_not_at_all(tmp_pat
         write_directory(out, {"../evil.csv": "x"})
     (out / "notes.txt").write_text("mine")
     from planner.errors import InputError
+
     with pytest.raises(InputError, match="not a plan"):
         write_directory(out, {"charges.csv": "c"}, replaceable=OUTPUT_NAMES)
     assert (out / "charges.csv").read_text() == "b"
@@ -394,8 +428,19 @@ def test_write_directory_takes_bytes_and_a_subfolder_whole_or_not_at_all(tmp_pat
 # ---------------------------------------------------------------------------------------------- CLI
 def test_cli_solve_writes_every_format_and_report_renders_it(tmp_path):
     out = tmp_path / "plan"
-    r = run("solve", str(MINI / "scenario.yaml"), "--out", str(out), "--time-limit", "3", "-q",
-            "--format", "all", "--lang", "en")
+    r = run(
+        "solve",
+        str(MINI / "scenario.yaml"),
+        "--out",
+        str(out),
+        "--time-limit",
+        "3",
+        "-q",
+        "--format",
+        "all",
+        "--lang",
+        "en",
+    )
     assert r.exit_code == 0, r.output
     for name in ("charges.csv", "summary.json", *FILE_NAMES.values(), "calendars/uv-01.ics"):
         assert (out / name).is_file(), name
@@ -407,8 +452,14 @@ def test_cli_solve_writes_every_format_and_report_renders_it(tmp_path):
     r = run("report", str(MINI / "scenario.yaml"), str(out), "--out", str(rep), "--format", "html,md")
     assert r.exit_code == 0, r.output
     assert r.output.startswith("verify: ok")
-    assert sorted(p.name for p in rep.iterdir()) == ["attendance.csv", "charges.csv", "meetings.csv",
-                                                     "plan.md", "report.html", "summary.json"]
+    assert sorted(p.name for p in rep.iterdir()) == [
+        "attendance.csv",
+        "charges.csv",
+        "meetings.csv",
+        "plan.md",
+        "report.html",
+        "summary.json",
+    ]
     assert (rep / "charges.csv").read_bytes() == (out / "charges.csv").read_bytes()
     # the same directory can be re-rendered in place with fewer formats
     r = run("report", str(MINI / "scenario.yaml"), str(out), "--out", str(out), "--format", "csv")

@@ -73,106 +73,195 @@ def member(s, mid):
 # (whole, or words it says) and a hint.
 ERRORS = [
     # merge
-    pytest.param("""
+    pytest.param(
+        """
         - period: {start: 2026-03, end: 2026-05}
         - merge: {units: [xa-a, xa-b], into: {id: huyen, name: X}}
-    """, dict(line=3, field="change 2 (merge).into.id", says="'huyen' is the id of an existing unit",
-              hint="new unit an id"), id="merge-into-an-existing-id"),
-    pytest.param("""
+    """,
+        dict(
+            line=3,
+            field="change 2 (merge).into.id",
+            says="'huyen' is the id of an existing unit",
+            hint="new unit an id",
+        ),
+        id="merge-into-an-existing-id",
+    ),
+    pytest.param(
+        """
         - merge: {units: [xa-a, xa-b], into: {id: xa-a, name: X}}
-    """, dict(says="one of the units merged", hint="new id"), id="merge-into-one-of-the-merged-units"),
-    pytest.param("""
+    """,
+        dict(says="one of the units merged", hint="new id"),
+        id="merge-into-one-of-the-merged-units",
+    ),
+    pytest.param(
+        """
         - merge:
             units: [xa-a, xa-c]
             into: {id: xa-ac, name: X}
-    """, dict(line=3, field="change 1 (merge).units[1]", message="unknown unit 'xa-c'", hint="did you mean"),
-                 id="merge-of-an-unknown-unit-names-it-and-guesses"),
-    pytest.param("""
+    """,
+        dict(line=3, field="change 1 (merge).units[1]", message="unknown unit 'xa-c'", hint="did you mean"),
+        id="merge-of-an-unknown-unit-names-it-and-guesses",
+    ),
+    pytest.param(
+        """
         - merge: {units: [xa-a], into: {id: n, name: N}}
-    """, dict(says="at least two units", hint="rename"), id="merge-needs-two-units"),
-    pytest.param("""
+    """,
+        dict(says="at least two units", hint="rename"),
+        id="merge-needs-two-units",
+    ),
+    pytest.param(
+        """
         - merge: {units: [xa-a, xa-b], into: {id: n}}
-    """, dict(message="missing 'name'"), id="merge-needs-a-name"),
-    pytest.param("""
+    """,
+        dict(message="missing 'name'"),
+        id="merge-needs-a-name",
+    ),
+    pytest.param(
+        """
         - add: {fixed: {member: a-m1, unit: b-cq, charge: false}}
         - merge: {units: [a-cq, b-cq], into: {id: ab-cq, name: Chi bộ cơ quan AB}}
-    """, dict(says="contradict", hint="remove: {fixed:"), id="merge-with-contradicting-pins"),
+    """,
+        dict(says="contradict", hint="remove: {fixed:"),
+        id="merge-with-contradicting-pins",
+    ),
     # split
-    pytest.param("""
+    pytest.param(
+        """
         - split:
             unit: xa-a
             into:
               - {id: xa-a1, name: Xã A1, children: [a-cq, a-1], members: [a-m1, a-m2, a-m3]}
               - {id: xa-a2, name: Xã A2}
-    """, dict(says=("a-2", "not listed under any part")), id="split-must-place-every-child"),
-    pytest.param("""
+    """,
+        dict(says=("a-2", "not listed under any part")),
+        id="split-must-place-every-child",
+    ),
+    pytest.param(
+        """
         - split:
             unit: xa-a
             into:
               - {id: xa-a1, name: Xã A1, children: [a-cq, a-1, a-2, b-1]}
               - {id: xa-a2, name: Xã A2}
-    """, dict(message="'b-1' is not a child of 'xa-a'", hint="a-cq, a-1, a-2"), id="split-of-a-unit-not-its-child"),
+    """,
+        dict(message="'b-1' is not a child of 'xa-a'", hint="a-cq, a-1, a-2"),
+        id="split-of-a-unit-not-its-child",
+    ),
     # move
-    pytest.param("""
+    pytest.param(
+        """
         - move: {unit: huyen, parent: a-1}
-    """, dict(line=2, field="change 1 (move).parent", says=("makes a cycle", "huyen → xa-a → a-1")),
-                 id="move-into-its-own-subtree-is-a-cycle"),
-    pytest.param("""
+    """,
+        dict(line=2, field="change 1 (move).parent", says=("makes a cycle", "huyen → xa-a → a-1")),
+        id="move-into-its-own-subtree-is-a-cycle",
+    ),
+    pytest.param(
+        """
         - move: {unit: b-1, parent: xa-z}
-    """, dict(message="unknown parent unit 'xa-z'"), id="move-under-an-unknown-unit"),
+    """,
+        dict(message="unknown parent unit 'xa-z'"),
+        id="move-under-an-unknown-unit",
+    ),
     # rename
-    pytest.param("""
+    pytest.param(
+        """
         - rename: {unit: xa-a, to: xa-b}
-    """, dict(says="existing unit"), id="rename-to-an-existing-id"),
+    """,
+        dict(says="existing unit"),
+        id="rename-to-an-existing-id",
+    ),
     # remove / add / move_member
-    pytest.param("""
+    pytest.param(
+        """
         - remove: {units: [huyen]}
-    """, dict(says="1 member sits on the committee 'huyen': h-1", hint="move_member"),
-                 id="remove-a-committee-with-members-seated"),
-    pytest.param("""
+    """,
+        dict(says="1 member sits on the committee 'huyen': h-1", hint="move_member"),
+        id="remove-a-committee-with-members-seated",
+    ),
+    pytest.param(
+        """
         - remove: {units: [huyen], members: [h-1]}
-    """, dict(says="responsibility[huyen-xa] selects its members by committee 'huyen' only",
-              hint="rules: [responsibility[huyen-xa]]"), id="remove-whose-selector-would-be-empty"),
-    pytest.param("""
+    """,
+        dict(
+            says="responsibility[huyen-xa] selects its members by committee 'huyen' only",
+            hint="rules: [responsibility[huyen-xa]]",
+        ),
+        id="remove-whose-selector-would-be-empty",
+    ),
+    pytest.param(
+        """
         - remove: {rules: ["attendance[xa-moi-thng]"]}
-    """, dict(message="no rule attendance[xa-moi-thng]", hint="attendance[xa-moi-thang]"),
-                 id="remove-an-unknown-rule-lists-the-rules"),
-    pytest.param("""
+    """,
+        dict(message="no rule attendance[xa-moi-thng]", hint="attendance[xa-moi-thang]"),
+        id="remove-an-unknown-rule-lists-the-rules",
+    ),
+    pytest.param(
+        """
         - remove: {fixed: [4]}
-    """, dict(field="change 1 (remove).fixed[0]", message="there is no pin 4: the scenario has 3 pins"),
-                 id="remove-a-pin-that-does-not-exist"),
-    pytest.param("""
+    """,
+        dict(field="change 1 (remove).fixed[0]", message="there is no pin 4: the scenario has 3 pins"),
+        id="remove-a-pin-that-does-not-exist",
+    ),
+    pytest.param(
+        """
         - add: {member: {id: a-m1, name: X, committee: xa-a}}
-    """, dict(says="existing member"), id="add-an-existing-id"),
-    pytest.param("""
+    """,
+        dict(says="existing member"),
+        id="add-an-existing-id",
+    ),
+    pytest.param(
+        """
         - remove: {rules: [huyen-xa, huyen-moi-quy]}
         - move_member: {member: h-1, committee: b-1}
-    """, dict(field="change 2 (move_member).committee", says="not a committee"),
-                 id="move-member-to-a-unit-that-is-not-a-committee"),
+    """,
+        dict(field="change 2 (move_member).committee", says="not a committee"),
+        id="move-member-to-a-unit-that-is-not-a-committee",
+    ),
     # set / period
-    pytest.param("""
+    pytest.param(
+        """
         - set:
             attendance[xa-moi-thag].at_least: 2
-    """, dict(message="no item 'xa-moi-thag' in 'attendance'", hint="did you mean 'xa-moi-thang'"),
-                 id="set-an-unknown-item"),
-    pytest.param("""
+    """,
+        dict(message="no item 'xa-moi-thag' in 'attendance'", hint="did you mean 'xa-moi-thang'"),
+        id="set-an-unknown-item",
+    ),
+    pytest.param(
+        """
         - set: {"units[a-1].id": a-one}
-    """, dict(says="rename"), id="set-an-id"),
-    pytest.param("""
+    """,
+        dict(says="rename"),
+        id="set-an-id",
+    ),
+    pytest.param(
+        """
         - rename: {unit: a-2, name: Thôn Hai}
         - set:
             attendance[xa-moi-thang].at_least: 5
         - move: {unit: b-2, parent: xa-a}
-    """, dict(line=3, field="change 2 (set)",
-              says=("leaves the scenario invalid", "at_least (5) is larger than at_most (2)")),
-                 id="set-a-bad-value-is-charged-to-its-change"),  # found when the result is validated
-    pytest.param("""
+    """,
+        dict(
+            line=3,
+            field="change 2 (set)",
+            says=("leaves the scenario invalid", "at_least (5) is larger than at_most (2)"),
+        ),
+        id="set-a-bad-value-is-charged-to-its-change",
+    ),  # found when the result is validated
+    pytest.param(
+        """
         - set:
             coverage[moi-chi-bo].at_lest: 1
-    """, dict(says="unknown key 'at_lest'", hint="at_least"), id="set-an-unknown-key"),
-    pytest.param("""
+    """,
+        dict(says="unknown key 'at_lest'", hint="at_least"),
+        id="set-an-unknown-key",
+    ),
+    pytest.param(
+        """
         - period: {start: 2026-05-02, end: 2026-05}
-    """, dict(says="not the first day of a month"), id="period-starting-inside-a-month"),
+    """,
+        dict(says="not the first day of a month"),
+        id="period-starting-inside-a-month",
+    ),
 ]
 
 
@@ -192,11 +281,15 @@ def test_a_change_that_cannot_apply_is_one_problem(base, tmp_path, changes, expe
 
 # ============================================================================================== merge
 def test_merge_moves_children_members_pins_and_selectors(base, tmp_path):
-    a = applied(base, tmp_path, """
+    a = applied(
+        base,
+        tmp_path,
+        """
         changes:
           - merge: {units: [xa-a, xa-b], into: {id: xa-ab, name: Đảng ủy xã AB}}
             reason: sáp nhập
-    """)
+    """,
+    )
     s = a.scenario
     ids = [u.id for u in s.units]
     assert "xa-a" not in ids and "xa-b" not in ids
@@ -214,10 +307,14 @@ def test_merge_moves_children_members_pins_and_selectors(base, tmp_path):
 
 
 def test_merge_maps_fixed_pins_and_drops_duplicates(base, tmp_path):
-    a = applied(base, tmp_path, """
+    a = applied(
+        base,
+        tmp_path,
+        """
         changes:
           - merge: {units: [a-cq, b-cq], into: {id: ab-cq, name: Chi bộ cơ quan AB, parent: xa-a}}
-    """)
+    """,
+    )
     pins = [f for f in a.scenario.fixed if getattr(f, "charge", None) is not None]
     assert {(f.member, f.unit) for f in pins} == {("a-m1", "ab-cq"), ("b-m1", "ab-cq")}
     assert member(a.scenario, "a-m1").home_cell == "ab-cq"
@@ -225,14 +322,18 @@ def test_merge_maps_fixed_pins_and_drops_duplicates(base, tmp_path):
 
 # ============================================================================================== split
 def test_split_distributes_children_and_members(base, tmp_path):
-    a = applied(base, tmp_path, """
+    a = applied(
+        base,
+        tmp_path,
+        """
         changes:
           - split:
               unit: xa-a
               into:
                 - {id: xa-a1, name: Xã A1, children: [a-cq, a-1], members: [a-m1, a-m3]}
                 - {id: xa-a2, name: Xã A2, children: [a-2], members: [a-m2]}
-    """)
+    """,
+    )
     s = a.scenario
     assert unit(s, "a-1").parent == "xa-a1" and unit(s, "a-2").parent == "xa-a2"
     assert unit(s, "xa-a2").kind == "commune_committee" and unit(s, "xa-a2").parent == "huyen"
@@ -245,14 +346,18 @@ def test_split_distributes_children_and_members(base, tmp_path):
 
 
 def test_split_may_keep_the_id_for_one_part(base, tmp_path):
-    a = applied(base, tmp_path, """
+    a = applied(
+        base,
+        tmp_path,
+        """
         changes:
           - split:
               unit: xa-b
               into:
                 - {id: xa-b, children: [b-cq, b-1]}
                 - {id: xa-b2, name: Xã B2, children: [b-2], members: [b-m2]}
-    """)
+    """,
+    )
     s = a.scenario
     assert unit(s, "xa-b").name == "Đảng ủy xã B" and unit(s, "b-2").parent == "xa-b2"
     assert member(s, "b-m1").committee == "xa-b" and member(s, "b-m2").committee == "xa-b2"
@@ -261,21 +366,29 @@ def test_split_may_keep_the_id_for_one_part(base, tmp_path):
 
 # ============================================================================================== move
 def test_move_a_unit(base, tmp_path):
-    a = applied(base, tmp_path, """
+    a = applied(
+        base,
+        tmp_path,
+        """
         changes:
           - move: {unit: b-1, parent: xa-a}
           - move: {unit: xa-b, parent: null}
-    """)
+    """,
+    )
     assert unit(a.scenario, "b-1").parent == "xa-a" and unit(a.scenario, "xa-b").parent is None
 
 
 # ============================================================================================== rename
 def test_rename_a_unit_and_a_member_moves_every_reference(base, tmp_path):
-    a = applied(base, tmp_path, """
+    a = applied(
+        base,
+        tmp_path,
+        """
         changes:
           - rename: {unit: xa-a, to: xa-an, name: Đảng ủy xã An}
           - rename: {member: a-m1, to: an-bi-thu}
-    """)
+    """,
+    )
     s = a.scenario
     assert unit(s, "xa-an").name == "Đảng ủy xã An" and unit(s, "a-1").parent == "xa-an"
     assert member(s, "a-m2").committee == "xa-an"
@@ -285,14 +398,18 @@ def test_rename_a_unit_and_a_member_moves_every_reference(base, tmp_path):
 
 # ============================================================================================== remove / add
 def test_remove_units_members_rules_and_pins(base, tmp_path):
-    a = applied(base, tmp_path, """
+    a = applied(
+        base,
+        tmp_path,
+        """
         changes:
           - remove:
               rules: [huyen-xa, "attendance[1]"]
               fixed: [{unit: a-1}]
               members: [h-1]
               units: [huyen]
-    """)
+    """,
+    )
     s = a.scenario
     assert unit(s, "xa-a").parent is None  # lifted to the removed unit's parent
     assert [r.id for r in s.responsibility] == ["phu-trach-a", "phu-trach-b"]
@@ -304,45 +421,64 @@ def test_remove_units_members_rules_and_pins(base, tmp_path):
 
 
 def test_remove_a_member_drops_its_pins(base, tmp_path):
-    a = applied(base, tmp_path, """
+    a = applied(
+        base,
+        tmp_path,
+        """
         changes:
           - remove: {member: a-m1}
-    """)
+    """,
+    )
     assert all(getattr(f, "member", None) != "a-m1" for f in a.scenario.fixed)
     assert any("dropped 1 pin on the removed member a-m1" in n for _, n in a.notes)
 
 
 def test_add_units_members_and_rules(base, tmp_path):
-    a = applied(base, tmp_path, """
+    a = applied(
+        base,
+        tmp_path,
+        """
         changes:
           - add: {unit: {id: a-3, name: Chi bộ thôn A3, kind: residential, parent: xa-a, meeting: {day: 12}}}
           - add:
               member: {id: a-m4, name: Cấp ủy viên A4, committee: xa-a, residence: a-3}
           - add:
               coverage: {id: toi-da, units: {kind: residential}, per: month, at_most: 3}
-    """)
+    """,
+    )
     assert unit(a.scenario, "a-3").parent == "xa-a" and member(a.scenario, "a-m4").residence == "a-3"
     assert [r.id for r in a.scenario.coverage] == ["moi-chi-bo", "toi-da"]
 
 
 def test_move_member_to_another_committee(base, tmp_path):
-    found = problems(base, tmp_path, """
+    found = problems(
+        base,
+        tmp_path,
+        """
         changes:
           - move_member: {member: h-1, committee: xa-b, home_cell: b-cq}
-    """)  # the district rules would select nobody: said at the change, with the rule and the reason
+    """,
+    )  # the district rules would select nobody: said at the change, with the rule and the reason
     assert [(p.line, p.field) for p in found] == [(2, "change 1 (move_member)")] * 2
     assert "responsibility[0] (huyen-xa).members: selects no member" in found[0].message
-    a = applied(base, tmp_path, """
+    a = applied(
+        base,
+        tmp_path,
+        """
         changes:
           - remove: {rules: [huyen-xa, huyen-moi-quy]}
           - move_member: {member: h-1, committee: xa-b, home_cell: b-cq}
-    """)
+    """,
+    )
     assert member(a.scenario, "h-1").committee == "xa-b" and member(a.scenario, "h-1").home_cell == "b-cq"
 
 
 # ============================================================================================== set / period
 def test_set_rule_fields_by_id_and_number(base, tmp_path):
-    a = applied(base, tmp_path, """
+    a = applied(
+        base,
+        tmp_path,
+        """
         changes:
           - set:
               attendance[xa-moi-thang].at_least: 2
@@ -350,52 +486,76 @@ def test_set_rule_fields_by_id_and_number(base, tmp_path):
               units[a-1].meeting.day: 7
               weights.stability: 5
               name: Đổi tên
-    """)
+    """,
+    )
     s = a.scenario
     assert s.attendance[1].at_least == 2 and s.coverage[0].at_most == 3
     assert unit(s, "a-1").meeting.day == 7 and s.weights.stability == 5 and s.name == "Đổi tên"
 
 
 def test_set_null_deletes_a_field(base, tmp_path):
-    a = applied(base, tmp_path, """
+    a = applied(
+        base,
+        tmp_path,
+        """
         changes:
           - set: {"attendance[xa-moi-thang].at_most": null}
-    """)
+    """,
+    )
     assert a.scenario.attendance[1].at_most is None
 
 
 def test_brackets_inside_a_flow_mapping_get_a_hint(base, tmp_path):
     with pytest.raises(InputError) as info:
-        read_changes(changes_file(tmp_path, """
+        read_changes(
+            changes_file(
+                tmp_path,
+                """
             changes:
               - set: {attendance[xa-moi-thang].at_least: 2}
-        """))
+        """,
+            )
+        )
     p = info.value.problems[0]
     assert p.line == 2 and "YAML syntax error" in p.message and "must be quoted" in p.hint
 
 
 def test_period_change_drops_pins_outside_the_window(base, tmp_path):
-    a = applied(base, tmp_path, """
+    a = applied(
+        base,
+        tmp_path,
+        """
         changes:
           - period: {start: 2026-05, end: 2026-05-31}
-    """)
+    """,
+    )
     assert (a.scenario.start.isoformat(), a.scenario.end.isoformat()) == ("2026-05-01", "2026-05-31")
     assert not any(getattr(f, "date", None) for f in a.scenario.fixed)
 
 
 def test_file_shape_errors(base, tmp_path):
     with pytest.raises(InputError) as info:
-        read_changes(changes_file(tmp_path, """
+        read_changes(
+            changes_file(
+                tmp_path,
+                """
             chages: []
-        """))
+        """,
+            )
+        )
     assert {p.message for p in info.value.problems} == {"unknown key 'chages'", "missing required key 'changes'"}
     with pytest.raises(InputError) as info:
-        read_changes(changes_file(tmp_path, """
+        read_changes(
+            changes_file(
+                tmp_path,
+                """
             changes:
               - merge: {units: [a, b], into: {id: c, name: C}}
                 move: {unit: a, parent: b}
               - mege: {units: [a, b]}
-        """))
+        """,
+            )
+        )
     found = info.value.problems
     assert [p.line for p in found] == [2, 4]
     assert "exactly one operation" in found[0].message
@@ -414,8 +574,14 @@ def test_apply_writes_a_scenario_that_loads_back_the_same(base, tmp_path):
     assert "# Change set:" in text and "sáp nhập xã" in text
 
 
-@pytest.mark.parametrize("path", [SCENARIOS / "yen-bai-rule-18.yaml", SCENARIOS / "tuong-duong-2026.yaml",
-                                  ROOT / "tests" / "data" / "tables" / "commune.yaml"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        SCENARIOS / "yen-bai-rule-18.yaml",
+        SCENARIOS / "tuong-duong-2026.yaml",
+        ROOT / "tests" / "data" / "tables" / "commune.yaml",
+    ],
+)
 def test_no_changes_round_trip(path, tmp_path):
     """A scenario written back (tables inlined) loads to the same scenario."""
     s = load_scenario(path)
@@ -446,10 +612,21 @@ def test_id_map_follows_chains_and_maps_a_plan():
     d = dt.date
     plan = Plan(
         charges=frozenset({("a-m1", "a-cq"), ("b-m1", "b-cq"), ("h-1", "xa-a")}),
-        meetings={("a-cq", "2026-03"): d(2026, 3, 2), ("b-cq", "2026-03"): d(2026, 3, 3),
-                  ("a-1", "2026-03"): d(2026, 3, 5), ("a-1", "2026-06"): d(2026, 6, 5)},
-        attendance=frozenset({("a-m1", "a-cq", d(2026, 3, 2)), ("a-m1", "b-cq", d(2026, 3, 3)),
-                              ("h-1", "a-1", d(2026, 3, 5)), ("a-m2", "a-1", d(2026, 6, 5))}))
+        meetings={
+            ("a-cq", "2026-03"): d(2026, 3, 2),
+            ("b-cq", "2026-03"): d(2026, 3, 3),
+            ("a-1", "2026-03"): d(2026, 3, 5),
+            ("a-1", "2026-06"): d(2026, 6, 5),
+        },
+        attendance=frozenset(
+            {
+                ("a-m1", "a-cq", d(2026, 3, 2)),
+                ("a-m1", "b-cq", d(2026, 3, 3)),
+                ("h-1", "a-1", d(2026, 3, 5)),
+                ("a-m2", "a-1", d(2026, 6, 5)),
+            }
+        ),
+    )
     mapped = map_plan(plan, idm, months=["2026-03", "2026-04", "2026-05"])
     assert mapped.charges == {("a-m1", "ab-cq"), ("b-m1", "ab-cq")}
     assert mapped.attendance == {("a-m1", "ab-cq", d(2026, 3, 2))}  # two visits to merged cells: one, the earlier
@@ -477,10 +654,14 @@ def test_replanning_an_unchanged_scenario_changes_nothing(base, base_plan):
 
 def test_removing_one_member_changes_only_what_it_must(base, base_plan, tmp_path):
     gone = "b-m2"
-    a = applied(base, tmp_path, f"""
+    a = applied(
+        base,
+        tmp_path,
+        f"""
         changes:
           - remove: {{member: {gone}}}
-    """)
+    """,
+    )
     inst = Instance(a.scenario)
     b = baselines(base_plan, a.id_map, inst)
     result = solve(inst, Settings(time_limit=3), baseline=b.for_solve)
@@ -508,13 +689,44 @@ def test_solve_with_baseline_and_id_map_via_cli(base, base_plan, tmp_path):
     assert r.exit_code == 0, r.output
     assert "xa-a → xa-ab" in r.output and "huyen → (removed)" in r.output
     out = tmp_path / "re-plan"
-    r = runner.invoke(main, ["solve", str(new), "--out", str(out), "--time-limit", "3", "-q", "--format", "csv",
-                             "--baseline", str(base_dir), "--id-map", str(DATA / "merge.yaml")],
-                      catch_exceptions=False)
+    r = runner.invoke(
+        main,
+        [
+            "solve",
+            str(new),
+            "--out",
+            str(out),
+            "--time-limit",
+            "3",
+            "-q",
+            "--format",
+            "csv",
+            "--baseline",
+            str(base_dir),
+            "--id-map",
+            str(DATA / "merge.yaml"),
+        ],
+        catch_exceptions=False,
+    )
     assert r.exit_code == 0, r.output
-    r = runner.invoke(main, ["apply", str(BASE), str(changes_file(tmp_path, """
+    r = runner.invoke(
+        main,
+        [
+            "apply",
+            str(BASE),
+            str(
+                changes_file(
+                    tmp_path,
+                    """
         changes:
           - move: {unit: huyen, parent: a-1}
-    """, "bad.yaml")), "-o", str(tmp_path / "x.yaml")])
+    """,
+                    "bad.yaml",
+                )
+            ),
+            "-o",
+            str(tmp_path / "x.yaml"),
+        ],
+    )
     assert r.exit_code == 2 and "makes a cycle" in r.output and "bad.yaml, line 2" in r.output
     assert not (tmp_path / "x.yaml").exists()

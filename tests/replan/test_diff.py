@@ -38,13 +38,25 @@ def plan_dir(root: Path, name: str, charges, meetings, attendance, names: bool =
     """A plan typed by hand in the contract layout; names only where ``names``."""
     out = root / name
     out.mkdir()
-    nm = {"m1": "Nguyễn Văn Một", "m2": "Trần Thị Hai", "m3": "Lê Văn Ba",
-          "u1": "Chi bộ thôn 1", "u2": "Chi bộ thôn 2", "u3": "Chi bộ thôn 3"}
+    nm = {
+        "m1": "Nguyễn Văn Một",
+        "m2": "Trần Thị Hai",
+        "m3": "Lê Văn Ba",
+        "u1": "Chi bộ thôn 1",
+        "u2": "Chi bộ thôn 2",
+        "u3": "Chi bộ thôn 3",
+    }
     if names:
-        write_csv(out / "charges.csv", ["member_id", "member_name", "unit_id", "unit_name"],
-                  [[m, nm[m], u, nm[u]] for m, u in charges])
-        write_csv(out / "attendance.csv", ["date", "member_id", "member_name", "unit_id", "unit_name"],
-                  [[day, m, nm[m], u, nm[u]] for m, u, day in attendance])
+        write_csv(
+            out / "charges.csv",
+            ["member_id", "member_name", "unit_id", "unit_name"],
+            [[m, nm[m], u, nm[u]] for m, u in charges],
+        )
+        write_csv(
+            out / "attendance.csv",
+            ["date", "member_id", "member_name", "unit_id", "unit_name"],
+            [[day, m, nm[m], u, nm[u]] for m, u, day in attendance],
+        )
     else:
         write_csv(out / "charges.csv", ["member_id", "unit_id"], [[m, u] for m, u in charges])
         write_csv(out / "attendance.csv", ["date", "member_id", "unit_id"], [[day, m, u] for m, u, day in attendance])
@@ -54,20 +66,49 @@ def plan_dir(root: Path, name: str, charges, meetings, attendance, names: bool =
 
 @pytest.fixture
 def two_plans(tmp_path):
-    a = plan_dir(tmp_path, "a",
-                 charges=[("m1", "u1"), ("m2", "u2"), ("m3", "u3")],
-                 meetings=[("u1", "2026-03-05"), ("u2", "2026-03-06"), ("u3", "2026-03-07"),
-                           ("u1", "2026-04-05"), ("u2", "2026-04-06"), ("u3", "2026-04-07")],
-                 attendance=[("m1", "u1", "2026-03-05"), ("m2", "u2", "2026-03-06"), ("m3", "u3", "2026-03-07"),
-                             ("m1", "u1", "2026-04-05"), ("m2", "u2", "2026-04-06"), ("m3", "u3", "2026-04-07")])
-    b = plan_dir(tmp_path, "b",
-                 charges=[("m1", "u1"), ("m2", "u2"), ("m2", "u3")],  # m3 → u3 became m2 → u3
-                 meetings=[("u1", "2026-03-05"), ("u2", "2026-03-06"), ("u3", "2026-03-07"),
-                           ("u1", "2026-04-06"), ("u2", "2026-04-06"), ("u3", "2026-04-07")],  # u1 moved in April
-                 attendance=[("m1", "u1", "2026-03-05"), ("m2", "u2", "2026-03-06"), ("m2", "u3", "2026-03-07"),
-                             ("m1", "u1", "2026-04-06"), ("m2", "u2", "2026-04-06"),
-                             ("m1", "u2", "2026-03-06")],  # m3's April visit dropped, m1 visits u2 in March
-                 names=False)
+    a = plan_dir(
+        tmp_path,
+        "a",
+        charges=[("m1", "u1"), ("m2", "u2"), ("m3", "u3")],
+        meetings=[
+            ("u1", "2026-03-05"),
+            ("u2", "2026-03-06"),
+            ("u3", "2026-03-07"),
+            ("u1", "2026-04-05"),
+            ("u2", "2026-04-06"),
+            ("u3", "2026-04-07"),
+        ],
+        attendance=[
+            ("m1", "u1", "2026-03-05"),
+            ("m2", "u2", "2026-03-06"),
+            ("m3", "u3", "2026-03-07"),
+            ("m1", "u1", "2026-04-05"),
+            ("m2", "u2", "2026-04-06"),
+            ("m3", "u3", "2026-04-07"),
+        ],
+    )
+    b = plan_dir(
+        tmp_path,
+        "b",
+        charges=[("m1", "u1"), ("m2", "u2"), ("m2", "u3")],  # m3 → u3 became m2 → u3
+        meetings=[
+            ("u1", "2026-03-05"),
+            ("u2", "2026-03-06"),
+            ("u3", "2026-03-07"),
+            ("u1", "2026-04-06"),
+            ("u2", "2026-04-06"),
+            ("u3", "2026-04-07"),
+        ],  # u1 moved in April
+        attendance=[
+            ("m1", "u1", "2026-03-05"),
+            ("m2", "u2", "2026-03-06"),
+            ("m2", "u3", "2026-03-07"),
+            ("m1", "u1", "2026-04-06"),
+            ("m2", "u2", "2026-04-06"),
+            ("m1", "u2", "2026-03-06"),
+        ],  # m3's April visit dropped, m1 visits u2 in March
+        names=False,
+    )
     return a, b
 
 
@@ -126,15 +167,26 @@ def test_diff_files_csv_and_xlsx(two_plans, tmp_path):
     assert read_csv(out / "diff-charges.csv") == [
         ["change", "member_id", "member_name", "unit_id", "unit_name"],
         ["added", "m2", "Trần Thị Hai", "u3", "Chi bộ thôn 3"],
-        ["removed", "m3", "Lê Văn Ba", "u3", "Chi bộ thôn 3"]]
+        ["removed", "m3", "Lê Văn Ba", "u3", "Chi bộ thôn 3"],
+    ]
     att = read_csv(out / "diff-attendance.csv")
-    assert att[0] == ["change", "member_id", "member_name", "unit_id", "unit_name", "month", "date_before",
-                      "date_after"]
+    assert att[0] == [
+        "change",
+        "member_id",
+        "member_name",
+        "unit_id",
+        "unit_name",
+        "month",
+        "date_before",
+        "date_after",
+    ]
     assert ["moved", "m1", "Nguyễn Văn Một", "u1", "Chi bộ thôn 1", "2026-04", "2026-04-05", "2026-04-06"] in att
     assert len(att) == 1 + 5
     summary = dict(read_csv(out / "diff-summary.csv")[1:])
-    assert summary["decisions changed"] == "8" and summary["attendances moved (same member, unit and month; "
-                                                                "another day)"] == "1"
+    assert (
+        summary["decisions changed"] == "8"
+        and summary["attendances moved (same member, unit and month; another day)"] == "1"
+    )
     book = openpyxl.load_workbook(out / "diff.xlsx")
     assert book.sheetnames == ["summary", "charges", "attendance", "meetings", "load", "coverage"]
     rows = list(book["charges"].iter_rows(values_only=True))
@@ -159,16 +211,32 @@ def test_diff_command(two_plans, tmp_path):
 @pytest.fixture(scope="module")
 def base_plan_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("whatif") / "base-plan"
-    r = CliRunner().invoke(main, ["solve", str(BASE), "--out", str(out), "--time-limit", "3", "-q",
-                                  "--format", "csv"], catch_exceptions=False)
+    r = CliRunner().invoke(
+        main,
+        ["solve", str(BASE), "--out", str(out), "--time-limit", "3", "-q", "--format", "csv"],
+        catch_exceptions=False,
+    )
     assert r.exit_code == 0, r.output
     return out
 
 
 def test_whatif_merge_reports_changes_and_reasons(base_plan_dir, tmp_path):
     out = tmp_path / "wi"
-    r = CliRunner().invoke(main, ["whatif", str(BASE), str(DATA / "merge.yaml"), "--baseline", str(base_plan_dir),
-                                  "--out", str(out), "--time-limit", "3"], catch_exceptions=False)
+    r = CliRunner().invoke(
+        main,
+        [
+            "whatif",
+            str(BASE),
+            str(DATA / "merge.yaml"),
+            "--baseline",
+            str(base_plan_dir),
+            "--out",
+            str(out),
+            "--time-limit",
+            "3",
+        ],
+        catch_exceptions=False,
+    )
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in out.iterdir()) == ["diff", "plan", "report.txt", "scenario.yaml"]
     report = (out / "report.txt").read_text(encoding="utf-8")
@@ -183,8 +251,21 @@ def test_whatif_merge_reports_changes_and_reasons(base_plan_dir, tmp_path):
     removed_h1 = [row for row in rows[1:] if row[1] == "h-1"]
     assert removed_h1 and all(row[0] == "removed" and row[-1] == "member removed (change 3)" for row in removed_h1)
     # the diff command, told the change set and the new scenario, counts the same
-    r = CliRunner().invoke(main, ["diff", str(base_plan_dir), str(out / "plan"), "--scenario", str(out / "scenario.yaml"),
-                                  "--id-map", str(DATA / "merge.yaml"), "--rows", "0"], catch_exceptions=False)
+    r = CliRunner().invoke(
+        main,
+        [
+            "diff",
+            str(base_plan_dir),
+            str(out / "plan"),
+            "--scenario",
+            str(out / "scenario.yaml"),
+            "--id-map",
+            str(DATA / "merge.yaml"),
+            "--rows",
+            "0",
+        ],
+        catch_exceptions=False,
+    )
     assert r.exit_code == 0, r.output
     line = next(x for x in report.splitlines() if x.startswith("  decisions changed:"))
     assert line in r.output and "Charges added" not in r.output
@@ -194,8 +275,11 @@ def test_whatif_with_no_changes_changes_nothing(base_plan_dir, tmp_path):
     empty = tmp_path / "none.yaml"
     empty.write_text("changes: []\n", encoding="utf-8")
     out = tmp_path / "wi"
-    r = CliRunner().invoke(main, ["whatif", str(BASE), str(empty), "--baseline", str(base_plan_dir),
-                                  "--out", str(out), "--time-limit", "3"], catch_exceptions=False)
+    r = CliRunner().invoke(
+        main,
+        ["whatif", str(BASE), str(empty), "--baseline", str(base_plan_dir), "--out", str(out), "--time-limit", "3"],
+        catch_exceptions=False,
+    )
     assert r.exit_code == 0, r.output
     assert "0 decisions changed" in r.output and "no decision differs" in r.output
 
@@ -204,6 +288,7 @@ def test_whatif_refuses_a_foreign_out_directory(base_plan_dir, tmp_path):
     out = tmp_path / "busy"
     out.mkdir()
     (out / "thesis.docx").write_text("x")
-    r = CliRunner().invoke(main, ["whatif", str(BASE), str(DATA / "merge.yaml"), "--baseline", str(base_plan_dir),
-                                  "--out", str(out)])
+    r = CliRunner().invoke(
+        main, ["whatif", str(BASE), str(DATA / "merge.yaml"), "--baseline", str(base_plan_dir), "--out", str(out)]
+    )
     assert r.exit_code == 2 and "holds other things" in r.output

@@ -28,8 +28,14 @@ def scenario(**extra) -> Scenario:
             {"id": "a", "name": "A", "committee": "xa", "residence": "t1"},
             {"id": "b", "name": "B", "committee": "xa", "residence": "t2"},
         ],
-        "responsibility": [{"members": {}, "units": {"kind": "residential"}, "per_unit": {"min": 1, "max": 1},
-                            "per_member": {"max": 1}}],
+        "responsibility": [
+            {
+                "members": {},
+                "units": {"kind": "residential"},
+                "per_unit": {"min": 1, "max": 1},
+                "per_member": {"max": 1},
+            }
+        ],
         "attendance": [{"id": "quy", "members": {}, "units": {"in_charge": True}, "per": "half", "at_least": 3}],
     }
     data.update(extra)
@@ -44,8 +50,11 @@ def test_frozen_months_are_taken_from_the_baseline_byte_for_byte():
     meetings = dict(base.plan.meetings)
     meetings["t1", "2026-01"] = dt.date(2026, 1, 7)
     att = {(m, u, d) for m, u, d in base.plan.attendance if d.month > 3}
-    att |= {("a", "t1", dt.date(2026, 1, 7)), ("a", "t1", meetings["t1", "2026-03"]),
-            ("b", "t2", meetings["t2", "2026-02"])}
+    att |= {
+        ("a", "t1", dt.date(2026, 1, 7)),
+        ("a", "t1", meetings["t1", "2026-03"]),
+        ("b", "t2", meetings["t2", "2026-02"]),
+    }
     baseline = Plan(base.plan.charges, meetings, frozenset(att))
 
     frozen = Instance(freeze(scenario(), baseline, "2026-03"))
@@ -100,8 +109,22 @@ def test_cli_freeze_needs_a_baseline_and_keeps_an_unchanged_plan(tmp_path):
     assert bad.exit_code == 2 and "--freeze-until needs --baseline" in bad.output
     first = runner.invoke(main, ["solve", tuong, "-o", str(tmp_path / "a"), "--time-limit", "3", "-q"])
     assert first.exit_code == 0, first.output
-    again = runner.invoke(main, ["solve", tuong, "-o", str(tmp_path / "b"), "--time-limit", "3", "-q",
-                                 "--baseline", str(tmp_path / "a"), "--freeze-until", "2026-06"])
+    again = runner.invoke(
+        main,
+        [
+            "solve",
+            tuong,
+            "-o",
+            str(tmp_path / "b"),
+            "--time-limit",
+            "3",
+            "-q",
+            "--baseline",
+            str(tmp_path / "a"),
+            "--freeze-until",
+            "2026-06",
+        ],
+    )
     assert again.exit_code == 0, again.output
     for name in PLAN_FILES:  # its own plan as baseline: nothing changes
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name

@@ -49,7 +49,8 @@ def test_independent_communes_are_exact_parts(two_communes):
     communes = [{two_communes.units[u].parent or u for u in p.units} for p in d.parts]
     assert all(len(c) == 1 for c in communes)  # each part is one commune
     assert sorted(len(p.members) for p in d.parts) == sorted(
-        sum(1 for m in two_communes.scenario.members if m.committee == c) for c in ("xa-01", "xa-02"))
+        sum(1 for m in two_communes.scenario.members if m.committee == c) for c in ("xa-01", "xa-02")
+    )
 
 
 def test_decomposed_optimum_equals_the_monolithic_optimum(two_communes, local_run):
@@ -103,10 +104,12 @@ def test_exact_scheme_on_coupled_communes_is_one_part(with_district):
 
 
 def test_cluster_result_equals_the_local_run(two_communes, local_run):
-    distributed = pytest.importorskip("distributed", reason="dask distributed is not installed "
-                                                            "(pip install 'planner[cluster]')")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
+    distributed = pytest.importorskip(
+        "distributed", reason="dask distributed is not installed (pip install 'planner[cluster]')"
+    )
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
         ex = DaskExecutor(cluster.scheduler_address)  # as --cluster tcp://HOST:PORT does
         try:
@@ -162,13 +165,11 @@ def test_decompose_command_writes_a_verified_plan_and_says_what_its_bound_is(tmp
     write(scenario, "tiny", 3, seed=1)
     runner = CliRunner()
     out = tmp_path / "plan"
-    res = runner.invoke(main, ["decompose", str(scenario), "--out", str(out), "--time-limit", "5",
-                               "--processes", "1"])
+    res = runner.invoke(main, ["decompose", str(scenario), "--out", str(out), "--time-limit", "5", "--processes", "1"])
     assert res.exit_code == 0, res.output
     assert "2 parts (charges-first" in res.output
     assert "Bound on the whole scenario: the term-by-term bound" in res.output
-    assert sorted(p.name for p in out.iterdir()) == ["attendance.csv", "charges.csv", "meetings.csv",
-                                                     "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["attendance.csv", "charges.csv", "meetings.csv", "summary.json"]
     check = runner.invoke(main, ["verify", str(scenario), str(out)])
     assert check.exit_code == 0, check.output
     again = runner.invoke(main, ["decompose", str(scenario), "--out", str(out), "--time-limit", "5"])

@@ -105,8 +105,9 @@ def test_real_names_from_the_optional_package(tmp_path):
 
 def test_cli_generate(tmp_path):
     out = tmp_path / "g.yaml"
-    r = CliRunner().invoke(main, ["generate", "--preset", "tiny", "--levels", "3", "--seed", "4", "--rules",
-                                  "kon-tum", "-o", str(out)])
+    r = CliRunner().invoke(
+        main, ["generate", "--preset", "tiny", "--levels", "3", "--seed", "4", "--rules", "kon-tum", "-o", str(out)]
+    )
     assert r.exit_code == 0, r.output
     assert "members" in r.output
     load_scenario(out)

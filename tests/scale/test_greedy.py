@@ -38,8 +38,9 @@ def test_greedy_is_feasible_on_the_yen_bai_example():
     assert g.violations == 0, g.messages
 
 
-@pytest.mark.parametrize("levels,seed,rules", [(3, 1, "yen-bai"), (2, 1, "kon-tum"), (3, 1, "lang-son"),
-                                               (2, 2, "lang-son")])
+@pytest.mark.parametrize(
+    "levels,seed,rules", [(3, 1, "yen-bai"), (2, 1, "kon-tum"), (3, 1, "lang-son"), (2, 2, "lang-son")]
+)
 def test_greedy_plan_verifies_on_generated_tiny(tmp_path, levels, seed, rules):
     inst = _generated(tmp_path, "tiny", levels, seed, rules)
     g = run_greedy(inst)

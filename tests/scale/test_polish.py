@@ -24,8 +24,7 @@ def setup(**limits: Any) -> Instance:
     data = base(limits={"meetings_per_day": 1, "own_meetings_busy": True, **limits})
     unit(data, "c1")["meeting"] = {"day": 5, "flex": 2}
     unit(data, "c2")["meeting"] = {"day": 10, "flex": 2}
-    data["attendance"] = [{"id": "a", "members": {}, "units": {"kind": "residential"}, "per": "quarter",
-                           "at_least": 0}]
+    data["attendance"] = [{"id": "a", "members": {}, "units": {"kind": "residential"}, "per": "quarter", "at_least": 0}]
     return Instance(Scenario.model_validate(data))
 
 
@@ -47,8 +46,11 @@ def test_a_meeting_moves_to_its_day_when_its_attendees_are_free():
 def test_an_attendee_busy_that_day_keeps_it_where_it_is_or_next_best():
     inst = setup()
     # m1 attends c2, moved to the 5th; c1 (held on the 7th, with m1) can only come to the 4th or 6th
-    plan = plan_of(inst, {("c1", "2026-03"): "2026-03-07", ("c2", "2026-03"): "2026-03-08"},
-                   [("m1", "c1", "2026-03-07"), ("m1", "c2", "2026-03-08")])
+    plan = plan_of(
+        inst,
+        {("c1", "2026-03"): "2026-03-07", ("c2", "2026-03"): "2026-03-08"},
+        [("m1", "c1", "2026-03-07"), ("m1", "c2", "2026-03-08")],
+    )
     plan.meetings["c2", "2026-03"] = D("2026-03-08")
     new, saved = polish_dates(inst, plan)
     # c2 goes back to the 10th (m1 free), after which c1 may take the 5th
@@ -71,8 +73,7 @@ def test_an_unavailable_attendee_blocks_the_day():
 
 def home_cell_case(own_meetings_busy: bool) -> tuple[Instance, Plan]:
     """m2's home cell is c1 (held on the 7th); m2 attends c2, which meets on the 5th and only then."""
-    data = setup(own_meetings_busy=own_meetings_busy).scenario.model_dump(mode="json", exclude_none=True,
-                                                                           by_alias=True)
+    data = setup(own_meetings_busy=own_meetings_busy).scenario.model_dump(mode="json", exclude_none=True, by_alias=True)
     data.pop("source", None)
     member(data, "m2")["home_cell"] = "c1"
     unit(data, "c2")["meeting"] = {"day": 5}
@@ -92,7 +93,8 @@ def test_the_members_whose_own_meeting_it_is_must_be_free():
 def fixed_c2_case(meetings_per_day: int = 1, own_meetings_busy: bool = True, home: bool = False):
     """c2 meets on the 5th and only then; m1 attends c1 (held on the 7th) and, unless c2 is m1's home cell, c2."""
     data = setup(meetings_per_day=meetings_per_day, own_meetings_busy=own_meetings_busy).scenario.model_dump(
-        mode="json", exclude_none=True, by_alias=True)
+        mode="json", exclude_none=True, by_alias=True
+    )
     data.pop("source", None)
     unit(data, "c2")["meeting"] = {"day": 5}
     if home:

@@ -47,9 +47,14 @@ def test_least_visits_takes_the_larger_of_rules_over_the_same_units():
 
 def test_least_visits_counts_disjoint_includings_beyond_the_rule_total():
     # 1 a month at the committee or a cell, of which 1 at the committee and 1 at a cell: 2 a month
-    rule = {"id": "mix", "members": {"ids": ["m1"]}, "units": {"ids": ["dx", "c1", "c2"]}, "per": "month",
-            "at_least": 1, "including": [{"units": {"ids": ["dx"]}, "at_least": 1},
-                                         {"units": {"kind": "residential"}, "at_least": 1}]}
+    rule = {
+        "id": "mix",
+        "members": {"ids": ["m1"]},
+        "units": {"ids": ["dx", "c1", "c2"]},
+        "per": "month",
+        "at_least": 1,
+        "including": [{"units": {"ids": ["dx"]}, "at_least": 1}, {"units": {"kind": "residential"}, "at_least": 1}],
+    }
     data = with_committee_meeting(base(attendance=[rule]))
     assert least_visits(inst_of(data)) == 2 * 2
 
@@ -57,9 +62,13 @@ def test_least_visits_counts_disjoint_includings_beyond_the_rule_total():
 def test_least_visits_takes_coverage_when_it_asks_more_than_the_quotas():
     # quotas: m1 once a month at a cell (2); coverage: each cell twice a month (2 cells × 2 months × 2 = 8),
     # and a second, weaker coverage rule on c1 that adds nothing
-    data = base(attendance=[{**CELLS_MONTHLY, "members": {"ids": ["m1"]}}],
-                coverage=[{"id": "k", "units": {"kind": "residential"}, "by": {}, "per": "month", "at_least": 2},
-                          {"id": "k1", "units": {"ids": ["c1"]}, "by": {}, "per": "month", "at_least": 1}])
+    data = base(
+        attendance=[{**CELLS_MONTHLY, "members": {"ids": ["m1"]}}],
+        coverage=[
+            {"id": "k", "units": {"kind": "residential"}, "by": {}, "per": "month", "at_least": 2},
+            {"id": "k1", "units": {"ids": ["c1"]}, "by": {}, "per": "month", "at_least": 1},
+        ],
+    )
     assert least_visits(inst_of(data)) == 8
     data["coverage"][0]["at_least"] = 0
     assert least_visits(inst_of(data)) == 2  # the quotas (2) against coverage of c1 only (2): 2
@@ -68,8 +77,11 @@ def test_least_visits_takes_coverage_when_it_asks_more_than_the_quotas():
 def test_reward_bound_is_the_best_charges_the_rules_allow():
     # both members live in c1; one member per cell: one residence reward (10); c2 goes to the other, whose
     # sector (school) matches c2: 6
-    data = base(responsibility=[{"id": "r", "units": {"kind": "residential"}, "per_unit": {"min": 1, "max": 1},
-                                 "per_member": {"max": 1}}])
+    data = base(
+        responsibility=[
+            {"id": "r", "units": {"kind": "residential"}, "per_unit": {"min": 1, "max": 1}, "per_member": {"max": 1}}
+        ]
+    )
     member(data, "m1")["residence"] = "c1"
     member(data, "m2")["residence"] = "c1"
     member(data, "m2")["sectors"] = ["school"]
@@ -79,8 +91,9 @@ def test_reward_bound_is_the_best_charges_the_rules_allow():
 
 
 def test_reward_bound_is_none_when_no_charges_fit():
-    data = base(responsibility=[{"id": "r", "units": {"ids": ["c1", "c2"]}, "per_unit": {"min": 2},
-                                 "per_member": {"max": 0}}])
+    data = base(
+        responsibility=[{"id": "r", "units": {"ids": ["c1", "c2"]}, "per_unit": {"min": 2}, "per_member": {"max": 0}}]
+    )
     assert reward_upper_bound(inst_of(data)) is None
 
 
