@@ -145,7 +145,7 @@ def _warm_start(
         sub = solve(window, replace(settings, time_limit=settings.time_limit * WINDOW_SHARE), progress=progress)
         budget -= sub.summary.extra["deterministic_time"] or 0.0
         if sub.plan is not None and not stop_requested():
-            small = build_model(inst, charges=set(sub.plan.charges))
+            small = build_model(inst, baseline, charges=set(sub.plan.charges))
             done = run(small.model, settings.search(limit=max(budget, reserve)), progress)
             budget -= done.deterministic_time
             if not done.found:
@@ -156,7 +156,7 @@ def _warm_start(
         budget -= proposals.spent
         if charges is None or stop_requested():  # an interrupt: no plan exists yet at this point
             return None, total - budget
-        small = build_model(inst, charges=charges)
+        small = build_model(inst, baseline, charges=charges)
         done = run(small.model, settings.search(limit=max(budget, reserve)), progress)
         budget -= done.deterministic_time
         if done.found:
