@@ -11,7 +11,7 @@ and model building; for the decomposed model the split and the parts' model buil
 the wall time), status, objective, bound, gap, peak MiB, verify (the plan checked on the whole scenario), and
 against the monolithic row of the same scenario: Δ objective and the time ratio. ``--time-limit`` is CP-SAT's
 deterministic time for the monolithic model and for each process of the decomposed one (spread over its parts,
-see `planner.decompose.part_settings`). The monolithic model is skipped above ``--mono-max-members``.
+see `planner.scale.decompose.part_settings`). The monolithic model is skipped above ``--mono-max-members``.
 Generated scenarios are written to ``bench/generated/`` (ignored by git).
 """
 

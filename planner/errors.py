@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,11 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def one(cls, *problem: Any, **fields: Any) -> InputError:
+        """An error of a single problem, given as the arguments of `Problem`."""
+        return cls([Problem(*problem, **fields)])
 
 
 def did_you_mean(word: object, choices: list[str] | tuple[str, ...]) -> str:

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from planner.calendar import Month, PeriodSlot, month_of
 from planner.instance import CountSpec, Instance
 from planner.plan import Plan, PlanView
-from planner.scenario import WEEKDAYS, FixedAttendance, FixedCharge, FixedDate
+from planner.scenario import WEEKDAYS, AttendanceRule, CoverageRule, FixedAttendance, FixedCharge, FixedDate
 
 FAMILIES = (
     "charge-outside-rules",
@@ -558,6 +558,28 @@ class _Checker:
                     )
 
     # ------------------------------------------------------------------------------------------ quotas
+    def check_count(
+        self,
+        n: int,
+        rule: AttendanceRule | CoverageRule,
+        slot: PeriodSlot,
+        head: str,
+        order: tuple[int, int],
+        family: str,
+        member: str | None = None,
+        unit: str | None = None,
+    ) -> None:
+        """A quota's or a coverage rule's count ``n`` in one period against its at_least (prorated) and
+        at_most; ``head`` says whose count it is."""
+        rid = self.inst.rule_id(rule)
+        need = slot.scaled(rule.at_least)
+        if n < need:
+            text = f"{head}; it asks at least {need}{self.prorated(slot, rule.at_least)}."
+            self.add(Violation(rid, text, member, unit, period=slot.label, family=family), *order)
+        if rule.at_most is not None and n > rule.at_most:
+            text = f"{head}; it allows at most {rule.at_most}."
+            self.add(Violation(rid, text, member, unit, period=slot.label, family=family), *order)
+
     def check_attendance_rules(self) -> None:
         """Attendance: each member's count per period lies in [at_least (prorated), at_most], with sub-counts."""
         inst = self.inst
@@ -570,31 +592,7 @@ class _Checker:
                     n = self.counts(mid, spec, slot.months)
                     charge = " at units in its charge" if spec.in_charge else ""
                     head = f"{who} attends {_plural(n, 'meeting')}{charge} in {slot.label} under rule {rid}"
-                    need = slot.scaled(rule.at_least)
-                    if n < need:
-                        self.add(
-                            Violation(
-                                rid,
-                                f"{head}; it asks at least {need}{self.prorated(slot, rule.at_least)}.",
-                                mid,
-                                period=slot.label,
-                                family="attendance-quota",
-                            ),
-                            pos,
-                            ppos,
-                        )
-                    if rule.at_most is not None and n > rule.at_most:
-                        self.add(
-                            Violation(
-                                rid,
-                                f"{head}; it allows at most {rule.at_most}.",
-                                mid,
-                                period=slot.label,
-                                family="attendance-quota",
-                            ),
-                            pos,
-                            ppos,
-                        )
+                    self.check_count(n, rule, slot, head, (pos, ppos), "attendance-quota", member=mid)
                     for i, (inc, ispec) in enumerate(zip(rule.including, includes), start=1):
                         k = self.counts(mid, ispec, slot.months)
                         ineed = slot.scaled(inc.at_least)
@@ -627,31 +625,7 @@ class _Checker:
                     head = (
                         f"{self.unit_name(uid)} gets {_plural(n, 'attendance')}{whom} in {slot.label} under rule {rid}"
                     )
-                    need = slot.scaled(rule.at_least)
-                    if n < need:
-                        self.add(
-                            Violation(
-                                rid,
-                                f"{head}; it asks at least {need}{self.prorated(slot, rule.at_least)}.",
-                                unit=uid,
-                                period=slot.label,
-                                family="coverage",
-                            ),
-                            pos,
-                            ppos,
-                        )
-                    if rule.at_most is not None and n > rule.at_most:
-                        self.add(
-                            Violation(
-                                rid,
-                                f"{head}; it allows at most {rule.at_most}.",
-                                unit=uid,
-                                period=slot.label,
-                                family="coverage",
-                            ),
-                            pos,
-                            ppos,
-                        )
+                    self.check_count(n, rule, slot, head, (pos, ppos), "coverage", unit=uid)
 
     def run(self) -> list[Violation]:
         self.check_charges()

@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from planner.errors import InputError, Problem
+from planner.errors import InputError
 
 MAX_FILE_BYTES = 5_000_000  # a scenario or table file; a whole province's scenario is well under 1 MB
 MAX_DEPTH = 64  # nesting of lists and mappings (the format needs about 6)
@@ -24,7 +24,7 @@ def read_bytes(path: Path, file: str, what: str = "scenario file") -> bytes:
     """The file must exist, be a regular file, be readable and hold at most `MAX_FILE_BYTES` bytes."""
 
     def fail(message: str, hint: str = "") -> InputError:
-        return InputError([Problem(file, None, None, message, hint)])
+        return InputError.one(file, None, None, message, hint)
 
     if path.is_dir():
         raise fail("this is a directory, not a scenario file", "give the path of a .yaml file")
@@ -76,17 +76,13 @@ def decode_bom(raw: bytes, file: str, row: bool) -> str | None:
     try:
         return raw[length:].decode(codec)
     except UnicodeDecodeError as exc:
-        raise InputError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    f"the file starts as {name} text but is damaged at byte {exc.start + length}",
-                    "save it again as UTF-8",
-                    row=row,
-                )
-            ]
+        raise InputError.one(
+            file,
+            None,
+            None,
+            f"the file starts as {name} text but is damaged at byte {exc.start + length}",
+            "save it again as UTF-8",
+            row=row,
         ) from None
 
 
@@ -99,16 +95,12 @@ def decode(raw: bytes, file: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            [
-                Problem(
-                    file,
-                    line,
-                    None,
-                    f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
-                    "save it as UTF-8 (in Notepad: Save as… → Encoding: UTF-8)",
-                )
-            ]
+        raise InputError.one(
+            file,
+            line,
+            None,
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+            "save it as UTF-8 (in Notepad: Save as… → Encoding: UTF-8)",
         ) from None
 
 

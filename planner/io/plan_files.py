@@ -66,41 +66,29 @@ def plan_files(instance: Instance, plan: Plan) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------- reading
 def _read_rows(path: Path, needed: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     if not path.is_file():
-        raise InputError(
-            [
-                Problem(
-                    str(path), None, None, "the plan file is missing", f"a plan directory holds {', '.join(PLAN_FILES)}"
-                )
-            ]
+        raise InputError.one(
+            str(path), None, None, "the plan file is missing", f"a plan directory holds {', '.join(PLAN_FILES)}"
         )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            [
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    f"the plan file is not UTF-8 text (byte {exc.start})",
-                    "save it as 'CSV UTF-8' (Excel: Save as → CSV UTF-8)",
-                )
-            ]
+        raise InputError.one(
+            str(path),
+            None,
+            None,
+            f"the plan file is not UTF-8 text (byte {exc.start})",
+            "save it as 'CSV UTF-8' (Excel: Save as → CSV UTF-8)",
         ) from None
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in needed if c not in header]
     if missing:
-        raise InputError(
-            [
-                Problem(
-                    str(path),
-                    1,
-                    ", ".join(missing),
-                    "the header lacks these columns",
-                    f"the header row must name at least: {', '.join(needed)}",
-                )
-            ]
+        raise InputError.one(
+            str(path),
+            1,
+            ", ".join(missing),
+            "the header lacks these columns",
+            f"the header row must name at least: {', '.join(needed)}",
         )
     rows = []
     for i, row in enumerate(reader, start=2):
@@ -121,8 +109,8 @@ def _date(path: Path, row: int, col: str, text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError(
-            [Problem(str(path), row, col, f"'{text}' is not a date", "write dates as YYYY-MM-DD, e.g. 2026-03-05")]
+        raise InputError.one(
+            str(path), row, col, f"'{text}' is not a date", "write dates as YYYY-MM-DD, e.g. 2026-03-05"
         ) from None
 
 
@@ -130,9 +118,7 @@ def read_plan(directory: str | Path) -> Plan:
     """Read a plan in the contract layout (names and extra columns are ignored; ids count)."""
     d = Path(directory)
     if not d.is_dir():
-        raise InputError(
-            [Problem(str(d), None, None, "is not a directory", "give the directory a plan was written to")]
-        )
+        raise InputError.one(str(d), None, None, "is not a directory", "give the directory a plan was written to")
     charges = frozenset(
         (r["member_id"], r["unit_id"]) for _, r in _read_rows(d / "charges.csv", ("member_id", "unit_id"))
     )
@@ -191,36 +177,26 @@ def check_output_directory(
 
     target = Path(directory)
     if target.exists() and not target.is_dir():
-        raise InputError(
-            [Problem(str(target), None, None, "exists and is not a directory", "give --out a directory name")]
-        )
+        raise InputError.one(str(target), None, None, "exists and is not a directory", "give --out a directory name")
     if target.is_dir():
         ours = {PurePosixPath(n).parts[0] for n in names} | set(replaceable) | {"summary.json", *PLAN_FILES}
         present = sorted(p.name for p in target.iterdir())
         foreign = [name for name in present if name not in ours]
         if foreign:
-            raise InputError(
-                [
-                    Problem(
-                        str(target),
-                        None,
-                        None,
-                        f"holds files that are not a plan ({', '.join(foreign[:3])})",
-                        "choose another --out directory, or empty this one",
-                    )
-                ]
+            raise InputError.one(
+                str(target),
+                None,
+                None,
+                f"holds files that are not a plan ({', '.join(foreign[:3])})",
+                "choose another --out directory, or empty this one",
             )
         if present and not force:
-            raise InputError(
-                [
-                    Problem(
-                        str(target),
-                        None,
-                        None,
-                        f"already holds a plan ({', '.join(present[:3])}{', …' if len(present) > 3 else ''})",
-                        "give --force to replace it, or choose another --out directory",
-                    )
-                ]
+            raise InputError.one(
+                str(target),
+                None,
+                None,
+                f"already holds a plan ({', '.join(present[:3])}{', …' if len(present) > 3 else ''})",
+                "give --force to replace it, or choose another --out directory",
             )
 
 

@@ -94,7 +94,7 @@ def _table_text(raw: bytes, file: str) -> str:
     ("Unicode text"), else Windows-1258, the Vietnamese ANSI code page of Excel's plain "CSV"."""
 
     def fail(message: str, hint: str, row: int | None = None) -> InputError:
-        return InputError([Problem(file, row, None, message, hint, row=True)])
+        return InputError.one(file, row, None, message, hint, row=True)
 
     text = decode_bom(raw, file, row=True)
     if text is not None:
@@ -158,17 +158,13 @@ def _delimiter(header: str, allowed: tuple[str, ...]) -> str:
 
 def _check_rows(count: int, file: str, row: int) -> None:
     if count > MAX_TABLE_ROWS + 1:
-        raise InputError(
-            [
-                Problem(
-                    file,
-                    row,
-                    None,
-                    f"the table has more than {MAX_TABLE_ROWS:,} rows",
-                    "check that this is the right table (one row per unit or member)",
-                    row=True,
-                )
-            ]
+        raise InputError.one(
+            file,
+            row,
+            None,
+            f"the table has more than {MAX_TABLE_ROWS:,} rows",
+            "check that this is the right table (one row per unit or member)",
+            row=True,
         )
 
 
@@ -182,17 +178,13 @@ def _xlsx_rows(raw: bytes, file: str) -> list[tuple[int, list[str]]]:
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         unpacked = sum(info.file_size for info in archive.infolist())
     if unpacked > 20 * MAX_FILE_BYTES:
-        raise InputError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    f"the workbook unpacks to {megabytes(unpacked)}, more than {megabytes(20 * MAX_FILE_BYTES)}",
-                    "keep only the table in it, on the first sheet",
-                    row=True,
-                )
-            ]
+        raise InputError.one(
+            file,
+            None,
+            None,
+            f"the workbook unpacks to {megabytes(unpacked)}, more than {megabytes(20 * MAX_FILE_BYTES)}",
+            "keep only the table in it, on the first sheet",
+            row=True,
         )
     book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     try:

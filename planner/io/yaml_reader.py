@@ -64,43 +64,31 @@ def parse_yaml(text: str, file: str) -> tuple[dict[str, Any], dict[FieldPath, in
         raise InputError([_yaml_problem(exc, file)]) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
-        raise InputError(
-            [
-                Problem(
-                    file,
-                    line,
-                    None,
-                    f"the character {_char(exc.character)} is not allowed in YAML",
-                    "delete it (it may come from copying out of a PDF or Word)",
-                )
-            ]
+        raise InputError.one(
+            file,
+            line,
+            None,
+            f"the character {_char(exc.character)} is not allowed in YAML",
+            "delete it (it may come from copying out of a PDF or Word)",
         ) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(file, None, None, f"not valid YAML: {exc}")]) from None
+        raise InputError.one(file, None, None, f"not valid YAML: {exc}") from None
     if problems:
         raise InputError(problems)
     if data is None:
-        raise InputError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    "the file is empty",
-                    "a scenario needs at least 'name', 'year' or 'period', 'units' and 'members'",
-                )
-            ]
+        raise InputError.one(
+            file,
+            None,
+            None,
+            "the file is empty",
+            "a scenario needs at least 'name', 'year' or 'period', 'units' and 'members'",
         )
     if not isinstance(data, dict):
-        raise InputError(
-            [
-                Problem(
-                    file,
-                    1,
-                    None,
-                    f"the top level must be a mapping of keys (name:, year:, units:, …), not a {_yaml_kind(data)}",
-                )
-            ]
+        raise InputError.one(
+            file,
+            1,
+            None,
+            f"the top level must be a mapping of keys (name:, year:, units:, …), not a {_yaml_kind(data)}",
         )
     return data, lines
 
@@ -146,16 +134,12 @@ def _check_nesting(text: str, file: str) -> None:
                 indicators += 1
             deepest = max(deepest, base + flow + indicators)
         if deepest > limit:
-            raise InputError(
-                [
-                    Problem(
-                        file,
-                        number,
-                        None,
-                        f"lists and mappings nest too deeply here (more than {MAX_DEPTH} levels)",
-                        "a scenario needs only a few levels; check the brackets and the indentation",
-                    )
-                ]
+            raise InputError.one(
+                file,
+                number,
+                None,
+                f"lists and mappings nest too deeply here (more than {MAX_DEPTH} levels)",
+                "a scenario needs only a few levels; check the brackets and the indentation",
             )
 
 
@@ -166,22 +150,21 @@ def _check_expansion(root: yaml.Node, file: str) -> None:
     depth: dict[int, int] = {}
     active: set[int] = set()
 
+    def too_deep(node: yaml.Node) -> InputError:
+        return InputError.one(
+            file,
+            node.start_mark.line + 1,
+            None,
+            f"lists and mappings nest more than {MAX_DEPTH} levels deep (counting what aliases repeat)",
+            "a scenario needs only a few levels",
+        )
+
     def visit(node: yaml.Node, level: int) -> None:
         key = id(node)
         if key in size or key in active:
             return
         if level > MAX_DEPTH:
-            raise InputError(
-                [
-                    Problem(
-                        file,
-                        node.start_mark.line + 1,
-                        None,
-                        f"lists and mappings nest more than {MAX_DEPTH} levels deep (counting what aliases repeat)",
-                        "a scenario needs only a few levels",
-                    )
-                ]
-            )
+            raise too_deep(node)
         active.add(key)
         children: list[yaml.Node] = []
         if isinstance(node, yaml.SequenceNode):
@@ -196,30 +179,15 @@ def _check_expansion(root: yaml.Node, file: str) -> None:
         active.discard(key)
         size[key], depth[key] = total, deepest + 1
         if total > MAX_NODES:
-            raise InputError(
-                [
-                    Problem(
-                        file,
-                        node.start_mark.line + 1,
-                        None,
-                        f"aliases (*name) repeat this part so "
-                        f"often that the file would hold more than {MAX_NODES:,} values",
-                        "write the items out, or repeat less (anchors and aliases copy what they name at every use)",
-                    )
-                ]
+            raise InputError.one(
+                file,
+                node.start_mark.line + 1,
+                None,
+                f"aliases (*name) repeat this part so often that the file would hold more than {MAX_NODES:,} values",
+                "write the items out, or repeat less (anchors and aliases copy what they name at every use)",
             )
         if level + depth[key] > MAX_DEPTH + 1:
-            raise InputError(
-                [
-                    Problem(
-                        file,
-                        node.start_mark.line + 1,
-                        None,
-                        f"lists and mappings nest more than {MAX_DEPTH} levels deep (counting what aliases repeat)",
-                        "a scenario needs only a few levels",
-                    )
-                ]
-            )
+            raise too_deep(node)
 
     visit(root, 1)
 

@@ -23,7 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from planner.errors import InputError, Problem
+from planner.errors import InputError
 from planner.outputs.facts import Facts
 from planner.outputs.labels import Labels
 
@@ -54,29 +54,21 @@ def load_template(path: str | Path | None = None) -> dict[str, Any]:
         text = Path(path).read_text(encoding="utf-8") if path else default_template_text()
         data = yaml.safe_load(text)
     except (OSError, yaml.YAMLError) as exc:
-        raise InputError(
-            [
-                Problem(
-                    where,
-                    None,
-                    None,
-                    f"cannot read the decision template: {exc}",
-                    "give a YAML file shaped like the packaged decision.vi.yaml",
-                )
-            ]
+        raise InputError.one(
+            where,
+            None,
+            None,
+            f"cannot read the decision template: {exc}",
+            "give a YAML file shaped like the packaged decision.vi.yaml",
         ) from None
     missing = [k for k in TEMPLATE_KEYS if not isinstance(data, dict) or k not in data]
     if missing:
-        raise InputError(
-            [
-                Problem(
-                    where,
-                    None,
-                    ", ".join(missing),
-                    "the decision template lacks these keys",
-                    "start from a copy of the packaged decision.vi.yaml and keep its keys",
-                )
-            ]
+        raise InputError.one(
+            where,
+            None,
+            ", ".join(missing),
+            "the decision template lacks these keys",
+            "start from a copy of the packaged decision.vi.yaml and keep its keys",
         )
     return data
 

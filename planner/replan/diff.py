@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.calendar import month_of
-from planner.errors import InputError, Problem
+from planner.errors import InputError
 from planner.io import csv_text, read_plan
 from planner.plan import Plan
 
@@ -427,20 +427,16 @@ def write_diff(d: PlanDiff, directory: str | Path) -> list[str]:
     other files than these is refused, so a typo never overwrites unrelated work. Returns the names written."""
     target = Path(directory)
     if target.exists() and not target.is_dir():
-        raise InputError([Problem(str(target), None, None, "exists and is not a directory", "give --out a directory")])
+        raise InputError.one(str(target), None, None, "exists and is not a directory", "give --out a directory")
     if target.is_dir():
         foreign = sorted(p.name for p in target.iterdir() if p.name not in DIFF_FILES)
         if foreign:
-            raise InputError(
-                [
-                    Problem(
-                        str(target),
-                        None,
-                        None,
-                        f"holds files that are not a plan diff ({', '.join(foreign[:3])})",
-                        "choose another --out directory, or empty this one",
-                    )
-                ]
+            raise InputError.one(
+                str(target),
+                None,
+                None,
+                f"holds files that are not a plan diff ({', '.join(foreign[:3])})",
+                "choose another --out directory, or empty this one",
             )
     target.mkdir(parents=True, exist_ok=True)
     for name, (header, rows) in diff_tables(d).items():

@@ -9,15 +9,15 @@ other attendance in them — while their attendances still count toward quotas o
 from __future__ import annotations
 
 from planner.calendar import month_of
-from planner.errors import InputError, Problem
+from planner.errors import InputError
 from planner.plan import Plan
 from planner.scenario import MONTH_PATTERN, FixedAttendance, FixedDate, Scenario
 
 
 def freeze(scenario: Scenario, baseline: Plan, until: str) -> Scenario:
     if not MONTH_PATTERN.fullmatch(until):
-        raise InputError(
-            [Problem("--freeze-until", None, None, f"'{until}' is not a month", "write it as YYYY-MM, e.g. 2026-06")]
+        raise InputError.one(
+            "--freeze-until", None, None, f"'{until}' is not a month", "write it as YYYY-MM, e.g. 2026-06"
         )
     units = {u.id: u for u in scenario.units}
     members = {m.id for m in scenario.members}

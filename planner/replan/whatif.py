@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.checks.verify import verify
-from planner.errors import InputError, Problem
+from planner.errors import InputError
 from planner.instance import Instance
 from planner.io import load_scenario, plan_directory_files, read_plan, write_directory
 from planner.plan import Plan
@@ -223,16 +223,12 @@ def run_whatif(
     scenario.yaml is written when no plan is found."""
     target = Path(out)
     if target.exists() and (not target.is_dir() or any(p.name not in WHATIF_ENTRIES for p in target.iterdir())):
-        raise InputError(
-            [
-                Problem(
-                    str(target),
-                    None,
-                    None,
-                    "exists and holds other things than a what-if result",
-                    "choose another --out directory, or empty this one",
-                )
-            ]
+        raise InputError.one(
+            str(target),
+            None,
+            None,
+            "exists and holds other things than a what-if result",
+            "choose another --out directory, or empty this one",
         )
     applied = apply_files(base, changes)
     if stability is not None:

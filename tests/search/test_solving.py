@@ -8,7 +8,6 @@ from planner.io import load_scenario
 from planner.replan import apply_files
 from planner.replan.whatif import baselines
 from planner.search.solving import Settings, solve
-
 from tests.conftest import SCENARIOS
 
 MERGE = SCENARIOS / "huyen-hop-nhat-2025.yaml"
