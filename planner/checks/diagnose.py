@@ -62,7 +62,6 @@ class CheckSettings:
     presolve: bool = False  # measured faster here without, and it avoids OR-Tools #5141 altogether
     suggestions: bool = True
     shortfall: bool = True
-    wall_limit_factor: float = 20.0  # a wall-time safety net, as a multiple of the deterministic limit
 
     def search(
         self, limit: float, workers: int = 1, linearization: int | None = 1, presolve: bool | None = None
@@ -72,7 +71,6 @@ class CheckSettings:
             limit=limit,
             workers=workers,
             seed=self.seed,
-            wall_factor=self.wall_limit_factor,
             linearization=linearization,
             presolve=self.presolve if presolve is None else presolve,
             min_limit=0.001,
@@ -564,7 +562,7 @@ def shortfall(inst: Instance, settings: CheckSettings, budget: Budget) -> Shortf
     model.minimize(cp_model.LinearExpr.sum([s for s, _ in ctx.slacks.values()]))
     # two workers interleaved, CP-SAT's own presolve and linearization: an optimisation, not a proof
     done = run(
-        model, SearchParams(limit=budget.left, workers=2, seed=settings.seed, wall_factor=settings.wall_limit_factor)
+        model, SearchParams(limit=budget.left, workers=2, seed=settings.seed)
     )
     solver, status = done.solver, done.code
     budget.charge(solver)

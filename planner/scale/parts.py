@@ -304,7 +304,6 @@ def _phase1(
             workers=settings.workers,
             seed=settings.seed,
             deterministic=settings.deterministic,
-            wall_factor=settings.wall_limit_factor,
         ),
     )
     name = r.solver.status_name(r.code).lower()

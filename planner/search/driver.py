@@ -9,8 +9,9 @@ nothing else makes a ``CpSolver``. Here, once:
   Ctrl-C and SIGTERM (handled by Python in the main thread only, never while it is inside the C++ solver)
   stop it at once with its best solution (`request_stop`);
 - **progress**: a solution callback updates a `Progress` that a display reads;
-- **the wall-time safety net** of a deterministic search, and a record of every search it stopped
-  (`wall_capped`), so that a summary can say the result may not be reproducible.
+- **determinism**: a deterministic search is limited by CP-SAT's deterministic time alone (a count of work,
+  the same on every run), never by the wall clock, so a slow or busy machine gives the same result as an
+  idle one; Ctrl-C is the way to stop one early (the result is then marked not reproducible).
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ from ortools.sat.python import cp_model
 from planner.status import Status
 
 T = TypeVar("T")
-
-WALL_FLOOR = 60.0  # seconds: the wall-time safety net of a deterministic search is never below this
 
 _CP_STATUS: dict[int, Status] = {
     int(cp_model.OPTIMAL): Status.OPTIMAL,
@@ -46,7 +45,6 @@ class SearchParams:
     workers: int = 2
     seed: int = 0
     deterministic: bool = True
-    wall_factor: float = 20.0  # the safety net on wall time, as a multiple of ``limit``
     linearization: int | None = None  # CP-SAT's default unless given
     presolve: bool | None = None  # CP-SAT's default unless given
     min_limit: float = 0.01
@@ -62,9 +60,8 @@ class SearchParams:
             p["linearization_level"] = self.linearization
         if self.presolve is not None:
             p["cp_model_presolve"] = self.presolve
-        if self.deterministic:
+        if self.deterministic:  # work, not time: no wall-clock limit may decide where a search stops
             p["max_deterministic_time"] = limit
-            p["max_time_in_seconds"] = max(WALL_FLOOR, limit * self.wall_factor)
             if workers > 1:
                 p["interleave_search"] = True
         else:
@@ -111,11 +108,10 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 
 @dataclass
 class Run:
-    """One finished search: the solver (to read values), its status, and whether the wall cap stopped it."""
+    """One finished search: the solver (to read values) and its status."""
 
     solver: cp_model.CpSolver
     code: Any  # CP-SAT's status code (a cp_model.CpSolverStatus)
-    wall_capped: bool
 
     @property
     def status(self) -> Status:
@@ -139,20 +135,12 @@ def run(model: cp_model.CpModel, params: SearchParams, progress: Progress | None
         setattr(solver.parameters, name, value)
     callback = _Callback(progress) if progress is not None else None
     code = wait(lambda: solver.solve(model, callback), solver.stop_search)
-    capped = (
-        params.deterministic
-        and code in (cp_model.FEASIBLE, cp_model.UNKNOWN)
-        and solver.wall_time >= parameters["max_time_in_seconds"] * 0.99
-    )
-    if capped:
-        _capped.append(time.monotonic())
-    return Run(solver, code if code is not None else cp_model.UNKNOWN, capped)
+    return Run(solver, code if code is not None else cp_model.UNKNOWN)
 
 
 # ---------------------------------------------------------------------------------------------- interrupts
 _stop = threading.Event()  # set by request_stop(): the running search, and any later one, stops at once
 _abandoned: list[threading.Thread] = []  # work that could not be stopped, left running (see wait)
-_capped: list[float] = []  # when a search was stopped by its wall-time safety net
 
 
 def request_stop() -> None:
@@ -173,11 +161,6 @@ def abandoned_searches() -> bool:
     """True if work that could not be stopped still runs in the background (end the process with os._exit:
     a C++ search must not outlive the interpreter)."""
     return any(t.is_alive() for t in _abandoned)
-
-
-def wall_capped_since(start: float) -> bool:
-    """Some search since ``start`` (a ``time.monotonic()``) was stopped by its wall-time safety net."""
-    return any(t >= start for t in _capped)
 
 
 def wait(work: Callable[[], T], stop: Callable[[], None] | None) -> T | None:

@@ -61,7 +61,6 @@ class Settings:
     seed: int = 0
     workers: int = 2
     deterministic: bool = True
-    wall_limit_factor: float = 20.0  # a safety net on wall time, as a multiple of time_limit
     warm_start: bool = True  # start from a charges-first plan (see planner.search.warm_start)
 
     def search(self, limit: float | None = None, workers: int | None = None) -> SearchParams:
@@ -71,7 +70,6 @@ class Settings:
             workers=self.workers if workers is None else workers,
             seed=self.seed,
             deterministic=self.deterministic,
-            wall_factor=self.wall_limit_factor,
         )
 
 
@@ -252,7 +250,6 @@ def solve(
             status, name = cp_model.OPTIMAL, Status.OPTIMAL  # the plan reaches a proven bound: it is optimal
         gap = 0.0 if status == cp_model.OPTIMAL else relative_gap(objective, bound)
     det_time = solver.deterministic_time + spent
-    stopped_by_wall = main.wall_capped
     summary = Summary(
         status=name,
         objective=objective,
@@ -266,7 +263,7 @@ def solve(
             "build_seconds": round(build_seconds, 3),
             "solve_seconds": round(solve_seconds, 3),
             "deterministic_time": round(det_time, 3) if settings.deterministic else None,
-            "reproducible": settings.deterministic and not stopped_by_wall and not stop_requested(),
+            "reproducible": settings.deterministic and not stop_requested(),
             **({"interrupted": True} if stop_requested() else {}),
             "settings": {
                 "time_limit": settings.time_limit,
