@@ -1,0 +1,126 @@
+"""What the commands share: the exit codes, the consoles, loading a scenario and reporting invalid input, the
+80-column wrap, and the click parameters two or more commands declare alike (SCENARIO, PLAN_DIR, BASE CHANGES,
+--out, --format, --force, --time-limit/--seed/--workers, --id-map, --rows). A decorator that takes a text is
+one declaration whose help each command words for itself; one without takes the same help everywhere."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.console import Console
+
+from planner.errors import InputError
+from planner.instance import Instance
+from planner.io import load_scenario
+from planner.outputs import DEFAULT_FORMATS, parse_formats
+from planner.search.solving import Settings
+
+EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN = 2, 3, 4
+EXPLAIN_WIDTH = 100
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _load(path: str) -> Instance:
+    return Instance(load_scenario(path))
+
+
+def _fail_input(err: InputError) -> None:
+    n = len(err.problems)
+    click.echo(f"error: {n} problem{'s' if n != 1 else ''} in the input:", err=True)
+    for p in err.problems:
+        click.echo(f"  - {p}", err=True)
+    sys.exit(EXIT_INVALID)
+
+
+def _wrap(text: str) -> str:
+    """A message folded to an 80-column terminal."""
+    import textwrap
+
+    return textwrap.fill(text, width=80, break_long_words=False, break_on_hyphens=False)
+
+
+def _formats_option(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    try:
+        return parse_formats(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _options(*decorators):
+    """Several click parameters as one decorator, listed in --help in the order given."""
+
+    def stack(f):
+        for decorate in reversed(decorators):
+            f = decorate(f)
+        return f
+
+    return stack
+
+
+# SCENARIO: a scenario file or directory (validate, solve, verify, report, check, decompose)
+_scenario_argument = click.argument("scenario", type=click.Path(dir_okay=True))
+
+# PLAN_DIR: a plan directory (verify, report)
+_plan_dir_argument = click.argument("plan_dir", type=click.Path())
+
+# BASE CHANGES: a scenario file and a change set file (apply, whatif)
+_change_set_arguments = _options(
+    click.argument("base", type=click.Path(dir_okay=False)), click.argument("changes", type=click.Path(dir_okay=False))
+)
+
+
+def _out_dir_option(text: str):
+    """--out/-o DIRECTORY, required: where the command writes (``text``: its help)."""
+    return click.option("--out", "-o", "out", type=click.Path(file_okay=False), required=True, help=text)
+
+
+def _format_list_option(text: str):
+    """--format: the comma list of outputs to write, parsed by `_formats_option` (``text``: its help)."""
+    return click.option(
+        "--format",
+        "formats",
+        default=",".join(DEFAULT_FORMATS),
+        show_default=True,
+        callback=_formats_option,
+        help=text,
+    )
+
+
+# --force of a command that writes a plan directory (solve, decompose)
+_force_option = click.option("--force", is_flag=True, help="Replace the plan already in --out (never other files).")
+
+
+def _search_options(effort: str, seed: str | None, workers: str):
+    """--time-limit, --seed and --workers of a command that runs the planner's search; the help says what each
+    means for that command (``seed=None``: no help line)."""
+    return _options(
+        click.option(
+            "--time-limit", type=click.FloatRange(min=0.1), default=Settings.time_limit, show_default=True, help=effort
+        ),
+        click.option("--seed", type=int, default=0, show_default=True, help=seed),
+        click.option(
+            "--workers", type=click.IntRange(min=1, max=64), default=Settings.workers, show_default=True, help=workers
+        ),
+    )
+
+
+def _id_map_option(text: str):
+    """--id-map CHANGES: the change set whose id map carries a plan's ids across (``text``: its help)."""
+    return click.option(
+        "--id-map", "id_map", type=click.Path(dir_okay=False), default=None, metavar="CHANGES", help=text
+    )
+
+
+def _rows_option(lister: str):
+    """--rows: how many changes of each kind a diff summary lists."""
+    return click.option(
+        "--rows",
+        type=click.IntRange(min=0),
+        default=6,
+        show_default=True,
+        help=f"How many changes of each kind the {lister} lists.",
+    )

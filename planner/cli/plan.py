@@ -1,0 +1,277 @@
+"""Plan a scenario and check or render a plan: `validate` loads a scenario and prints what it holds, `solve`
+runs the search and writes the plan (checked by verify first), `verify` checks a plan against every hard rule
+and recomputes its objective, and `report` renders a plan, the planner's or one edited by hand, as the chosen
+outputs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from planner.checks.verify import verify
+from planner.cli import main
+from planner.cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_NO_PLAN,
+    _console,
+    _force_option,
+    _format_list_option,
+    _id_map_option,
+    _load,
+    _out_dir_option,
+    _plan_dir_argument,
+    _scenario_argument,
+    _search_options,
+    _wrap,
+)
+from planner.cli.feasibility import _explain_infeasible
+from planner.cli.signals import _catch_signals, _interrupted, _show_progress
+from planner.instance import Instance
+from planner.io import check_output_directory, plan_directory_files, read_plan, read_summary, write_directory
+from planner.outputs import LANGS, OUTPUT_NAMES, describe_files, render
+from planner.outputs.terminal import objective_table, print_plan, print_scenario
+from planner.plan import Plan
+from planner.replan.freeze import freeze
+from planner.search.solving import Progress, ProgressThread, Settings, solve
+from planner.status import Status
+
+
+@main.command()
+@_scenario_argument
+def validate(scenario: str) -> None:
+    """Load SCENARIO and print what it holds, or every error in it."""
+    inst = _load(scenario)
+    print_scenario(_console(), inst)
+    click.echo("valid: the scenario loads and every reference resolves.")
+
+
+def _mapped_baseline(base: Plan | None, changes: str, inst: Instance) -> Plan:
+    """solve --id-map: the baseline in the ids of the changed scenario, its window and ids only."""
+    from planner.replan import map_plan, read_changes
+
+    if base is None:
+        raise click.UsageError("--id-map needs --baseline (the plan whose ids it maps)")
+    return map_plan(base, read_changes(changes).id_map(), list(inst.months), set(inst.members), set(inst.units))
+
+
+@main.command(name="solve")
+@_scenario_argument
+@_out_dir_option("Directory to write the plan to (charges.csv, meetings.csv, attendance.csv, summary.json).")
+@_search_options(
+    "Search effort, in CP-SAT deterministic seconds (about 1–2 s of wall time each here).",
+    seed="Random seed of the search.",
+    workers="Search workers (threads).",
+)
+@click.option(
+    "--deterministic/--wall-clock",
+    default=True,
+    show_default=True,
+    help="Deterministic: same seed and settings give the same plan. Wall-clock: the time limit is "
+    "wall seconds and workers run freely (faster, not reproducible).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only the status line.")
+@_force_option
+@_format_list_option(
+    "Outputs to write besides the contract CSV files: a comma list of csv, xlsx, docx, ics, html, "
+    "md (or all). See docs/outputs.md."
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    help="Language of the labels in xlsx, html, md and calendars (default vi) and of the terminal "
+    "tables (default en). The decision docx is Vietnamese.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(),
+    default=None,
+    help="An existing plan directory: each decision that differs from it costs the stability weight, "
+    "and the search starts from it.",
+)
+@click.option(
+    "--freeze-until",
+    default=None,
+    metavar="YYYY-MM",
+    help="With --baseline: take every month up to this one from the baseline as it was.",
+)
+@_id_map_option(
+    "With --baseline: the change set SCENARIO came from; the baseline's merged, renamed and removed ids "
+    "are mapped through it (and only SCENARIO's months and ids are kept)."
+)
+def solve_cmd(
+    scenario: str,
+    out: str,
+    formats: tuple[str, ...],
+    lang: str | None,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    deterministic: bool,
+    quiet: bool,
+    baseline: str | None,
+    freeze_until: str | None,
+    id_map: str | None = None,
+    force: bool = False,
+) -> None:
+    """Plan SCENARIO and write the assignment decision to --out."""
+    inst = _load(scenario)
+    check_output_directory(out, replaceable=OUTPUT_NAMES, force=force)  # before the search, not after it
+    base = read_plan(baseline) if baseline else None
+    if id_map is not None:
+        base = _mapped_baseline(base, id_map, inst)
+    if freeze_until is not None:
+        if base is None:
+            raise click.UsageError("--freeze-until needs --baseline (the plan whose months are kept)")
+        inst = Instance(freeze(inst.scenario, base, freeze_until))
+    con, err = _console(), _console(stderr=True)  # err: only to know whether stderr is a terminal
+    settings = Settings(time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic)
+    progress = Progress()
+    ticker = ProgressThread(progress, _show_progress(err), after=1.0, every=1.0 if err.is_terminal else 5.0)
+    caught = _catch_signals()
+    result = solve(inst, settings, baseline=base, progress=progress, on_start=lambda _: ticker.start())
+    ticker.stop()
+    summary = result.summary
+    if result.plan is None:
+        from planner.outputs.terminal import status_line
+
+        con.print(f"[bold]{inst.scenario.name}[/]")
+        con.print(status_line(summary, lang or "en"))
+        if caught:
+            _interrupted(caught, "no plan had been found yet; nothing was written")
+        if summary.status == Status.INFEASIBLE:
+            click.echo(_explain_infeasible(inst, lang or "en", seed))  # why, in words (issue 3)
+            click.echo("Nothing was written.")
+            sys.exit(EXIT_INFEASIBLE)
+        con.print("Nothing was written. Give a larger --time-limit.")
+        sys.exit(EXIT_NO_PLAN)
+    report = verify(inst, result.plan, base)
+    if not report.ok or report.objective != summary.objective:
+        click.echo("internal error: the plan found does not pass verify (nothing written):", err=True)
+        for v in report.violations[:20]:
+            click.echo(f"  - {v}", err=True)
+        if report.objective != summary.objective:
+            click.echo(f"  - objective {summary.objective} from the solver, {report.objective} recomputed", err=True)
+        sys.exit(1)
+    files: dict[str, str | bytes] = dict(plan_directory_files(inst, result.plan, summary))
+    files.update(render([f for f in formats if f != "csv"], inst, result.plan, summary, lang or "vi", violations=0))
+    write_directory(out, files, replaceable=OUTPUT_NAMES, force=force)
+    if quiet:
+        from planner.outputs.terminal import status_line
+
+        con.print(status_line(summary, lang or "en"))
+    else:
+        print_plan(con, inst, result.plan, summary, lang or "en")
+    click.echo(_wrap(f"Plan written to {out}/: {describe_files(files)}."))
+    if caught:
+        _interrupted(caught, f"the plan written is the best found before the stop ({summary.status})")
+
+
+@main.command(name="verify")
+@_scenario_argument
+@_plan_dir_argument
+@click.option("--baseline", type=click.Path(), default=None, help="A baseline plan directory, for the stability term.")
+def verify_cmd(scenario: str, plan_dir: str, baseline: str | None) -> None:
+    """Check the plan in PLAN_DIR against every hard rule of SCENARIO; recompute its objective."""
+    inst = _load(scenario)
+    plan: Plan = read_plan(plan_dir)
+    base = read_plan(baseline) if baseline else None
+    report = verify(inst, plan, base)
+    con = _console()
+    con.print(objective_table(inst, report.terms))
+    claimed = (read_summary(plan_dir) or {}).get("objective")
+    if claimed is not None and claimed != report.objective:
+        click.echo(f"note: summary.json says objective {claimed}; recomputed {report.objective}.")
+    if report.ok:
+        click.echo(f"ok: the plan satisfies every rule; objective {report.objective}.")
+        return
+    n = len(report.violations)
+    click.echo(f"{n} violation{'s' if n != 1 else ''}:")
+    for v in report.violations:
+        click.echo(f"  - {v}")
+    sys.exit(EXIT_INFEASIBLE)
+
+
+@main.command(name="report")
+@_scenario_argument
+@_plan_dir_argument
+@_out_dir_option("Directory to write to: the plan's contract files, copied as they are, and the outputs.")
+@_format_list_option("Comma list of csv, xlsx, docx, ics, html, md (or all). See docs/outputs.md.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default="vi",
+    show_default=True,
+    help="Language of the labels in xlsx, html, md and calendars (the decision docx is Vietnamese).",
+)
+@click.option(
+    "--decision-template",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="An edited copy of the decision's text template (planner/outputs/templates/decision.vi.yaml).",
+)
+@click.option("--force", is_flag=True, help="Write the outputs even when verify finds violations (exit 3 still).")
+def report_cmd(
+    scenario: str,
+    plan_dir: str,
+    out: str,
+    formats: tuple[str, ...],
+    lang: str,
+    decision_template: str | None,
+    force: bool,
+) -> None:
+    """Render the plan in PLAN_DIR (the planner's, or one edited by hand) as the chosen outputs, after verify."""
+    from planner.outputs import summary_from_dict
+
+    inst = _load(scenario)
+    plan = read_plan(plan_dir)
+    raw = read_summary(plan_dir)
+    checked = verify(inst, plan)
+    summary = summary_from_dict(raw)
+    if raw and raw.get("scenario_sha256") and raw["scenario_sha256"] != inst.scenario.sha256:
+        click.echo(
+            _wrap(
+                "note: the plan was made from another version of the scenario (summary.json has a "
+                "different scenario_sha256)."
+            )
+        )
+    if summary.objective is not None and summary.objective != checked.objective:
+        click.echo(
+            _wrap(
+                f"note: summary.json says objective {summary.objective}; recomputed "
+                f"{checked.objective} (the plan was edited): the outputs show the recomputed terms."
+            )
+        )
+        summary.status = Status.EDITED
+    summary.objective, summary.terms = checked.objective, dict(checked.terms)
+    n = len(checked.violations)
+    if checked.ok:
+        click.echo(f"verify: ok, the plan satisfies every rule; objective {checked.objective}.")
+    else:
+        click.echo(f"verify: {n} violation{'s' if n != 1 else ''}:")
+        for v in checked.violations:
+            click.echo(f"  - {v}")
+        if not force:
+            click.echo("Nothing written: fix the plan, or give --force to render it anyway.")
+            sys.exit(EXIT_INFEASIBLE)
+    files: dict[str, str | bytes] = {}
+    for name in ("charges.csv", "meetings.csv", "attendance.csv", "summary.json"):
+        if (Path(plan_dir) / name).is_file():
+            files[name] = (Path(plan_dir) / name).read_bytes()
+    files.update(
+        render(
+            [f for f in formats if f != "csv"],
+            inst,
+            plan,
+            summary,
+            lang,
+            violations=n,
+            decision_template=decision_template,
+        )
+    )
+    write_directory(out, files, replaceable=OUTPUT_NAMES)
+    click.echo(_wrap(f"Written to {out}/: {describe_files(files)}."))
+    if n:
+        sys.exit(EXIT_INFEASIBLE)

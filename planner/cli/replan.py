@@ -1,0 +1,148 @@
+"""Re-planning after a change set (issue 4): `apply` applies a change set to a scenario and writes the changed
+scenario, `diff` compares two plans (charges, attendances, meetings, loads, coverage), and `whatif` applies a
+change set, re-plans from the plan in force and reports what changed and why."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from planner.cli import main
+from planner.cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_NO_PLAN,
+    _change_set_arguments,
+    _id_map_option,
+    _load,
+    _rows_option,
+    _search_options,
+)
+from planner.search.solving import Settings
+from planner.status import Status
+
+
+@main.command(name="apply")
+@_change_set_arguments
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="The scenario file to write (YAML, re-loadable; tables of the base are inlined).",
+)
+def apply_cmd(base: str, changes: str, out: str) -> None:
+    """Apply the change set CHANGES to the scenario BASE and write the resulting scenario to --out."""
+    from planner.replan import apply_files
+
+    applied = apply_files(base, changes)
+    text = applied.yaml_text(f"planner apply {base} {changes} -o {out}")
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(text, encoding="utf-8")
+    s = applied.scenario
+    click.echo(f"{len(applied.changes.changes)} changes applied to {base}:")
+    for c in applied.changes.changes:
+        click.echo(f"  {c.number}. {c.describe()}" + (f" — {c.reason}" if c.reason else ""))
+        for i, note in applied.notes:
+            if i == c.index:
+                click.echo(f"       {note}")
+    moved = {k: v for k, v in applied.id_map.units.items() if v != k}
+    if moved:
+        click.echo("ids of the base that change (for --baseline re-planning with --id-map):")
+        for old, new in moved.items():
+            click.echo(f"  {old} → {new or '(removed)'}")
+    click.echo(f"Written {out}: {s.name} ({len(s.units)} units, {len(s.members)} members, {s.start}..{s.end}).")
+
+
+@main.command(name="diff")
+@click.argument("plan_a", type=click.Path(file_okay=False))
+@click.argument("plan_b", type=click.Path(file_okay=False))
+@click.option(
+    "--scenario",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Names (and order) of members and units from this scenario; otherwise from the plans' CSVs.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Also write the diff as CSV files and diff.xlsx to this directory.",
+)
+@_rows_option("summary")
+@_id_map_option(
+    "PLAN_A is of the scenario before this change set: carry its ids across (merged units → the new "
+    "unit) and, with --scenario, compare only that scenario's months."
+)
+def diff_cmd(
+    plan_a: str, plan_b: str, scenario: str | None, out: str | None, rows: int, id_map: str | None = None
+) -> None:
+    """Compare plan PLAN_A (before) with PLAN_B (after): charges, attendances, meetings, loads, coverage."""
+    from planner.replan import read_changes
+    from planner.replan.diff import diff_dirs, summary_text, write_diff
+
+    inst = _load(scenario) if scenario else None
+    d = diff_dirs(plan_a, plan_b, inst, read_changes(id_map).id_map() if id_map else None)
+    click.echo(summary_text(d, plan_a, plan_b, rows=rows), nl=False)
+    if out:
+        write_diff(d, out)
+        click.echo(f"Diff written to {out}/: diff-*.csv and diff.xlsx.")
+
+
+@main.command(name="whatif")
+@_change_set_arguments
+@click.option(
+    "--baseline",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="The plan of BASE in force (a plan directory); the re-plan changes as little of it as it can.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Directory for scenario.yaml, plan/, diff/ and report.txt.",
+)
+@_search_options(
+    "Search effort, in CP-SAT deterministic seconds.",
+    seed="Random seed of the search.",
+    workers="Search workers (threads).",
+)
+@click.option(
+    "--stability",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Override the scenario's stability weight (0: re-plan freely, to compare).",
+)
+@_rows_option("report")
+def whatif_cmd(
+    base: str,
+    changes: str,
+    baseline: str,
+    out: str,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    stability: int | None,
+    rows: int,
+) -> None:
+    """Apply CHANGES to BASE, re-plan from the plan in --baseline, and report what changed and why."""
+    from planner.outputs.terminal import status_line
+    from planner.replan.whatif import run_whatif
+
+    settings = Settings(time_limit=time_limit, seed=seed, workers=workers)
+    command = f"planner whatif {base} {changes} --baseline {baseline} --out {out}"
+    w = run_whatif(base, changes, baseline, out, settings, stability, command, rows=rows)
+    if w.result.plan is None:
+        click.echo(status_line(w.result.summary))
+        if w.result.summary.status == Status.INFEASIBLE:
+            click.echo(f"No plan satisfies every rule of the changed scenario ({out}/scenario.yaml).")
+            sys.exit(EXIT_INFEASIBLE)
+        click.echo("No plan found: give a larger --time-limit.")
+        sys.exit(EXIT_NO_PLAN)
+    click.echo(w.report, nl=False)
+    click.echo(f"Written to {out}/: scenario.yaml, plan/, diff/ (CSV and diff.xlsx), report.txt.")
