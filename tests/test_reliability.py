@@ -404,8 +404,8 @@ def _interrupt(tmp_path: Path, scenario: Path, sig: signal.Signals, wait: float)
     (or at ``wait`` + 5 s), and return the exit code, the --out directory and stderr."""
     out = tmp_path / "plan"
     proc = subprocess.Popen(
-        [PLANNER, "solve", str(scenario), "--out", str(out), "--time-limit", "200", "-q", "--format", "csv"],
-        stdout=subprocess.PIPE,
+        [PLANNER, "solve", str(scenario), "--out", str(out), "--time-limit", "200", "--format", "csv"],
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",

@@ -1,6 +1,6 @@
 """Signals and progress of a running search: `_catch_signals` turns Ctrl-C (SIGINT) and SIGTERM into a request
 to stop the search, so that the best plan found so far is still checked and written, `_interrupted` then exits
-130 or 143, and `_show_progress` prints the search's progress lines to stderr."""
+130 or 143, and `ProgressDisplay` shows the search's progress on stderr."""
 
 from __future__ import annotations
 
@@ -11,18 +11,51 @@ import threading
 
 import click
 from rich.console import Console
+from rich.live import Live
+from rich.text import Text
 
-from planner.search.solving import Progress, abandoned_searches, request_stop, reset_stop
+from planner.search.solving import Progress, ProgressThread, abandoned_searches, request_stop, reset_stop
 
 
-def _show_progress(con: Console):
-    def show(p: Progress) -> None:
-        obj = "–" if p.objective is None else f"{p.objective:g}"
-        bound = "–" if p.bound is None else f"{p.bound:g}"
-        gap = "–" if p.gap is None else f"{100 * p.gap:.1f} %"
-        click.echo(f"  solving… {p.elapsed:5.1f} s  best {obj}  bound {bound}  gap {gap}", err=True)
+def progress_line(p: Progress) -> str:
+    """One line of a running solve: the phase, wall time, share of the deterministic budget, and the best
+    objective, bound and gap on the final objective's scale (what summary.json would say now)."""
+    obj = "–" if p.objective is None else f"{p.objective:g}"
+    bound = "–" if p.bound is None else f"{p.bound:g}"
+    gap = "–" if p.gap is None else f"{100 * p.gap:.1f} %"
+    used = "" if p.used is None else f"  {100 * p.used:3.0f} % of {p.budget:g} det-s"
+    phase = f" {p.phase}" if p.phase else ""
+    return f"  solving{phase}: {p.elapsed:5.1f} s{used}  best {obj}  bound {bound}  gap {gap}"
 
-    return show
+
+class ProgressDisplay:
+    """Shows a running solve's progress on stderr: in a terminal one live line, refreshed every half second and
+    gone at the end; otherwise (a log, a pipe) a plain line every ``every`` seconds."""
+
+    def __init__(self, con: Console, every: float = 5.0):
+        self.con, self.every = con, every
+        self.live: Live | None = None
+        self.thread: ProgressThread | None = None
+
+    def start(self, progress: Progress) -> None:
+        if self.con.is_terminal:
+            self.live = Live(Text(progress_line(progress)), console=self.con, transient=True, auto_refresh=False)
+            self.live.start()
+            self.thread = ProgressThread(progress, self._update, after=0.0, every=0.5)
+        else:
+            self.thread = ProgressThread(progress, lambda p: click.echo(progress_line(p), err=True), 1.0, self.every)
+        self.thread.start()
+
+    def _update(self, progress: Progress) -> None:
+        if self.live is not None:
+            self.live.update(Text(progress_line(progress)), refresh=True)
+
+    def stop(self) -> None:
+        if self.thread is not None:
+            self.thread.stop()
+            self.thread.join(2)
+        if self.live is not None:
+            self.live.stop()
 
 
 def _catch_signals() -> list[int]:

@@ -71,17 +71,46 @@ class SearchParams:
 
 @dataclass
 class Progress:
-    """The latest figures of a running search (read by a progress display)."""
+    """What a running solve has reached, on the scale of the final objective (read by a progress display).
+
+    ``objective`` is the best plan of the whole scenario found so far, ``bound`` a proven bound on the whole
+    scenario (never a sub-search's); both are what ``summary.json`` will say if the search stopped now.
+    ``phase`` names the step under way; ``spent`` counts the deterministic seconds of the searches finished,
+    ``current`` those of the running one at its last report, against ``budget``."""
 
     start: float = field(default_factory=time.monotonic)
     objective: float | None = None
     bound: float | None = None
     solutions: int = 0
     done: bool = False
+    phase: str = ""
+    budget: float | None = None
+    spent: float = 0.0
+    current: float = 0.0
+    child: Progress | None = None  # a nested solve under way (the first months), whose work counts here too
 
     @property
     def elapsed(self) -> float:
         return time.monotonic() - self.start
+
+    @property
+    def used(self) -> float | None:
+        """The share of the deterministic budget used, 0..1 (None without a budget)."""
+        if not self.budget:
+            return None
+        child = self.child.spent + self.child.current if self.child is not None else 0.0
+        return min(1.0, (self.spent + self.current + child) / self.budget)
+
+    def plan_found(self, objective: float) -> None:
+        """A plan of the whole scenario with this objective (maximised): kept if it is the best so far."""
+        if self.objective is None or objective > self.objective:
+            self.objective = objective
+        self.solutions += 1
+
+    def bound_proven(self, bound: float) -> None:
+        """A proven bound on the whole scenario: kept if it is the tightest so far."""
+        if self.bound is None or bound < self.bound:
+            self.bound = bound
 
     @property
     def gap(self) -> float | None:
@@ -96,14 +125,17 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, progress: Progress):
+    """Each solution's objective (and, for a search of the whole model, its bound) into a `Progress`."""
+
+    def __init__(self, progress: Progress, bound: bool):
         super().__init__()
-        self.progress = progress
+        self.progress, self.bound = progress, bound
 
     def on_solution_callback(self) -> None:
-        self.progress.objective = self.objective_value
-        self.progress.bound = self.best_objective_bound
-        self.progress.solutions += 1
+        self.progress.plan_found(self.objective_value)
+        if self.bound:
+            self.progress.bound_proven(self.best_objective_bound)
+        self.progress.current = self.deterministic_time
 
 
 @dataclass
@@ -127,14 +159,23 @@ class Run:
         return float(self.solver.deterministic_time)
 
 
-def run(model: cp_model.CpModel, params: SearchParams, progress: Progress | None = None) -> Run:
-    """Solve ``model`` under ``params``, interruptibly; ``progress`` is updated from each solution."""
+def run(model: cp_model.CpModel, params: SearchParams, progress: Progress | None = None, whole: bool = False) -> Run:
+    """Solve ``model`` under ``params``, interruptibly.
+
+    With ``progress``, each solution's objective is reported to it — only give it for a model whose objective
+    is the whole scenario's (a completion with some charges decided is; a window of months is not). With
+    ``whole`` (the model is the whole scenario's), its proven bounds are reported too."""
     solver = cp_model.CpSolver()
     parameters = params.parameters()
     for name, value in parameters.items():
         setattr(solver.parameters, name, value)
-    callback = _Callback(progress) if progress is not None else None
+    callback = _Callback(progress, whole) if progress is not None else None
+    if progress is not None and whole:
+        solver.best_bound_callback = progress.bound_proven
     code = wait(lambda: solver.solve(model, callback), solver.stop_search)
+    if progress is not None:
+        progress.spent += solver.deterministic_time
+        progress.current = 0.0
     return Run(solver, code if code is not None else cp_model.UNKNOWN)
 
 

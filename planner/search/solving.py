@@ -132,6 +132,7 @@ def _warm_start(
     small: BuiltModel | None = None
     done = None
     if baseline is not None:  # re-planning: complete the baseline's own charges first
+        progress.phase = "plan in force, completed"
         keep = set(baseline.charges) & set(built.vars.charge)
         small = build_model(inst, baseline, charges=keep)
         done = run(small.model, settings.search(limit=budget / 2), progress)
@@ -140,9 +141,15 @@ def _warm_start(
             small = done = None
     window = representative_window(inst) if small is None and not stop_requested() else None
     if window is not None:  # plan the first months (itself warm-started), keep its charges, complete the year
-        sub = solve(window, replace(settings, time_limit=settings.time_limit * WINDOW_SHARE), progress=progress)
+        progress.phase = "first months"
+        # its own progress: a window's objective and bound are on another scale than the year's
+        progress.child = Progress()
+        sub = solve(window, replace(settings, time_limit=settings.time_limit * WINDOW_SHARE), progress=progress.child)
+        progress.child = None
         budget -= sub.summary.extra["deterministic_time"] or 0.0
+        progress.spent += sub.summary.extra["deterministic_time"] or 0.0
         if sub.plan is not None and not stop_requested():
+            progress.phase = "whole year, charges of the first months"
             small = build_model(inst, baseline, charges=set(sub.plan.charges))
             done = run(small.model, settings.search(limit=max(budget, reserve)), progress)
             budget -= done.deterministic_time
@@ -150,10 +157,13 @@ def _warm_start(
                 small = done = None
     proposals = ChargeProposals(inst, settings.search(workers=1, limit=settings.time_limit * WARM_CHARGES_SHARE))
     for _ in range(WARM_TRIES if small is None else 0):
+        progress.phase = "charges"
         charges = proposals.next()
         budget -= proposals.spent
+        progress.spent += proposals.spent
         if charges is None or stop_requested():  # an interrupt: no plan exists yet at this point
             return None, total - budget
+        progress.phase = "whole year, charges decided"
         small = build_model(inst, baseline, charges=charges)
         done = run(small.model, settings.search(limit=max(budget, reserve)), progress)
         budget -= done.deterministic_time
@@ -173,7 +183,6 @@ def _warm_start(
             if lit.index not in hinted:  # a literal may stand in two tables (on = attend on a one-day month)
                 hinted.add(lit.index)
                 model.add_hint(lit, done.solver.boolean_value(small_table[key]) if key in small_table else False)
-    progress.bound = None
     return (small, done.solver), total - budget
 
 
@@ -205,6 +214,7 @@ def solve(
         each term's count, timings and the settings.
     """
     progress = progress or Progress()
+    progress.budget = settings.time_limit if settings.deterministic else None
     t0 = time.monotonic()
     built = build_model(inst, baseline)
     if baseline is not None:
@@ -214,41 +224,53 @@ def solve(
     if on_start is not None:
         on_start(progress)
     t1 = time.monotonic()
+    whole_bound = term_bound(inst).bound  # cheap (an LP and counts), valid for the whole scenario
+    if whole_bound is not None:
+        progress.bound_proven(whole_bound)
     warm, spent = None, 0.0
     if settings.warm_start:
         warm, spent = _warm_start(inst, built, settings, progress, baseline)
+    progress.phase = "whole year"
     main = run(
         built.model,
         settings.search(limit=max(settings.time_limit - spent, settings.time_limit * MAIN_RESERVE)),
         progress,
+        whole=True,
     )
     solver = main.solver
     status: Any = main.code
     solve_seconds = time.monotonic() - t1
-    progress.done = True
 
-    source, source_model = solver, built
-    if status == cp_model.UNKNOWN and warm is not None:
-        # the full model's search found nothing in time: report the completed warm-start plan
-        (source_model, source), status = warm, cp_model.FEASIBLE
-    name = main.status if source is solver else Status.FEASIBLE
-    plan, objective, bound, gap, terms = None, None, None, None, {}
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        plan = extract_plan(inst, source_model, source.boolean_value)
+    # the better of the full model's plan and the completed warm-start plan (ties: the full model's); each
+    # objective is recomputed from the solution's terms: CP-SAT's objective_value has been seen to disagree
+    # with its own solution vector after interleaved search from a hint (9.15)
+    best: tuple[int, dict[str, int], BuiltModel, cp_model.CpSolver] | None = None
+    for source_model, source in ([(built, solver)] if main.found else []) + ([warm] if warm is not None else []):
         assert source_model.terms is not None
-        terms = {k: int(source.value(t.linear())) for k, t in source_model.terms.items()}
-        # the objective of the solution itself: CP-SAT's objective_value has been seen to disagree with its
-        # own solution vector after interleaved search from a hint (9.15), so it is recomputed here
-        objective = inst.scenario.weights.objective(terms)
-        # the full model's bound; when its search ended with nothing (we report the warm plan), none is known
-        bound = float(solver.best_objective_bound) if source is solver else None
-        if status != cp_model.OPTIMAL:  # cheap, and sometimes the tighter bound (or the only one)
-            whole = term_bound(inst).bound
-            if whole is not None and (bound is None or whole < bound):
-                bound = whole
+        found_terms = {k: int(source.value(t.linear())) for k, t in source_model.terms.items()}
+        value = inst.scenario.weights.objective(found_terms)
+        if best is None or value > best[0]:
+            best = (value, found_terms, source_model, source)
+    plan: Plan | None = None
+    objective: int | None = None
+    bound: float | None = None
+    gap: float | None = None
+    terms: dict[str, int] = {}
+    name = main.status
+    if best is not None:
+        objective, terms, source_model, source = best
+        if source is not solver:  # the warm-start plan (the full model found nothing better, or nothing)
+            status, name = cp_model.FEASIBLE, Status.FEASIBLE
+        plan = extract_plan(inst, source_model, source.boolean_value)
+        # the full model's bound; when its search ended with nothing, none is known
+        bound = float(solver.best_objective_bound) if main.found else None
+        if status != cp_model.OPTIMAL and whole_bound is not None and (bound is None or whole_bound < bound):
+            bound = whole_bound  # sometimes the tighter bound (or the only one)
         if status == cp_model.FEASIBLE and bound is not None and bound <= objective:
             status, name = cp_model.OPTIMAL, Status.OPTIMAL  # the plan reaches a proven bound: it is optimal
         gap = 0.0 if status == cp_model.OPTIMAL else relative_gap(objective, bound)
+    progress.objective, progress.bound, progress.phase = objective, bound, "done"
+    progress.done = True
     det_time = solver.deterministic_time + spent
     summary = Summary(
         status=name,

@@ -31,3 +31,36 @@ def test_a_replan_reports_the_objective_of_its_plan_with_stability(tmp_path):
     assert check.ok
     assert check.terms == result.summary.terms and check.objective == result.summary.objective
     assert result.summary.terms["stability"] > 0
+
+
+def test_progress_speaks_on_the_final_scale_and_ends_as_the_summary():
+    """Every figure the progress display could show during a solve is on the whole scenario's scale: no
+    objective above the final one (a window of months once showed `best 119` for a result of −88), no bound
+    below the final bound; at the end, the progress equals the summary, and the budget's share is reported."""
+    import threading
+    import time
+
+    from planner.search.driver import Progress
+
+    inst = Instance(load_scenario(SCENARIOS / "tuong-duong-2026.yaml"))
+    progress, seen, stop = Progress(), [], threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            seen.append((progress.objective, progress.bound, progress.phase, progress.used))
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    result = solve(inst, Settings(time_limit=4), progress=progress, on_start=lambda _: sampler.start())
+    stop.set()
+    sampler.join()
+    s = result.summary
+    assert progress.done and progress.objective == s.objective and progress.bound == s.bound
+    assert progress.gap == s.gap
+    objectives = [o for o, _, _, _ in seen if o is not None]
+    bounds = [b for _, b, _, _ in seen if b is not None]
+    assert objectives and all(o <= s.objective for o in objectives)
+    assert bounds and all(b >= s.bound for b in bounds)
+    assert {"first months", "whole year"} <= {phase for _, _, phase, _ in seen}
+    used = [u for _, _, _, u in seen if u is not None]
+    assert used == sorted(used) and 0 <= used[0] and used[-1] <= 1
