@@ -51,7 +51,7 @@ def test_progress_speaks_on_the_final_scale_and_ends_as_the_summary():
             time.sleep(0.01)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    result = solve(inst, Settings(time_limit=4), progress=progress, on_start=lambda _: sampler.start())
+    result = solve(inst, Settings(time_limit=2), progress=progress, on_start=lambda _: sampler.start())
     stop.set()
     sampler.join()
     s = result.summary
