@@ -34,6 +34,7 @@ from planner.search.driver import (
     run,
     stop_requested,
 )
+from planner.search.lp_bound import lp_bound
 from planner.status import Status
 
 __all__ = [
@@ -256,16 +257,23 @@ def solve(
     bound: float | None = None
     gap: float | None = None
     terms: dict[str, int] = {}
+    bounds: dict[str, float | None] = {}
+    method: str | None = None
     name = main.status
     if best is not None:
         objective, terms, source_model, source = best
         if source is not solver:  # the warm-start plan (the full model found nothing better, or nothing)
             status, name = cp_model.FEASIBLE, Status.FEASIBLE
         plan = extract_plan(inst, source_model, source.boolean_value)
-        # the full model's bound; when its search ended with nothing, none is known
-        bound = float(solver.best_objective_bound) if main.found else None
-        if status != cp_model.OPTIMAL and whole_bound is not None and (bound is None or whole_bound < bound):
-            bound = whole_bound  # sometimes the tighter bound (or the only one)
+        # every valid bound at hand, the tightest reported: the full model's (none when its search ended with
+        # nothing), the term-by-term one, and for a small model its LP relaxation (HiGHS)
+        bounds["cp-sat"] = float(solver.best_objective_bound) if main.found else None
+        if status != cp_model.OPTIMAL:
+            bounds["term-by-term"] = whole_bound
+            bounds["lp"] = lp_bound(built.model).bound
+        known = [(b, m) for m, b in bounds.items() if b is not None]
+        if known:
+            bound, method = min(known, key=lambda bm: bm[0])
         if status == cp_model.FEASIBLE and bound is not None and bound <= objective:
             status, name = cp_model.OPTIMAL, Status.OPTIMAL  # the plan reaches a proven bound: it is optimal
         gap = 0.0 if status == cp_model.OPTIMAL else relative_gap(objective, bound)
@@ -285,6 +293,8 @@ def solve(
             "build_seconds": round(build_seconds, 3),
             "solve_seconds": round(solve_seconds, 3),
             "deterministic_time": round(det_time, 3) if settings.deterministic else None,
+            "bound_method": method,
+            "bounds": bounds,
             "reproducible": settings.deterministic and not stop_requested(),
             **({"interrupted": True} if stop_requested() else {}),
             "settings": {
