@@ -16,7 +16,10 @@ model CP-SAT searches, and an unknown kind of constraint means no bound is claim
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import sys
 import time
 from dataclasses import dataclass
 
@@ -202,6 +205,21 @@ def _build(proto) -> tuple[_Rows, np.ndarray, float] | None:
     return r, obj * scale, float(proto.objective.offset) * scale
 
 
+@contextlib.contextmanager
+def _quiet_stdout():
+    """File descriptor 1 sent to /dev/null for a moment (C++ writes there, beside Python's sys.stdout)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
 def lp_bound(model: cp_model.CpModel) -> LpBound:
     """A proven upper bound on the model's (maximised) objective: its LP relaxation's optimum, rounded down."""
     t0 = time.monotonic()
@@ -216,7 +234,8 @@ def lp_bound(model: cp_model.CpModel) -> LpBound:
     if built is None:
         return LpBound(None, "not linear")
     r, obj, offset = built
-    h = highspy.Highs()
+    with _quiet_stdout():  # HiGHS's C++ constructor prints its banner before any option can be set
+        h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
