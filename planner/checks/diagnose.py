@@ -561,9 +561,7 @@ def shortfall(inst: Instance, settings: CheckSettings, budget: Budget) -> Shortf
     model = built.model
     model.minimize(cp_model.LinearExpr.sum([s for s, _ in ctx.slacks.values()]))
     # two workers interleaved, CP-SAT's own presolve and linearization: an optimisation, not a proof
-    done = run(
-        model, SearchParams(limit=budget.left, workers=2, seed=settings.seed)
-    )
+    done = run(model, SearchParams(limit=budget.left, workers=2, seed=settings.seed))
     solver, status = done.solver, done.code
     budget.charge(solver)
     if status == cp_model.INFEASIBLE:
