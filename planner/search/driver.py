@@ -75,8 +75,9 @@ class Progress:
 
     ``objective`` is the best plan of the whole scenario found so far, ``bound`` a proven bound on the whole
     scenario (never a sub-search's); both are what ``summary.json`` will say if the search stopped now.
-    ``phase`` names the step under way; ``spent`` counts the deterministic seconds of the searches finished,
-    ``current`` those of the running one at its last report, against ``budget``."""
+    ``phase`` names the step under way; ``spent`` counts the deterministic seconds of the work done so far
+    (the running search's up to its last report; one number, so the share used never goes back), against
+    ``budget``."""
 
     start: float = field(default_factory=time.monotonic)
     objective: float | None = None
@@ -86,8 +87,7 @@ class Progress:
     phase: str = ""
     budget: float | None = None
     spent: float = 0.0
-    current: float = 0.0
-    child: Progress | None = None  # a nested solve under way (the first months), whose work counts here too
+    child: Progress | None = None  # a nested solve (the first months), whose work counts here too
 
     @property
     def elapsed(self) -> float:
@@ -98,8 +98,8 @@ class Progress:
         """The share of the deterministic budget used, 0..1 (None without a budget)."""
         if not self.budget:
             return None
-        child = self.child.spent + self.child.current if self.child is not None else 0.0
-        return min(1.0, (self.spent + self.current + child) / self.budget)
+        child = self.child.spent if self.child is not None else 0.0
+        return min(1.0, (self.spent + child) / self.budget)
 
     def plan_found(self, objective: float) -> None:
         """A plan of the whole scenario with this objective (maximised): kept if it is the best so far."""
@@ -130,12 +130,13 @@ class _Callback(cp_model.CpSolverSolutionCallback):
     def __init__(self, progress: Progress, bound: bool):
         super().__init__()
         self.progress, self.bound = progress, bound
+        self.base = progress.spent  # the work done before this search
 
     def on_solution_callback(self) -> None:
         self.progress.plan_found(self.objective_value)
         if self.bound:
             self.progress.bound_proven(self.best_objective_bound)
-        self.progress.current = self.deterministic_time
+        self.progress.spent = max(self.progress.spent, self.base + self.deterministic_time)
 
 
 @dataclass
@@ -173,9 +174,8 @@ def run(model: cp_model.CpModel, params: SearchParams, progress: Progress | None
     if progress is not None and whole:
         solver.best_bound_callback = progress.bound_proven
     code = wait(lambda: solver.solve(model, callback), solver.stop_search)
-    if progress is not None:
-        progress.spent += solver.deterministic_time
-        progress.current = 0.0
+    if callback is not None:
+        callback.progress.spent = max(callback.progress.spent, callback.base + solver.deterministic_time)
     return Run(solver, code if code is not None else cp_model.UNKNOWN)
 
 

@@ -144,11 +144,10 @@ def _warm_start(
     if window is not None:  # plan the first months (itself warm-started), keep its charges, complete the year
         progress.phase = "first months"
         # its own progress: a window's objective and bound are on another scale than the year's
+        # its work stays counted through progress.child (attached for good: the share used never goes back)
         progress.child = Progress()
         sub = solve(window, replace(settings, time_limit=settings.time_limit * WINDOW_SHARE), progress=progress.child)
-        progress.child = None
         budget -= sub.summary.extra["deterministic_time"] or 0.0
-        progress.spent += sub.summary.extra["deterministic_time"] or 0.0
         if sub.plan is not None and not stop_requested():
             progress.phase = "whole year, charges of the first months"
             small = build_model(inst, baseline, charges=set(sub.plan.charges))
