@@ -30,6 +30,36 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+
+def _quiet_interrupts_while_starting() -> None:
+    """Run as the ``planner`` command, a Ctrl-C or SIGTERM while the command line is still importing its
+    libraries (a second or two) ends it at once, quietly, 130 or 143 — nothing has been read or written yet.
+    Each command then hands the signals to `planner.cli.signals`. Imported as a library, nothing changes."""
+    import os
+    import signal
+    import sys
+
+    if os.path.basename(sys.argv[0] if sys.argv else "") not in ("planner", "planner.exe", "__main__.py"):
+        return
+    mp = sys.modules.get("multiprocessing")
+    if mp is not None and (mp.parent_process() is not None or getattr(mp.current_process(), "_inheriting", False)):
+        return  # a worker of decompose's pool, starting: its parent handles the signals
+
+    global _RUN_AS_COMMAND
+    _RUN_AS_COMMAND = True
+
+    def quit_now(signum: int, frame: object) -> None:
+        os.write(2, f"\nInterrupted ({signal.Signals(signum).name}) while starting: nothing was done.\n".encode())
+        os._exit(128 + signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) is not signal.SIG_IGN:  # an ignored signal (a background job) stays ignored
+            signal.signal(sig, quit_now)
+
+
+_RUN_AS_COMMAND = False  # True in the ``planner`` command's own process (not under a test runner, not imported)
+_quiet_interrupts_while_starting()
+
 from pathlib import Path  # noqa: E402
 
 from planner.checks.diagnose import CheckSettings, Diagnosis  # noqa: E402

@@ -18,6 +18,8 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ROLES = ("secretary", "deputy_secretary", "standing", "executive", "leader")
 LEVELS = ("province", "district", "commune")
 PERIODS = ("month", "quarter", "half", "year")
+YEARS = (1900, 2200)  # the years a scenario's year or period may lie in (the holiday tables reach that far)
+MAX_PERIOD_MONTHS = 60  # the longest period a scenario may plan (a five-year term of office)
 MONTH_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # a month, "YYYY-MM" (match it whole)
 COMMITTEE_KINDS = ("province_committee", "district_committee", "commune_committee")
 
@@ -109,6 +111,14 @@ class Period(Frozen):
     def _whole_months(self) -> Period:
         if self.end < self.start:
             raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+        for day in (self.start, self.end):
+            if not YEARS[0] <= day.year <= YEARS[1]:
+                raise ValueError(f"the period's date {day} lies outside the years {YEARS[0]}–{YEARS[1]}")
+        months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+        if months > MAX_PERIOD_MONTHS:
+            raise ValueError(
+                f"the period spans {months} months; a plan covers at most {MAX_PERIOD_MONTHS} (a term of five years)"
+            )
         if self.start.day != 1:
             raise ValueError(f"the period must start on the 1st of a month, not {self.start}")
         nxt = self.end + dt.timedelta(days=1)
@@ -358,8 +368,8 @@ class Scenario(Frozen):
     def _window(self) -> Scenario:
         if (self.year is None) == (self.period is None):
             raise ValueError("give either 'year' or 'period', not both and not neither")
-        if self.year is not None and not 1900 <= self.year <= 2200:
-            raise ValueError(f"year {self.year} is out of range")
+        if self.year is not None and not YEARS[0] <= self.year <= YEARS[1]:
+            raise ValueError(f"year {self.year} is out of range ({YEARS[0]}–{YEARS[1]})")
         return self
 
     @property

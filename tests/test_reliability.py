@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -500,3 +501,115 @@ def test_one_worker_twice_gives_identical_files(tmp_path: Path) -> None:
     a = assert_same_runs(*outs)
     assert a["reproducible"] is True
     assert a["settings"]["workers"] == 1 and set(a["versions"]) == {"planner", "ortools", "python"}
+
+
+# ---------------------------------------------------------------------------------------------- signals anywhere
+def _live_children(pgid: int) -> list[str]:
+    """Processes of the group still alive (zombies excluded: they have ended)."""
+    ps = subprocess.run(["ps", "-o", "pid=,stat=,args=", "-g", str(pgid)], capture_output=True, text=True)
+    return [line for line in ps.stdout.splitlines() if line.split()[1:2] and not line.split()[1].startswith("Z")]
+
+
+def _past_interpreter_start(pid: int) -> None:
+    """Wait until the process runs the planner's own code (it has loaded pydantic's library, which the
+    planner imports after installing its handler): a signal in the first milliseconds, while Python itself
+    still starts (site.py), is Python's own business, before any code of the project runs."""
+    maps = Path(f"/proc/{pid}/maps")
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 30:
+        try:
+            if "pydantic_core" in maps.read_text():
+                return
+        except OSError:
+            return
+        time.sleep(0.005)
+
+
+def _signal_at(args: list[str], sig: signal.Signals, delay: float) -> tuple[int, float, str, int]:
+    """Run ``planner ARGS`` in its own process group, send ``sig`` to the whole group (as a terminal's Ctrl-C
+    does) after ``delay`` seconds; return the exit code, the seconds it took to end after the signal, stderr
+    and the group id. ``delay`` counts from the moment the planner's own code runs."""
+    proc = subprocess.Popen(
+        [PLANNER, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    _past_interpreter_start(proc.pid)
+    time.sleep(delay)
+    t0 = time.monotonic()
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    return proc.returncode, time.monotonic() - t0, err, proc.pid
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("district") / "district.yaml"
+    assert run("generate", "--preset", "district", "--seed", "1", "-o", str(path)).exit_code == 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def merge_plan(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("merge") / "plan"
+    r = run("solve", str(SCENARIOS / "huyen-hop-nhat-2025.yaml"), "--out", str(out), "--time-limit", "2", "-q")
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def test_ctrl_c_and_sigterm_at_random_moments_in_every_command(
+    tmp_path: Path, district: Path, merge_plan: Path
+) -> None:
+    """Each command, signalled at a random moment (imports, loading, building, the search, the diagnosis, the
+    parts, writing): it ends within seconds with 130 or 143 (or had already finished), prints no traceback,
+    leaves no process running, and its --out holds a whole result or nothing (no temporary beside it)."""
+    import random
+
+    rng = random.Random(2026)
+    merge = SCENARIOS / "huyen-hop-nhat-2025.yaml"
+    changes = SCENARIOS / "changes" / "huyen-hop-nhat-2025-changes.yaml"
+    commands = {
+        "check": ["check", str(district), "--time-limit", "200"],
+        "decompose": ["decompose", str(district), "--out", "{out}", "--time-limit", "200", "--processes", "2"],
+        "whatif": [
+            "whatif",
+            str(merge),
+            str(changes),
+            "--baseline",
+            str(merge_plan),
+            "--out",
+            "{out}",
+            "--time-limit",
+            "200",
+        ],
+        "solve": ["solve", str(SCENARIOS / "tuong-duong-2026.yaml"), "--out", "{out}", "--time-limit", "200"],
+        "validate": ["validate", str(district)],
+    }
+    done = {"check": 0, "decompose": 0, "whatif": 0, "solve": 0, "validate": 0}
+    for i, (name, args) in enumerate(list(commands.items()) * 2):
+        sig = (signal.SIGINT, signal.SIGTERM)[i % 2]
+        out = tmp_path / f"{name}-{i}"
+        delay = rng.uniform(0.0, 4.0)
+        code, seconds, err, pgid = _signal_at([a.replace("{out}", str(out)) for a in args], sig, delay)
+        print(name, sig.name, f"at {delay:.1f} s: exit {code} after {seconds:.1f} s")
+        assert "Traceback" not in err, err
+        assert code in (128 + sig, 0, 3, 4), (name, code, err)
+        assert seconds < 10, (name, seconds)  # within 2 s on an idle machine; 10 s on a busy CI
+        time.sleep(0.3)
+        assert _live_children(pgid) == [], (name, _live_children(pgid))
+        assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")], (name, list(tmp_path.iterdir()))
+        if out.exists() and name != "whatif":
+            assert {"charges.csv", "meetings.csv", "attendance.csv", "summary.json"} <= {p.name for p in out.iterdir()}
+        done[name] += code == 128 + sig
+    assert sum(done.values()) >= 5, done  # most runs were really interrupted
+
+
+def test_a_ctrl_c_while_starting_is_quiet() -> None:
+    for delay in (0.0, 0.05, 0.2, 0.5):
+        code, _, err, _ = _signal_at(["validate", str(SCENARIOS / "thuong-son-2026.yaml")], signal.SIGINT, delay)
+        assert code in (130, 0) and "Traceback" not in err and "KeyboardInterrupt" not in err, (delay, code, err)

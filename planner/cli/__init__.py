@@ -13,11 +13,26 @@ from planner.errors import InputError
 
 
 class _Group(click.Group):
-    def invoke(self, ctx: click.Context):
+    def main(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         try:
-            return super().invoke(ctx)
-        except InputError as err:
-            _fail_input(err)
+            return super().main(*args, **kwargs)
+        finally:
+            import planner
+
+            if planner._RUN_AS_COMMAND:  # the command is over: a signal now cannot change its exit code
+                import signal
+
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    signal.signal(sig, signal.SIG_IGN)
+
+    def invoke(self, ctx: click.Context):
+        from planner.cli.signals import handled
+
+        with handled():  # Ctrl-C and SIGTERM, at any moment of any command: 130 or 143, no traceback
+            try:
+                return super().invoke(ctx)
+            except InputError as err:
+                _fail_input(err)
 
 
 @click.group(cls=_Group)
@@ -26,4 +41,4 @@ def main() -> None:
     """Plan which committee members take charge of which party cells and which cell meetings they attend."""
 
 
-from planner.cli import feasibility, plan, replan, scale  # noqa: E402, F401  (each registers its commands on main)
+from planner.cli import feasibility, plan, replan, scale  # noqa: E402, F401  (each registers its commands)

@@ -5,6 +5,7 @@ one declaration whose help each command words for itself; one without takes the 
 
 from __future__ import annotations
 
+import math
 import sys
 
 import click
@@ -13,7 +14,8 @@ from rich.console import Console
 from planner.errors import InputError
 from planner.instance import Instance
 from planner.io import load_scenario
-from planner.outputs import DEFAULT_FORMATS, parse_formats
+from planner.io.output import Output, OutputKind
+from planner.outputs import DEFAULT_FORMATS, OUTPUT_PATTERNS, parse_formats
 from planner.search.solving import Settings
 
 EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN = 2, 3, 4
@@ -26,6 +28,48 @@ def _console(stderr: bool = False) -> Console:
 
 def _load(path: str) -> Instance:
     return Instance(load_scenario(path))
+
+
+class _FiniteRange(click.FloatRange):
+    """A float in a range that is a number: ``nan`` (which compares false with every bound) is refused too."""
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        rv = super().convert(value, param, ctx)
+        if not math.isfinite(rv):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return rv
+
+
+# the ranges of the numeric options every command shares: a deterministic time limit (seconds: up to about
+# eleven days of work), CP-SAT's random seed (a 32-bit integer)
+SECONDS = _FiniteRange(min=0.1, max=1_000_000)
+SEED = click.IntRange(min=0, max=2**31 - 1)
+
+
+# what a plan directory written by solve, check, report or decompose may hold (anything else: not replaced)
+PLAN_OUTPUT = OutputKind("a plan", OUTPUT_PATTERNS)
+
+
+def _output(
+    out: str,
+    kind: OutputKind = PLAN_OUTPUT,
+    force: bool = False,
+    expected: int = 0,
+    same_as: str | None = None,
+    option: str = "--out",
+) -> Output:
+    """The command's output target, opened before any work (locked, repaired, checked: `planner.io.output`)
+    and closed when the command ends; write the result with its ``write``."""
+    return click.get_current_context().with_resource(
+        Output(out, kind, force=force, expected_bytes=expected, same_as=same_as, option=option)
+    )
+
+
+def _expected_bytes(inst: Instance, formats: tuple[str, ...] = ("csv",)) -> int:
+    """About how many bytes a plan of ``inst`` takes in ``formats`` (for the free-space check): a generous
+    guess from the counts of members, units and months."""
+    rows = (len(inst.members) * 3 + len(inst.units)) * max(1, len(inst.months))
+    return 120 * rows * (1 + len(formats))
 
 
 def _fail_input(err: InputError) -> None:
@@ -98,10 +142,8 @@ def _search_options(effort: str, seed: str | None, workers: str):
     """--time-limit, --seed and --workers of a command that runs the planner's search; the help says what each
     means for that command (``seed=None``: no help line)."""
     return _options(
-        click.option(
-            "--time-limit", type=click.FloatRange(min=0.1), default=Settings.time_limit, show_default=True, help=effort
-        ),
-        click.option("--seed", type=int, default=0, show_default=True, help=seed),
+        click.option("--time-limit", type=SECONDS, default=Settings.time_limit, show_default=True, help=effort),
+        click.option("--seed", type=SEED, default=0, show_default=True, help=seed),
         click.option(
             "--workers", type=click.IntRange(min=1, max=64), default=Settings.workers, show_default=True, help=workers
         ),

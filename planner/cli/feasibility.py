@@ -10,7 +10,17 @@ import click
 
 from planner.checks.verify import verify
 from planner.cli import main
-from planner.cli.common import EXIT_INFEASIBLE, EXIT_NO_PLAN, EXPLAIN_WIDTH, _load, _scenario_argument
+from planner.cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_NO_PLAN,
+    EXPLAIN_WIDTH,
+    SECONDS,
+    SEED,
+    _expected_bytes,
+    _load,
+    _output,
+    _scenario_argument,
+)
 from planner.instance import Instance
 from planner.outputs import DEFAULT_FORMATS, parse_formats
 from planner.status import Status
@@ -44,13 +54,13 @@ def _explain_infeasible(inst: Instance, lang: str, seed: int = 0) -> str:
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0.1),
+    type=SECONDS,
     default=20.0,
     show_default=True,
     help="Deterministic seconds for deciding feasibility and the minimal conflict; as many again for "
     "the suggestions; with --out, the solve's limit.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the searches.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Random seed of the searches.")
 @click.option("--no-suggest", is_flag=True, help="Skip the suggestions and the least shortfall (faster).")
 @click.option("--force", is_flag=True, help="With --out: replace the plan already there (as solve --force).")
 @click.pass_context
@@ -70,6 +80,8 @@ def check_cmd(
     from planner.cli.plan import solve_cmd  # here: planner.cli.plan imports _explain_infeasible from this module
 
     inst = _load(scenario)
+    if out is not None:
+        _output(out, force=force, expected=_expected_bytes(inst, DEFAULT_FORMATS))  # before the diagnosis
     settings = CheckSettings(
         time_limit=time_limit, suggest_limit=time_limit, seed=seed, suggestions=not no_suggest, shortfall=not no_suggest
     )

@@ -16,11 +16,13 @@ from planner.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_NO_PLAN,
     _console,
+    _expected_bytes,
     _force_option,
     _format_list_option,
     _id_map_option,
     _load,
     _out_dir_option,
+    _output,
     _plan_dir_argument,
     _scenario_argument,
     _search_options,
@@ -29,8 +31,8 @@ from planner.cli.common import (
 from planner.cli.feasibility import _explain_infeasible
 from planner.cli.signals import ProgressDisplay, _catch_signals, _interrupted
 from planner.instance import Instance
-from planner.io import check_output_directory, plan_directory_files, read_plan, read_summary, write_directory
-from planner.outputs import LANGS, OUTPUT_NAMES, describe_files, render
+from planner.io import plan_directory_files, read_plan, read_summary
+from planner.outputs import LANGS, describe_files, render
 from planner.outputs.terminal import objective_table, print_plan, print_scenario
 from planner.plan import Plan
 from planner.replan.freeze import freeze
@@ -50,10 +52,19 @@ def validate(scenario: str) -> None:
 def _mapped_baseline(base: Plan | None, changes: str, inst: Instance) -> Plan:
     """solve --id-map: the baseline in the ids of the changed scenario, its window and ids only."""
     from planner.replan import map_plan, read_changes
+    from planner.replan.id_map import check_id_map, recorded_base
 
     if base is None:
         raise click.UsageError("--id-map needs --baseline (the plan whose ids it maps)")
-    return map_plan(base, read_changes(changes).id_map(), list(inst.months), set(inst.members), set(inst.units))
+    cs = read_changes(changes)
+    recorded = recorded_base(inst.scenario.source)  # SCENARIO written by planner apply: its base is known
+    if recorded is not None:
+        from planner.io import load_scenario
+        from planner.replan.apply import apply_changes
+
+        apply_changes(load_scenario(recorded), cs)  # refused exactly as apply refuses it
+    check_id_map(cs, base, set(inst.units), set(inst.members))  # and what would merge decisions silently
+    return map_plan(base, cs.id_map(), list(inst.months), set(inst.members), set(inst.units))
 
 
 @main.command(name="solve")
@@ -119,7 +130,7 @@ def solve_cmd(
 ) -> None:
     """Plan SCENARIO and write the assignment decision to --out."""
     inst = _load(scenario)
-    check_output_directory(out, replaceable=OUTPUT_NAMES, force=force)  # before the search, not after it
+    target = _output(out, force=force, expected=_expected_bytes(inst, formats))  # before the search, not after
     base = read_plan(baseline) if baseline else None
     if id_map is not None:
         base = _mapped_baseline(base, id_map, inst)
@@ -130,13 +141,16 @@ def solve_cmd(
     con, err = _console(), _console(stderr=True)  # err: only to know whether stderr is a terminal
     settings = Settings(time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic)
     display = None if quiet else ProgressDisplay(err)
-    caught = _catch_signals()
+    progress = Progress()
+    caught = _catch_signals(progress)  # a signal stops the search; before any plan is found, it aborts at once
     try:
-        result = solve(inst, settings, baseline=base, progress=Progress(), on_start=display and display.start)
+        result = solve(inst, settings, baseline=base, progress=progress, on_start=display and display.start)
     finally:
         if display is not None:
             display.stop()
     summary = result.summary
+    if result.plan is not None:
+        progress.solutions = max(progress.solutions, 1)  # a plan to write: a signal from here on lets it be written
     if result.plan is None:
         from planner.outputs.terminal import status_line
 
@@ -160,7 +174,7 @@ def solve_cmd(
         sys.exit(1)
     files: dict[str, str | bytes] = dict(plan_directory_files(inst, result.plan, summary))
     files.update(render([f for f in formats if f != "csv"], inst, result.plan, summary, lang or "vi", violations=0))
-    write_directory(out, files, replaceable=OUTPUT_NAMES, force=force)
+    target.write(files)
     if quiet:
         from planner.outputs.terminal import status_line
 
@@ -215,7 +229,12 @@ def verify_cmd(scenario: str, plan_dir: str, baseline: str | None) -> None:
     default=None,
     help="An edited copy of the decision's text template (planner/outputs/templates/decision.vi.yaml).",
 )
-@click.option("--force", is_flag=True, help="Write the outputs even when verify finds violations (exit 3 still).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the result already in --out (never other files); and write the outputs even when verify "
+    "finds violations (exit 3 still).",
+)
 def report_cmd(
     scenario: str,
     plan_dir: str,
@@ -229,6 +248,7 @@ def report_cmd(
     from planner.outputs import summary_from_dict
 
     inst = _load(scenario)
+    target = _output(out, force=force, expected=_expected_bytes(inst, formats), same_as=plan_dir)
     plan = read_plan(plan_dir)
     raw = read_summary(plan_dir)
     checked = verify(inst, plan)
@@ -274,7 +294,7 @@ def report_cmd(
             decision_template=decision_template,
         )
     )
-    write_directory(out, files, replaceable=OUTPUT_NAMES)
+    target.write(files)
     click.echo(_wrap(f"Written to {out}/: {describe_files(files)}."))
     if n:
         sys.exit(EXIT_INFEASIBLE)

@@ -5,7 +5,6 @@ change set, re-plans from the plan in force and reports what changed and why."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -16,9 +15,11 @@ from planner.cli.common import (
     _change_set_arguments,
     _id_map_option,
     _load,
+    _output,
     _rows_option,
     _search_options,
 )
+from planner.io.output import file_kind
 from planner.search.solving import Settings
 from planner.status import Status
 
@@ -33,14 +34,15 @@ from planner.status import Status
     required=True,
     help="The scenario file to write (YAML, re-loadable; tables of the base are inlined).",
 )
-def apply_cmd(base: str, changes: str, out: str) -> None:
+@click.option("--force", is_flag=True, help="Replace the file already at --out.")
+def apply_cmd(base: str, changes: str, out: str, force: bool = False) -> None:
     """Apply the change set CHANGES to the scenario BASE and write the resulting scenario to --out."""
     from planner.replan import apply_files
 
+    target = _output(out, file_kind("a scenario"), force=force, option="--out")
     applied = apply_files(base, changes)
     text = applied.yaml_text(f"planner apply {base} {changes} -o {out}")
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    Path(out).write_text(text, encoding="utf-8")
+    target.write(text)
     s = applied.scenario
     click.echo(f"{len(applied.changes.changes)} changes applied to {base}:")
     for c in applied.changes.changes:
@@ -72,23 +74,40 @@ def apply_cmd(base: str, changes: str, out: str) -> None:
     default=None,
     help="Also write the diff as CSV files and diff.xlsx to this directory.",
 )
+@click.option("--force", is_flag=True, help="With --out: replace the diff already there (never other files).")
 @_rows_option("summary")
 @_id_map_option(
     "PLAN_A is of the scenario before this change set: carry its ids across (merged units → the new "
     "unit) and, with --scenario, compare only that scenario's months."
 )
 def diff_cmd(
-    plan_a: str, plan_b: str, scenario: str | None, out: str | None, rows: int, id_map: str | None = None
+    plan_a: str,
+    plan_b: str,
+    scenario: str | None,
+    out: str | None,
+    rows: int,
+    id_map: str | None = None,
+    force: bool = False,
 ) -> None:
     """Compare plan PLAN_A (before) with PLAN_B (after): charges, attendances, meetings, loads, coverage."""
     from planner.replan import read_changes
-    from planner.replan.diff import diff_dirs, summary_text, write_diff
+    from planner.replan.diff import DIFF_KIND, diff_dirs, diff_files, summary_text
 
+    target = _output(out, DIFF_KIND, force=force) if out else None
     inst = _load(scenario) if scenario else None
-    d = diff_dirs(plan_a, plan_b, inst, read_changes(id_map).id_map() if id_map else None)
+    idm = None
+    if id_map:
+        from planner.io import read_plan
+        from planner.replan.id_map import check_id_map
+
+        cs = read_changes(id_map)
+        units, members = (set(inst.units), set(inst.members)) if inst is not None else (None, None)
+        check_id_map(cs, read_plan(plan_a), units, members)  # what apply refuses, and silent merges
+        idm = cs.id_map()
+    d = diff_dirs(plan_a, plan_b, inst, idm)
     click.echo(summary_text(d, plan_a, plan_b, rows=rows), nl=False)
-    if out:
-        write_diff(d, out)
+    if target is not None:
+        target.write(diff_files(d))
         click.echo(f"Diff written to {out}/: diff-*.csv and diff.xlsx.")
 
 
@@ -114,10 +133,11 @@ def diff_cmd(
 )
 @click.option(
     "--stability",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=100_000),
     default=None,
     help="Override the scenario's stability weight (0: re-plan freely, to compare).",
 )
+@click.option("--force", is_flag=True, help="Replace the what-if result already in --out (never other files).")
 @_rows_option("report")
 def whatif_cmd(
     base: str,
@@ -129,14 +149,27 @@ def whatif_cmd(
     workers: int,
     stability: int | None,
     rows: int,
+    force: bool = False,
 ) -> None:
     """Apply CHANGES to BASE, re-plan from the plan in --baseline, and report what changed and why."""
+    from planner.cli.signals import _interrupted, caught_signals, stopping
     from planner.outputs.terminal import status_line
     from planner.replan.whatif import run_whatif
 
     settings = Settings(time_limit=time_limit, seed=seed, workers=workers)
     command = f"planner whatif {base} {changes} --baseline {baseline} --out {out}"
-    w = run_whatif(base, changes, baseline, out, settings, stability, command, rows=rows)
+    caught = caught_signals()
+    w = run_whatif(
+        base, changes, baseline, out, settings, stability, command, rows=rows, force=force, stoppable=stopping
+    )
+    if caught:
+        click.echo(w.report, nl=False)
+        _interrupted(
+            caught,
+            f"the re-plan written to {out}/ is the best found before the stop"
+            if w.result.plan is not None
+            else "no plan had been found yet; only scenario.yaml was written",
+        )
     if w.result.plan is None:
         click.echo(status_line(w.result.summary))
         if w.result.summary.status == Status.INFEASIBLE:

@@ -13,16 +13,22 @@ from planner.cli import main
 from planner.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_NO_PLAN,
+    SEED,
     _console,
+    _expected_bytes,
     _force_option,
     _load,
     _out_dir_option,
+    _output,
     _scenario_argument,
     _search_options,
     _wrap,
 )
-from planner.io import check_output_directory, load_scenario, plan_directory_files, write_directory
-from planner.outputs import OUTPUT_NAMES, describe_files
+from planner.cli.signals import on_interrupt
+from planner.io import plan_directory_files
+from planner.io.output import file_kind
+from planner.outputs import describe_files
+from planner.scenario import YEARS
 from planner.search.solving import Settings
 from planner.status import Status
 
@@ -41,7 +47,7 @@ from planner.status import Status
     show_default=True,
     help="2: province → commune → cells (after the 2025 reform); 3: with districts (before it).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same file).")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Random seed (same seed, same file).")
 @click.option(
     "--rules",
     type=click.Choice(("yen-bai", "lang-son", "kon-tum")),
@@ -49,7 +55,7 @@ from planner.status import Status
     show_default=True,
     help="Quota style: Yên Bái 18-QĐ/TU, Lạng Sơn 1764, Kon Tum 776-QĐ/TU.",
 )
-@click.option("--year", type=int, default=2026, show_default=True)
+@click.option("--year", type=click.IntRange(*YEARS), default=2026, show_default=True)
 @click.option(
     "--months",
     type=click.IntRange(1, 12),
@@ -79,6 +85,7 @@ from planner.status import Status
     "package (pip install 'planner[names]').",
 )
 @click.option("--out", "-o", "out", type=click.Path(dir_okay=False), required=True, help="The YAML file to write.")
+@click.option("--force", is_flag=True, help="Replace the file already at --out.")
 def generate_cmd(
     preset: str,
     levels: str,
@@ -90,15 +97,37 @@ def generate_cmd(
     scope: str,
     names: str,
     out: str,
+    force: bool = False,
 ) -> None:
     """Write a synthetic scenario of realistic size (see planner/scale/generate.py)."""
-    from planner.scale.generate import describe, write
+    import tempfile
+    from pathlib import Path
 
+    from planner.io import MAX_FILE_BYTES, load_scenario
+    from planner.io.files import megabytes
+    from planner.scale.generate import describe, estimated_bytes, generate_text
+
+    target = _output(
+        out, file_kind("a scenario"), force=force, expected=2 * estimated_bytes(preset, int(levels), communes)
+    )
+    guess = estimated_bytes(preset, int(levels), communes)
+    too_big = (
+        f"a scenario that the planner reads is at most {megabytes(MAX_FILE_BYTES)}: give fewer --communes, or a "
+        "smaller --preset"
+    )
+    if guess > MAX_FILE_BYTES:
+        raise click.UsageError(f"this scenario would take at least {megabytes(guess)}; {too_big}")
     try:
-        data = write(out, preset, int(levels), seed, rules, year, months, communes, scope, names)
+        data, text = generate_text(preset, int(levels), seed, rules, year, months, communes, scope, names)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    load_scenario(out)  # every generated file must load; an error here is a bug (exit 1 with the message)
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise click.UsageError(f"this scenario takes {megabytes(size)}; {too_big} (nothing was written)")
+    with tempfile.TemporaryDirectory(prefix="planner-generate-") as tmp:
+        (Path(tmp) / "g.yaml").write_text(text, encoding="utf-8")
+        load_scenario(Path(tmp) / "g.yaml")  # every generated file must load; an error here is a bug
+    target.write(text)
     click.echo(_wrap(f"Wrote {out}: {describe(data)}."))
 
 
@@ -159,16 +188,18 @@ def decompose_cmd(
     from planner.scale.executors import make_executor
 
     inst = _load(scenario)
-    check_output_directory(out, replaceable=OUTPUT_NAMES, force=force)
+    target = _output(out, force=force, expected=_expected_bytes(inst))
     settings = Settings(time_limit=time_limit, seed=seed, workers=workers)
     try:
         executor = make_executor(cluster, processes)
     except (RuntimeError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    withdraw = on_interrupt(executor.terminate)  # a signal ends the parts' processes at once
     try:
         result = solve_decomposed(inst, settings, executor, scheme=scheme, balance=balance, processes=processes)
     finally:
+        withdraw()
         executor.close()
     s = result.summary
     con = _console()
@@ -215,5 +246,5 @@ def decompose_cmd(
         sys.exit(1)
     con.print(status_line(s))
     files = plan_directory_files(inst, result.plan, s)
-    write_directory(out, files, replaceable=OUTPUT_NAMES, force=force)
+    target.write(files)
     click.echo(_wrap(f"Plan written to {out}/: {describe_files(files)}."))

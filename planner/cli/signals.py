@@ -1,13 +1,28 @@
-"""Signals and progress of a running search: `_catch_signals` turns Ctrl-C (SIGINT) and SIGTERM into a request
-to stop the search, so that the best plan found so far is still checked and written, `_interrupted` then exits
-130 or 143, and `ProgressDisplay` shows the search's progress on stderr."""
+"""Signals and progress of a running command: the one place where Ctrl-C (SIGINT) and SIGTERM are handled.
+
+Every command runs under `handled` (the `main` group calls it), so a signal at any moment ends it within a
+second or two with 130 or 143, no traceback, and no child process left:
+
+- by default (loading, building, the diagnosis, the parts of a decomposition, rendering) the first signal
+  *aborts*: `Interrupted` is raised in the main thread, the output writer removes its temporary copy (the old
+  result stays whole under its name), the callbacks given to `on_interrupt` end child processes, and the
+  process exits 128 + the signal's number;
+- inside `stopping` (a search whose best plan is worth keeping: solve, whatif, check --out) the first signal
+  only asks the search to stop (`request_stop`); the best plan found so far is then checked and written, and
+  `_interrupted` exits 130 or 143. A second signal ends the process at once (an output being swapped in is
+  finished first: the writer blocks signals for that instant).
+
+(Before a command starts, while the libraries are still being imported, `planner._quiet_interrupts_while_starting`
+ends the process quietly.) `ProgressDisplay` shows a search's progress on stderr."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
 import threading
+from collections.abc import Callable, Iterator
 
 import click
 from rich.console import Console
@@ -58,42 +73,135 @@ class ProgressDisplay:
             self.live.stop()
 
 
-def _catch_signals() -> list[int]:
-    """Until the command ends, SIGINT (Ctrl-C) and SIGTERM stop the search instead of killing the process: the
-    best plan found so far is still checked and written, then `_interrupted` exits 130 or 143. A second signal
-    ends the process at once (outputs are moved into place whole, so nothing is left half-written)."""
-    caught: list[int] = []
-    reset_stop()
-    if threading.current_thread() is not threading.main_thread():
-        return caught
+# ---------------------------------------------------------------------------------------------- the handler
+class Interrupted(BaseException):
+    """Raised in the main thread by the first signal outside `stopping`: the command ends (not an Exception,
+    so that no ``except Exception`` on the way can swallow it)."""
 
-    def handler(signum: int, frame: object) -> None:
-        if caught:
-            os._exit(128 + caught[0])
-        caught.append(signum)
-        request_stop()
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+_state: dict[str, object] = {"stopping": False, "progress": None}
+_caught: list[int] = []  # the signals received by the command under way (the first decides the exit code)
+_on_interrupt: list[Callable[[], None]] = []
+
+
+def on_interrupt(callback: Callable[[], None]) -> Callable[[], None]:
+    """Run ``callback`` (end child processes, close a cluster client) when a signal aborts the command;
+    returns a function that withdraws it."""
+    _on_interrupt.append(callback)
+    return lambda: _on_interrupt.remove(callback) if callback in _on_interrupt else None
+
+
+def _run_callbacks() -> None:
+    while _on_interrupt:
+        callback = _on_interrupt.pop()
+        with contextlib.suppress(Exception):
+            callback()
+
+
+def _handler(signum: int, frame: object) -> None:
+    if _caught:  # a second signal: quit at once
+        _run_callbacks()
+        _exit_now(128 + _caught[0])
+    _caught.append(signum)
+    request_stop()
+    progress = _state["progress"]
+    nothing_yet = isinstance(progress, Progress) and progress.solutions == 0
+    if _state["stopping"] and not nothing_yet:
         click.echo(
             f"\n{signal.Signals(signum).name}: stopping the search; the best plan found so far will be "
             "written (signal again to quit at once).",
             err=True,
         )
+        return
+    _run_callbacks()
+    raise Interrupted(signum)
 
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
 
-    def restore() -> None:
+def _exit_now(code: int) -> None:
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
+
+
+@contextlib.contextmanager
+def handled() -> Iterator[None]:
+    """Run a command under the planner's signal handling (see the module's docstring); an abort ends the
+    process with ``os._exit(128 + n)`` once the output writer has cleaned up (C++ threads must not outlive
+    Python)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _caught.clear()
+    _state.update(stopping=False, progress=None)
+    reset_stop()
+    previous = {sig: signal.signal(sig, _handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    except Interrupted as exc:
+        _run_callbacks()
+        from planner.io.output import written
+
+        name = signal.Signals(exc.signum).name
+        done = written()
+        what = (
+            f"{len(done)} output{'s' if len(done) != 1 else ''} had been written whole"
+            if done
+            else "nothing was written"
+        )
+        click.echo(f"\nInterrupted ({name}): {what}.", err=True)
+        # os._exit, not sys.exit: a search cut short may still run in C++ threads (CP-SAT's own, not only the
+        # cp-sat thread of the driver), and destroying them at interpreter exit aborts ("terminate called")
+        _exit_now(128 + exc.signum)
+    finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+        _on_interrupt.clear()
+        _state.update(stopping=False, progress=None)
         reset_stop()
 
-    click.get_current_context().call_on_close(restore)
-    return caught
+
+def _busy_threads() -> bool:
+    """A search thread (or any other non-daemon worker) still runs: the process must end with os._exit."""
+    return any(
+        t.is_alive() and t is not threading.current_thread() and t.name == "cp-sat" for t in threading.enumerate()
+    )
+
+
+@contextlib.contextmanager
+def stopping(progress: Progress | None = None) -> Iterator[None]:
+    """Inside: a signal stops the search (its best plan is kept) instead of aborting the command — unless
+    ``progress`` says that no plan has been found yet (the model still being built, say): then there is nothing
+    to keep, and the command is aborted at once."""
+    before = dict(_state)
+    _state["stopping"], _state["progress"] = True, progress
+    try:
+        yield
+    finally:
+        _state.update(before)
+
+
+def caught_signals() -> list[int]:
+    """The signals the command under way has received (the list grows when one arrives)."""
+    return _caught
+
+
+def _catch_signals(progress: Progress | None = None) -> list[int]:
+    """The signals caught so far by the command (the list grows when one arrives), for `_interrupted`; from
+    here to the command's end a signal stops the search instead of aborting (see `stopping`; with
+    ``progress``, a signal before any plan was found aborts at once)."""
+    if threading.current_thread() is threading.main_thread():
+        _state["stopping"], _state["progress"] = True, progress
+    return _caught
 
 
 def _interrupted(caught: list[int], what: str) -> None:
     """Exit 128 + the signal's number (130 for SIGINT, 143 for SIGTERM) after an interrupted solve."""
     click.echo(f"Interrupted ({signal.Signals(caught[0]).name}): {what}.", err=True)
     if abandoned_searches():  # a C++ search still runs in a background thread: it must not outlive Python
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(128 + caught[0])
+        _exit_now(128 + caught[0])
     sys.exit(128 + caught[0])

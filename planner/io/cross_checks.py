@@ -80,6 +80,7 @@ def cross_check(scenario: Scenario, where: Where) -> list[Problem]:
         _check_meeting_days,
         _check_fixed,
         _check_formula_text,
+        _check_hidden_characters,
     ]
     for check in checks:
         before = len(ctx.problems)
@@ -133,16 +134,17 @@ def _check_tree(ctx: _Ctx) -> None:
             )
         elif u.parent not in ctx.units:
             ctx.unknown_unit(("units", i, "parent"), u.parent, "parent unit")
-    reported: set[str] = set()
-    for u in ctx.s.units:
-        chain, cur = [], u.id
-        while cur is not None and cur in ctx.units and cur not in chain:
-            chain.append(cur)
+    done: set[str] = set()  # units whose chain of parents is known to end (or to hold a reported cycle)
+    for u in ctx.s.units:  # each unit is walked once over all: linear in the number of units, whatever the depth
+        chain: dict[str, int] = {}
+        cur: str | None = u.id
+        while cur is not None and cur in ctx.units and cur not in done and cur not in chain:
+            chain[cur] = len(chain)
             cur = ctx.units[cur].parent
-        if cur is None or cur not in chain or cur in reported or ctx.units[cur].parent == cur:
+        done.update(chain)
+        if cur is None or cur not in chain or ctx.units[cur].parent == cur:
             continue
-        cycle = chain[chain.index(cur) :]
-        reported.update(cycle)
+        cycle = list(chain)[chain[cur] :]
         start = min(cycle, key=lambda c: index[c])
         cycle = cycle[cycle.index(start) :] + cycle[: cycle.index(start)]
         ctx.add(
@@ -178,6 +180,18 @@ def _check_formula_text(ctx: _Ctx) -> None:
     """Ids, names and kinds go into the plan's CSV files; one starting with ``=``, ``+``, ``-`` or ``@`` would be
     run as a formula by the spreadsheet that opens them, so a scenario cannot smuggle code into a plan."""
     fields = {"units": ("id", "name", "kind"), "members": ("id", "name")}
+    for text, path in [(ctx.s.name, ("name",))] + [
+        (r.id, (family, i, "id"))
+        for family in ("responsibility", "attendance", "coverage")
+        for i, r in enumerate(getattr(ctx.s, family))
+        if r.id
+    ]:
+        if text.startswith(_FORMULA_STARTS):
+            ctx.add(
+                path,
+                f"{show(text)} starts with {show(text[0])}, which a spreadsheet opening the plan would run as a formula",
+                f"remove the leading {show(text[0])}",
+            )
     for key, items in (("units", ctx.s.units), ("members", ctx.s.members)):
         for i, item in enumerate(items):
             for name in fields[key]:
@@ -189,6 +203,36 @@ def _check_formula_text(ctx: _Ctx) -> None:
                         "opening the plan would run as a formula",
                         f"remove the leading {show(text[0])}",
                     )
+
+
+def _check_hidden_characters(ctx: _Ctx) -> None:
+    """No text of the scenario holds a control character (NUL, BEL, a vertical tab…) or an invisible one (a
+    zero-width space, a soft hyphen, a direction mark: ``t1`` and ``t1`` + U+200B would be two ids that look
+    alike), and no cell holds an Excel error value (``#N/A``, ``#REF!``…) instead of a value."""
+    from planner.io.text import excel_error, hidden_character, visible
+
+    words = ("id", "ids", "name", "kind", "parent", "committee", "residence", "home_cell", "member", "unit", "units")
+
+    def walk(value: object, path: FieldPath) -> None:
+        if isinstance(value, str):
+            key = next((p for p in reversed(path) if isinstance(p, str)), "")
+            bad = hidden_character(value, layout=key not in words)  # lines are fine in a reason, not in an id
+            if bad is not None:
+                ctx.add(path, f"{show(visible(value))} holds the invisible or control character {bad}", "delete it")
+            elif excel_error(value):
+                ctx.add(
+                    path,
+                    f"{show(value)} is an Excel error value, not a value",
+                    "fix the formula in the spreadsheet (or type the value) and save the table again",
+                )
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, (*path, k))
+        elif isinstance(value, (list, tuple)):
+            for i, v in enumerate(value):
+                walk(v, (*path, i))
+
+    walk(ctx.where.data, ())
 
 
 def _check_rule_ids(ctx: _Ctx) -> None:

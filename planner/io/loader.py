@@ -36,7 +36,7 @@ from planner.io.cross_checks import cross_check
 from planner.io.files import MAX_FILE_BYTES, decode, nfc, read_bytes
 from planner.io.locations import FieldPath, Where
 from planner.io.tables import load_table
-from planner.io.validation import validate
+from planner.io.validation import expects_bool, validate
 from planner.io.yaml_reader import parse_yaml
 from planner.scenario import Scenario
 
@@ -51,7 +51,7 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     file = str(path)
     raw = read_bytes(Path(path), file)
-    data, lines = parse_yaml(decode(raw, file), file)
+    data, lines = parse_yaml(decode(raw, file), file, expects_bool)
     where = Where(file, lines, data)
     digest = hashlib.sha256(raw)
     problems: list[Problem] = []

@@ -11,12 +11,15 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.calendar import Month, month_of
 from planner.errors import InputError, Problem
+from planner.io.cells import csv_cell
+from planner.io.output import PLAN_KIND, Output, OutputKind
 from planner.plan import ATTENDANCE_COLUMNS, CHARGES_COLUMNS, MEETINGS_COLUMNS, PLAN_FILES, Plan, Summary
 
 if TYPE_CHECKING:
@@ -40,8 +43,8 @@ def csv_text(columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
     Vietnamese right. The same rows always give the same text."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
-    w.writerows(rows)
+    w.writerow([csv_cell(c) for c in columns])
+    w.writerows([csv_cell(c) for c in row] for row in rows)  # through the guard: no formula, no control character
     return "\ufeff" + buf.getvalue()
 
 
@@ -64,38 +67,94 @@ def plan_files(instance: Instance, plan: Plan) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------------- reading
+MAX_PLAN_ROWS = 600_000  # rows of one plan file (a 5 MB scenario, about 30,000 members, plans well under this)
+MAX_PLAN_BYTES = 64_000_000  # bytes of one plan file
+
+
 def _read_rows(path: Path, needed: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """The non-blank rows of a plan CSV file, numbered from 2, cells stripped and NFC. Refused, naming the file
+    and row: a missing file, text not in UTF-8, more than `MAX_PLAN_BYTES` bytes or `MAX_PLAN_ROWS` rows, a
+    cell too long to be a value, a header naming a column twice or lacking one of ``needed``, an id holding a
+    control or invisible character."""
+    from planner.io.files import megabytes
+    from planner.io.text import hidden_character, visible
+
+    def fail(row: int | None, col: str | None, message: str, hint: str = "") -> InputError:
+        return InputError.one(str(path), row, col, message, hint)
+
     if not path.is_file():
-        raise InputError.one(
-            str(path), None, None, "the plan file is missing", f"a plan directory holds {', '.join(PLAN_FILES)}"
-        )
+        raise fail(None, None, "the plan file is missing", f"a plan directory holds {', '.join(PLAN_FILES)}")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if size > MAX_PLAN_BYTES:
+        raise fail(None, None, f"the plan file is too large ({megabytes(size)}; at most {megabytes(MAX_PLAN_BYTES)})")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_PLAN_BYTES + 1)
+    except OSError as exc:
+        raise fail(None, None, f"cannot read the plan file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError.one(
-            str(path),
-            None,
+        raise fail(
+            raw[: exc.start].count(b"\n") + 1,
             None,
             f"the plan file is not UTF-8 text (byte {exc.start})",
             "save it as 'CSV UTF-8' (Excel: Save as → CSV UTF-8)",
         ) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    lines = text.count("\n")
+    if lines > MAX_PLAN_ROWS + 1:  # refused before any row is parsed (a quoted cell may hold a line break: rare)
+        raise fail(
+            None,
+            None,
+            f"the plan file has {lines:,} lines, more than {MAX_PLAN_ROWS:,} rows",
+            "check that this is the right file (a plan has a row per charge, meeting or attendance)",
+        )
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [_nfc(h.strip()) for h in next(reader, [])]
+    except csv.Error as exc:
+        raise fail(1, None, f"the header row cannot be read as CSV ({exc})") from None
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        raise fail(1, ", ".join(twice), "the header names these columns twice", "keep one column of each name")
     missing = [c for c in needed if c not in header]
     if missing:
-        raise InputError.one(
-            str(path),
+        raise fail(
             1,
             ", ".join(missing),
             "the header lacks these columns",
             f"the header row must name at least: {', '.join(needed)}",
         )
+    ids = {c for c in header if c.endswith("_id")}
     rows = []
-    for i, row in enumerate(reader, start=2):
-        # ids as the loader has them (NFC); cells beyond the header (key None, a list) are ignored
-        clean = {_nfc((k or "").strip()): _nfc(v.strip() if isinstance(v, str) else "") for k, v in row.items()}
-        if any(clean.values()):
+    i = 1
+    try:
+        for i, cells in enumerate(reader, start=2):
+            # ids as the loader has them (NFC); cells beyond the header are ignored
+            clean = {h: _nfc(cells[k].strip()) if k < len(cells) else "" for k, h in enumerate(header) if h}
+            if not any(clean.values()):
+                continue
             rows.append((i, clean))
+            if len(rows) > MAX_PLAN_ROWS:
+                raise fail(
+                    i,
+                    None,
+                    f"the plan file has more than {MAX_PLAN_ROWS:,} rows",
+                    "check that this is the right file (a plan has a row per charge, meeting or attendance)",
+                )
+            for col in ids:
+                bad = hidden_character(clean.get(col, ""))
+                if bad is not None:
+                    raise fail(
+                        i, col, f"{visible(clean[col])!r} holds the control or invisible character {bad}", "delete it"
+                    )
+    except csv.Error as exc:
+        raise fail(
+            i + 1, None, f"the row cannot be read as CSV ({exc})", "a cell may be at most 131,072 characters"
+        ) from None
     return rows
 
 
@@ -157,47 +216,83 @@ def read_plan(directory: str | Path) -> Plan:
     return Plan(charges, meetings, attendance)
 
 
+_SUMMARY_TYPES: dict[str, tuple[type, ...]] = {
+    "status": (str,),
+    "objective": (int,),
+    "bound": (int, float),
+    "gap": (int, float),
+    "seconds": (int, float),
+    "scenario_sha256": (str,),
+    "seed": (int,),
+    "terms": (dict,),
+}
+
+
 def read_summary(directory: str | Path) -> dict[str, Any] | None:
+    """The ``summary.json`` of a plan directory (None if there is none). Refused, naming the file and field: a
+    file that is not UTF-8 JSON, not an object, too large, or whose known fields have the wrong type (a number
+    that is text, a status that is not a word, terms that are not whole numbers)."""
+    from planner.io.files import read_bytes
+
     p = Path(directory) / "summary.json"
     if not p.is_file():
         return None
+    file = str(p)
+
+    def fail(message: str, field: str | None = None, line: int | None = None) -> InputError:
+        return InputError.one(file, line, field, message, "write it again (planner solve writes it) or remove it")
+
+    raw = read_bytes(p, file, "summary file")
     try:
-        return json.loads(p.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
-        return None
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise fail(f"the file is not UTF-8 text (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise fail(f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    except RecursionError:
+        raise fail("not valid JSON: nested too deeply") from None
+    if not isinstance(data, dict):
+        raise fail(f'the file holds a JSON {type(data).__name__}, not an object ({{"status": …}})')
+    for key, types in _SUMMARY_TYPES.items():
+        value = data.get(key)
+        if value is None:
+            continue
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, types)
+            or (isinstance(value, float) and not math.isfinite(value))
+        ):
+            raise fail(f"{show_value(value)} is not a {'number' if float in types or int in types else 'text'}", key)
+    for name, count in (data.get("terms") or {}).items():
+        if not isinstance(name, str) or isinstance(count, bool) or not isinstance(count, int):
+            raise fail(f"the term {name!r} has the count {show_value(count)}, not a whole number", "terms")
+    status = data.get("status")
+    if isinstance(status, str) and (len(status) > 40 or not status.replace("_", "").replace("-", "").isalnum()):
+        raise fail(f"{show_value(status)} is not a status (a word such as optimal or feasible)", "status")
+    return data
+
+
+def show_value(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _plan_kind(names: Iterable[str], replaceable: Iterable[str]) -> OutputKind:
+    """A plan directory's kind: the contract files, ``replaceable`` (names or patterns such as
+    ``calendars/*.ics``) and ``names`` (the files about to be written)."""
+    kind = OutputKind(PLAN_KIND.what, [*PLAN_FILES, "summary.json", *replaceable])
+    return kind.with_names(names)
 
 
 def check_output_directory(
     directory: str | Path, names: Iterable[str] = (), replaceable: Iterable[str] = (), force: bool = True
 ) -> None:
-    """Raise `InputError` unless ``directory`` may receive a plan: it does not exist, is empty, or holds only
-    plan files (``names``, ``replaceable``) and ``force`` is given. Files that are not a plan are never replaced,
-    so a typo in ``--out`` cannot wipe unrelated work; without ``force`` an earlier plan is not replaced either."""
-    from pathlib import PurePosixPath
-
-    target = Path(directory)
-    if target.exists() and not target.is_dir():
-        raise InputError.one(str(target), None, None, "exists and is not a directory", "give --out a directory name")
-    if target.is_dir():
-        ours = {PurePosixPath(n).parts[0] for n in names} | set(replaceable) | {"summary.json", *PLAN_FILES}
-        present = sorted(p.name for p in target.iterdir())
-        foreign = [name for name in present if name not in ours]
-        if foreign:
-            raise InputError.one(
-                str(target),
-                None,
-                None,
-                f"holds files that are not a plan ({', '.join(foreign[:3])})",
-                "choose another --out directory, or empty this one",
-            )
-        if present and not force:
-            raise InputError.one(
-                str(target),
-                None,
-                None,
-                f"already holds a plan ({', '.join(present[:3])}{', …' if len(present) > 3 else ''})",
-                "give --force to replace it, or choose another --out directory",
-            )
+    """Raise `InputError` unless ``directory`` may receive a plan (see `planner.io.output.Output.check`): it
+    does not exist, is empty, or holds only plan files (``names``, ``replaceable``, at any depth) and ``force``
+    is given. Files that are not a plan are never replaced, so a typo in ``--out`` cannot wipe unrelated work;
+    without ``force`` an earlier plan is not replaced either."""
+    with Output(directory, _plan_kind(names, replaceable), force=force):
+        pass
 
 
 def write_directory(
@@ -206,43 +301,14 @@ def write_directory(
     replaceable: Iterable[str] = (),
     force: bool = True,
 ) -> None:
-    """Write files into ``directory`` whole or not at all: into a temporary sibling first, then swapped in.
+    """Write files into ``directory`` whole or not at all, through the one output writer
+    (`planner.io.output.Output`: a temporary sibling swapped in, a journal, a lock).
 
     Values are text (written as UTF-8) or bytes; a name may hold folders (``calendars/uv-01.ics``), never
     ``..`` or an absolute path. An existing directory is replaced only if it holds nothing but files of a plan
     or names in ``replaceable`` (so a typo in ``--out`` never wipes unrelated work), and, with ``force=False``
     (the command line without ``--force``), only if it is empty (see `check_output_directory`)."""
-    import os
-    import shutil
-    import tempfile
-    from pathlib import PurePosixPath
-
-    for name in files:
-        parts = PurePosixPath(name).parts
-        if not parts or PurePosixPath(name).is_absolute() or any(p in ("", ".", "..") for p in parts) or "\\" in name:
-            raise ValueError(f"not a relative file name inside the plan directory: {name!r}")
-    target = Path(directory)
-    check_output_directory(target, files, replaceable, force)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        for name, content in files.items():
-            path = tmp / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "wb") as fh:
-                fh.write(content.encode("utf-8") if isinstance(content, str) else content)
-                fh.flush()
-                os.fsync(fh.fileno())
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old.{os.getpid()}")
-            os.replace(target, old)
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    Output(directory, _plan_kind(files, replaceable), force=force).write(files)
 
 
 def plan_directory_files(instance: Instance, plan: Plan, summary: Summary) -> dict[str, str]:

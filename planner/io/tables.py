@@ -115,8 +115,8 @@ def _table_text(raw: bytes, file: str) -> str:
             raise fail("this is not a text file (it holds binary data)", "save the table as CSV UTF-8") from None
     try:
         return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        _refuse_mixed_encodings(raw, exc.start, fail)
     try:
         return raw.decode("cp1258")
     except UnicodeDecodeError as exc:
@@ -125,6 +125,25 @@ def _table_text(raw: bytes, file: str) -> str:
             "save it as 'CSV UTF-8' (Excel: Save as → CSV UTF-8)",
             raw[: exc.start].count(b"\n") + 1,
         ) from None
+
+
+def _refuse_mixed_encodings(raw: bytes, bad: int, fail: Any) -> None:
+    """A table that is not UTF-8 as a whole but holds UTF-8 text on some line (one row pasted from elsewhere,
+    or typed in another program) is not one encoding: decoding it all as Windows-1258 would garble those
+    rows, so it is refused, naming a row of each kind."""
+    bad_line = raw[:bad].count(b"\n") + 1
+    for n, line in enumerate(raw.split(b"\n"), 1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        raise fail(
+            f"the table mixes text encodings: line {n} is UTF-8, line {bad_line} is not (Windows-1258?)",
+            "save the whole table again as 'CSV UTF-8' (Excel: Save as → CSV UTF-8), and check those rows",
+            bad_line,
+        )
 
 
 def _csv_rows(raw: bytes, file: str, allowed: tuple[str, ...]) -> list[tuple[int, list[str]]]:
@@ -187,19 +206,46 @@ def _xlsx_rows(raw: bytes, file: str) -> list[tuple[int, list[str]]]:
             row=True,
         )
     book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    formulas = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     try:
-        sheet = book.worksheets[0]
+        visible = [i for i, ws in enumerate(book.worksheets) if getattr(ws, "sheet_state", "visible") == "visible"]
+        index = visible[0] if visible else 0  # the first sheet a person sees (a hidden one is skipped)
+        sheet, source = book.worksheets[index], formulas.worksheets[index]
         _check_merged(book, sheet, file)
         width = min(sheet.max_column or MAX_TABLE_COLUMNS, MAX_TABLE_COLUMNS)
         rows = []
+        problems: list[Problem] = []
+        typed = source.iter_rows(max_col=width, values_only=True)
         for n, values in enumerate(sheet.iter_rows(max_col=width, values_only=True), 1):
             cells = [_cell_text(v) for v in values[:width]]
+            written = next(typed, ())
+            for c, (value, formula) in enumerate(zip(values[:width], written), 1):
+                if value is None and isinstance(formula, str) and formula.startswith("="):
+                    problems.append(
+                        Problem(
+                            file,
+                            n,
+                            None,
+                            f"cell {_column_letter(c)}{n} holds a formula ({formula[:40]}) whose value was never saved",
+                            "open the workbook in Excel and save it (the values are then stored), or type the value",
+                            row=True,
+                        )
+                    )
             if any(cells):
                 rows.append((n, cells))
                 _check_rows(len(rows), file, n)
+        if problems:
+            raise InputError(problems[:20])
         return rows
     finally:
         book.close()
+        formulas.close()
+
+
+def _column_letter(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n)
 
 
 def _check_merged(book: Any, sheet: Any, file: str) -> None:

@@ -32,6 +32,7 @@ def validate(data: dict[str, Any], where: Where, problems: list[Problem]) -> Sce
         if key in data:
             problems.append(where.problem((key,), f"unknown key '{key}'", _allowed_hint(key, Scenario)))
             del data[key]
+    _refuse_stray_bools(data, (), where, problems)
     if isinstance(data.get("fixed"), list):
         data["fixed"] = _validate_fixed(data["fixed"], where, problems)
     try:
@@ -124,6 +125,42 @@ def _explain(err: Any, root: type[BaseModel], in_table: bool) -> tuple[str, str]
     if kind in ("value_error", "assertion_error"):
         return str(ctx.get("error", err["msg"])), ""
     return str(err["msg"]), ""
+
+
+def _refuse_stray_bools(value: Any, path: FieldPath, where: Where, problems: list[Problem]) -> None:
+    """A true/false where the format means a number or a word (pydantic would read true as 1): a problem. The
+    YAML reader already names such a ``yes`` as typed; this catches the rest (a change set's ``set``, data
+    given to `validate_mapping`)."""
+    if isinstance(value, bool):
+        if not expects_bool(path):
+            problems.append(
+                where.problem(
+                    path, f"{'true' if value else 'false'} is not a number or a word", "write the value meant"
+                )
+            )
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _refuse_stray_bools(v, (*path, k), where, problems)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _refuse_stray_bools(v, (*path, i), where, problems)
+
+
+def expects_bool(path: FieldPath) -> bool:
+    """Does the scenario format mean true/false at ``path`` (a key of a mapping)? Elsewhere a plain ``yes``,
+    ``on`` or ``true`` is YAML's reading of something else, and refused (`planner.io.yaml_reader`)."""
+    if not path or isinstance(path[-1], int):
+        return False
+    if len(path) == 3 and path[0] == "fixed" and isinstance(path[1], int):
+        return path[2] not in ("member", "unit", "month", "date")  # charge, attend (or a key validation names)
+    model = _model_at(Scenario, path[:-1])
+    if model is None:
+        return True  # an unknown key: validation names it
+    fields = {(f.alias or n): f for n, f in model.model_fields.items()} | dict(model.model_fields)
+    field = fields.get(str(path[-1]))
+    if field is None:
+        return True
+    return field.annotation is bool or bool in get_args(field.annotation)
 
 
 def _model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:

@@ -40,14 +40,44 @@ if getattr(yaml, "__with_libyaml__", False):
     _FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 _MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_BOOL_TAG, _INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 
 
-def parse_yaml(text: str, file: str) -> tuple[dict[str, Any], dict[FieldPath, int]]:
+class YamlBool:
+    """A plain ``true``/``yes``/``on``/``off``… while the data is checked (see `parse_yaml`'s
+    ``expects_bool``): where a number or a word is meant, YAML 1.1's reading of it is refused."""
+
+    __slots__ = ("value", "text", "line")
+
+    def __init__(self, value: bool, text: str, line: int):
+        self.value, self.text, self.line = value, text, line
+
+
+def _yaml11_number(text: str) -> tuple[str, str] | None:
+    """What YAML 1.1 (which PyYAML reads) makes of a plain number that YAML 1.2 and people read otherwise:
+    (the reading, the fix), or None for an ordinary number."""
+    t = text.strip()
+    body = t.lstrip("+-")
+    if ":" in body:
+        return "a base-60 (sexagesimal) number", "write the number itself (90 for 1:30), or put text in quotes"
+    if re.fullmatch(r"0[0-7_]+", body):
+        return "an octal number", f"write {body.lstrip('0_') or '0'} without the leading zero, or put text in quotes"
+    if body.startswith(("0b", "0x", "0o")):
+        return "a binary or hexadecimal number", "write the number in decimal, or put text in quotes"
+    if "_" in body:
+        return "a number with '_' between its digits", "write the digits without '_'"
+    return None
+
+
+def parse_yaml(text: str, file: str, expects_bool: Any = None) -> tuple[dict[str, Any], dict[FieldPath, int]]:
     """Safe-load the YAML into plain data (every string NFC) plus a map from each key's path to its 1-based line.
 
     The file must hold one mapping at the top; syntax errors, duplicate keys and keys that are not words are
     problems with their line. Nesting deeper than `MAX_DEPTH` and aliases that expand beyond `MAX_NODES`
-    values are refused before anything is built from them.
+    values are refused before anything is built from them. YAML 1.1's surprising readings of plain numbers
+    (``1:30`` → 90, ``010`` → 8, ``0x10``, ``1_000``) are refused with the fix; with ``expects_bool`` (a
+    function of a field path), so is a plain ``yes``/``no``/``on``/``off``/``true``/``false`` wherever that
+    function says a number or a word is meant.
     """
     _check_nesting(text, file)
     problems: list[Problem] = []
@@ -73,6 +103,7 @@ def parse_yaml(text: str, file: str) -> tuple[dict[str, Any], dict[FieldPath, in
         ) from None
     except yaml.YAMLError as exc:
         raise InputError.one(file, None, None, f"not valid YAML: {exc}") from None
+    data = _resolve_bools(data, (), expects_bool, problems, file)
     if problems:
         raise InputError(problems)
     if data is None:
@@ -244,6 +275,24 @@ def _build(
 def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: FieldPath, problems: list[Problem], file: str) -> Any:
     """A scalar (or a set, omap, …) as the safe loader constructs it, NFC; a value its tag cannot hold
     (``!!int x``, ``!!bool maybe``, an integer of 5000 digits) is a problem, not an exception."""
+    if isinstance(node, yaml.ScalarNode) and not node.style and isinstance(node.value, str):  # plain
+        if node.tag in (_INT_TAG, _FLOAT_TAG):
+            trap = _yaml11_number(node.value)
+            if trap is not None:
+                reading, fix = trap
+                problems.append(
+                    Problem(
+                        file,
+                        node.start_mark.line + 1,
+                        _path_text(path) or None,
+                        f"{node.value} is read by YAML 1.1 as {reading} "
+                        f"({show(loader.construct_object(node))}), surely not what is meant",
+                        fix,
+                    )
+                )
+                return None
+        elif node.tag == _BOOL_TAG and node.value.lower() in yaml.SafeLoader.bool_values:
+            return YamlBool(bool(loader.construct_object(node)), node.value, node.start_mark.line + 1)
     try:
         return nfc(loader.construct_object(node, deep=True))
     except yaml.constructor.ConstructorError:
@@ -306,6 +355,29 @@ def _build_mapping(
         lines[path + (key,)] = line
         out[key] = _build(loader, value_node, path + (key,), lines, problems, file, active)
     return out
+
+
+def _resolve_bools(value: Any, path: FieldPath, expects_bool: Any, problems: list[Problem], file: str) -> Any:
+    """Every `YamlBool` in ``value`` as a bool, or a problem where ``expects_bool(path)`` says no bool is meant."""
+    if isinstance(value, YamlBool):
+        if expects_bool is None or expects_bool(path):
+            return value.value
+        problems.append(
+            Problem(
+                file,
+                value.line,
+                _path_text(path) or None,
+                f"{value.text} is read by YAML as {'true' if value.value else 'false'}, but a number or a word is "
+                "meant here",
+                f"write the number, or put the word in quotes ('{value.text}')",
+            )
+        )
+        return None
+    if isinstance(value, dict):
+        return {k: _resolve_bools(v, (*path, k), expects_bool, problems, file) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_bools(v, (*path, i), expects_bool, problems, file) for i, v in enumerate(value)]
+    return value
 
 
 def _path_text(path: FieldPath) -> str:

@@ -31,6 +31,9 @@ FILE_NAMES = {"xlsx": "plan.xlsx", "docx": "decision.docx", "html": "report.html
 CALENDAR_DIR = "calendars"
 # Every top-level name a plan directory may hold (so re-writing one never counts them as foreign files).
 OUTPUT_NAMES = frozenset({*PLAN_FILES, "summary.json", *FILE_NAMES.values(), CALENDAR_DIR})
+# Every path a plan directory may hold, at any depth (what the output writer may replace; anything else is
+# a file it did not write, and the directory is not replaced).
+OUTPUT_PATTERNS = (*PLAN_FILES, "summary.json", *FILE_NAMES.values(), f"{CALENDAR_DIR}/*.ics")
 
 
 def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
@@ -118,6 +121,7 @@ __all__ = [
     "DEFAULT_FORMATS",
     "FILE_NAMES",
     "OUTPUT_NAMES",
+    "OUTPUT_PATTERNS",
     "LANGS",
     "parse_formats",
     "render",

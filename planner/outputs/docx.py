@@ -50,9 +50,15 @@ def default_template_text() -> str:
 def load_template(path: str | Path | None = None) -> dict[str, Any]:
     """The decision template: the packaged one, or an edited copy (checked for the keys it must have)."""
     where = str(path) if path else "planner/outputs/templates/decision.vi.yaml"
+    if path:  # an edited copy: read as a scenario is (size, encoding, safe YAML, every error with its line)
+        from planner.io import read_yaml_mapping
+        from planner.io.text import hidden_character
+
+        data, lines = read_yaml_mapping(path)
+        _refuse_hidden(data, (), where, lines, hidden_character)
     try:
-        text = Path(path).read_text(encoding="utf-8") if path else default_template_text()
-        data = yaml.safe_load(text)
+        if not path:
+            data = yaml.safe_load(default_template_text())
     except (OSError, yaml.YAMLError) as exc:
         raise InputError.one(
             where,
@@ -71,6 +77,24 @@ def load_template(path: str | Path | None = None) -> dict[str, Any]:
             "start from a copy of the packaged decision.vi.yaml and keep its keys",
         )
     return data
+
+
+def _refuse_hidden(value: Any, path: tuple[Any, ...], where: str, lines: dict[Any, int], hidden: Any) -> None:
+    """No text of the template holds a control or invisible character (a document cannot hold most of them)."""
+    if isinstance(value, str):
+        bad = hidden(value)
+        if bad is not None:
+            line = next((lines[path[:n]] for n in range(len(path), 0, -1) if path[:n] in lines), None)
+            field = ".".join(str(p) for p in path) or None
+            raise InputError.one(
+                where, line, field, f"the text holds the control or invisible character {bad}", "delete it"
+            )
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _refuse_hidden(v, (*path, k), where, lines, hidden)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _refuse_hidden(v, (*path, i), where, lines, hidden)
 
 
 def template_values(facts: Facts, overrides: dict[str, Any] | None) -> dict[str, str]:

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.io.cells import append_row, clean_text
 from planner.outputs.facts import Facts, QuotaRow
 from planner.outputs.labels import Labels
 
@@ -45,12 +46,12 @@ def _table(
     ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]], date_format: str, wrap: Sequence[int] = ()
 ) -> None:
     """Header row (bold, frozen, filtered), rows, real dates, widths fitted to the text."""
-    ws.append(list(header))
+    append_row(ws, header)
     for cell in ws[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
-        ws.append(list(row))
+        append_row(ws, row)  # through the guard: no formula, no illegal character
     widths = [_width(h) for h in header]
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
@@ -100,7 +101,7 @@ def render_xlsx(facts: Facts, L: Labels) -> bytes:
     f, inst = facts, facts.inst
     wb = Workbook()
     wb.properties.creator = "planner"
-    wb.properties.title = f.name
+    wb.properties.title = clean_text(f.name)
     wb.properties.created = wb.properties.modified = _EPOCH
     df = L.date_format
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.calendar import month_of
-from planner.errors import InputError
 from planner.io import csv_text, read_plan
+from planner.io.output import Output, OutputKind
 from planner.plan import Plan
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class Names:
             try:
                 rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
                 for row in rows:
-                    row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+                    row = {(k or "").strip(): v.strip() if isinstance(v, str) else "" for k, v in row.items()}
                     for id_col, name_col in cols:
                         ident, text = row.get(id_col), row.get(name_col)
                         if ident and text:
@@ -405,15 +405,17 @@ def xlsx_bytes(d: PlanDiff) -> bytes:
     import openpyxl
     from openpyxl.styles import Font
 
+    from planner.io.cells import append_row
+
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name, (header, rows) in diff_tables(d).items():
         sheet = book.create_sheet(name.removeprefix("diff-").removesuffix(".csv"))
-        sheet.append(header)
+        append_row(sheet, header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            append_row(sheet, row)  # through the guard: no formula, no illegal character
         for col in sheet.columns:
             width = max(len(str(c.value or "")) for c in col)
             sheet.column_dimensions[col[0].column_letter].width = min(60, max(8, width + 2))
@@ -422,24 +424,22 @@ def xlsx_bytes(d: PlanDiff) -> bytes:
     return buf.getvalue()
 
 
-def write_diff(d: PlanDiff, directory: str | Path) -> list[str]:
-    """Write the CSV files and ``diff.xlsx`` into ``directory`` (created if need be). A directory that holds
-    other files than these is refused, so a typo never overwrites unrelated work. Returns the names written."""
-    target = Path(directory)
-    if target.exists() and not target.is_dir():
-        raise InputError.one(str(target), None, None, "exists and is not a directory", "give --out a directory")
-    if target.is_dir():
-        foreign = sorted(p.name for p in target.iterdir() if p.name not in DIFF_FILES)
-        if foreign:
-            raise InputError.one(
-                str(target),
-                None,
-                None,
-                f"holds files that are not a plan diff ({', '.join(foreign[:3])})",
-                "choose another --out directory, or empty this one",
-            )
-    target.mkdir(parents=True, exist_ok=True)
-    for name, (header, rows) in diff_tables(d).items():
-        (target / name).write_text(csv_text(tuple(header), [tuple(r) for r in rows]), encoding="utf-8", newline="")
-    (target / "diff.xlsx").write_bytes(xlsx_bytes(d))
-    return list(DIFF_FILES)
+DIFF_KIND = OutputKind("a plan diff", DIFF_FILES)
+
+
+def diff_files(d: PlanDiff) -> dict[str, str | bytes]:
+    """The CSV files and ``diff.xlsx`` of a diff, name → content (every cell through the spreadsheet guard)."""
+    files: dict[str, str | bytes] = {
+        name: csv_text(tuple(header), [tuple(r) for r in rows]) for name, (header, rows) in diff_tables(d).items()
+    }
+    files["diff.xlsx"] = xlsx_bytes(d)
+    return files
+
+
+def write_diff(d: PlanDiff, directory: str | Path, force: bool = True) -> list[str]:
+    """Write the CSV files and ``diff.xlsx`` into ``directory`` whole or not at all (`planner.io.output`). A
+    directory that holds other files than these is refused, so a typo never overwrites unrelated work; with
+    ``force`` False an earlier diff is not replaced either. Returns the names written."""
+    files = diff_files(d)
+    Output(directory, DIFF_KIND, force=force).write(files)
+    return list(files)

@@ -9,7 +9,8 @@ other attendance in them — while their attendances still count toward quotas o
 from __future__ import annotations
 
 from planner.calendar import month_of
-from planner.errors import InputError
+from planner.errors import InputError, Problem
+from planner.instance import Instance
 from planner.plan import Plan
 from planner.scenario import MONTH_PATTERN, FixedAttendance, FixedDate, Scenario
 
@@ -26,9 +27,27 @@ def freeze(scenario: Scenario, baseline: Plan, until: str) -> Scenario:
         return scenario
     pins: list = []
     dropped = 0
+    problems: list[Problem] = []
+    inst = Instance(scenario)
     for (uid, mo), day in sorted(baseline.meetings.items()):
         if mo <= until and mo >= first and uid in units and units[uid].meeting is not None:
+            allowed = inst.candidate_days.get((uid, mo), [])
+            if month_of(day) != mo or (day not in allowed and (uid, mo) not in inst.pinned_dates):
+                shown = ", ".join(str(d) for d in sorted(allowed)[:8]) + (", …" if len(allowed) > 8 else "")
+                problems.append(
+                    Problem(
+                        "--freeze-until",
+                        None,
+                        f"meeting of {uid} in {mo}",
+                        f"the baseline has it on {day}, a day it may not meet (its possible days: {shown or 'none'}); "
+                        "frozen as it is, the plan would break the scenario's rules",
+                        "correct that date in the baseline's meetings.csv, or freeze fewer months",
+                    )
+                )
+                continue
             pins.append(FixedDate(unit=uid, month=mo, date=day))
+    if problems:
+        raise InputError(problems)
     for mid, uid, day in sorted(baseline.attendance, key=lambda a: (a[2], a[0], a[1])):
         mo = month_of(day)
         if not (first <= mo <= until):

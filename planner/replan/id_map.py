@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from planner.calendar import month_of
 from planner.plan import Plan
@@ -92,3 +94,77 @@ def map_plan(
             continue
         meetings[new, mo] = d
     return Plan(frozenset(charges), meetings, frozenset((m, u, d) for (m, u, _mo), d in att.items()))
+
+
+def check_id_map(changes: Any, plan: Plan, units: set[str] | None = None, members: set[str] | None = None) -> None:
+    """Refuse a change set given to carry ``plan`` across (``solve --id-map``, ``diff --id-map``) when apply
+    would refuse it or when it would merge decisions silently: a merge or rename whose target the new scenario
+    (``units``, ``members``) does not hold, and two ids of the plan that end on one id when no merge says so (a
+    rename onto an id still in use, which apply refuses as a duplicate id). Raises `InputError` naming the
+    change and its line."""
+    from collections import defaultdict
+
+    from planner.errors import InputError, Problem
+
+    idm: IdMap = changes.id_map()
+    problems: list[Problem] = []
+    merged_into: set[str] = set()
+    target_change: dict[tuple[str, str], Any] = {}
+    hint = "give --id-map the change set the scenario was made with (planner apply BASE CHANGES -o SCENARIO)"
+    for c in changes.changes:
+        a = c.args
+        if c.op == "merge":
+            into = a["into"]["id"]
+            merged_into.add(into)
+            target_change["unit", into] = c
+            if units is not None and into not in units:
+                problems.append(
+                    changes.problem(c, ("into", "id"), f"merges into '{into}', which the scenario has no unit of", hint)
+                )
+        elif c.op == "rename" and a["to"]:
+            kind = "unit" if a["kind"] == "unit" else "member"
+            target_change[kind, a["to"]] = c
+            known = units if kind == "unit" else members
+            if known is not None and a["to"] not in known:
+                problems.append(
+                    changes.problem(c, ("to",), f"renames to '{a['to']}', which the scenario has no {kind} of", hint)
+                )
+    plan_units = {u for _, u in plan.charges} | {u for u, _ in plan.meetings} | {u for _, u, _ in plan.attendance}
+    plan_members = {m for m, _ in plan.charges} | {m for m, _, _ in plan.attendance}
+    for kind, ids, follow in (("unit", plan_units, idm.unit), ("member", plan_members, idm.member)):
+        groups: dict[str, set[str]] = defaultdict(set)
+        for old in ids:
+            new = follow(old)
+            if new is not None:
+                groups[new].add(old)
+        for new, olds in sorted(groups.items()):
+            if len(olds) > 1 and not (kind == "unit" and new in merged_into):
+                c = target_change.get((kind, new))
+                message = (
+                    f"the plan's {kind}s {', '.join(sorted(olds))} would all become '{new}': their decisions would "
+                    "be merged, but no merge says so (a rename onto an id still in use)"
+                )
+                if c is not None:
+                    problems.append(changes.problem(c, (), message, "rename to an id no other unit or member has"))
+                else:
+                    problems.append(Problem(changes.file, None, None, message, hint))
+    if problems:
+        raise InputError(problems)
+
+
+def recorded_base(scenario_file: str | Path) -> Path | None:
+    """The base scenario that ``planner apply`` recorded in the header of the scenario it wrote
+    (``# Base scenario: PATH — NAME``), if that file still exists (as written, or beside the scenario)."""
+    try:
+        with open(scenario_file, encoding="utf-8-sig") as fh:
+            head = [fh.readline() for _ in range(3)]
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in head:
+        if line.startswith("# Base scenario: "):
+            text = line.removeprefix("# Base scenario: ").rstrip("\n")
+            where = text.split(" — ", 1)[0].strip()  # the name after it may hold " — " too
+            for candidate in (Path(where), Path(scenario_file).parent / where):
+                if candidate.is_file():
+                    return candidate
+    return None

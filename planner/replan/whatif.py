@@ -16,17 +16,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from planner.checks.verify import verify
-from planner.errors import InputError
 from planner.instance import Instance
-from planner.io import load_scenario, plan_directory_files, read_plan, write_directory
-from planner.plan import Plan
+from planner.io import load_scenario, plan_directory_files, read_plan
+from planner.io.output import Output, OutputKind
+from planner.plan import PLAN_FILES, Plan
 from planner.replan.apply import Applied, apply_files
-from planner.replan.diff import Key, Names, PlanDiff, diff_plans, summary_text, write_diff
+from planner.replan.diff import DIFF_FILES, Key, Names, PlanDiff, diff_files, diff_plans, summary_text
 from planner.replan.engine import Effect
 from planner.replan.id_map import IdMap, map_plan
-from planner.search.solving import Result, Settings, solve
+from planner.search.solving import Progress, Result, Settings, solve
 
 REOPTIMISED = "re-optimised"
 
@@ -197,6 +198,15 @@ def outside_window(plan: Plan, inst: Instance) -> int:
 
 # ============================================================================================== the command
 WHATIF_ENTRIES = ("scenario.yaml", "plan", "diff", "report.txt")
+WHATIF_KIND = OutputKind(
+    "a what-if result",
+    (
+        "scenario.yaml",
+        "report.txt",
+        *(f"plan/{n}" for n in ("summary.json", *PLAN_FILES)),
+        *(f"diff/{n}" for n in DIFF_FILES),
+    ),
+)
 
 
 @dataclass
@@ -217,56 +227,66 @@ def run_whatif(
     stability: int | None = None,
     command: str = "",
     rows: int = 6,
+    force: bool = True,
+    stoppable: Any = None,
 ) -> WhatIf:
     """Apply ``changes`` to ``base``, re-plan with the plan in ``baseline_dir`` as baseline (ids mapped, only the
-    new window), diff, explain, and write ``out/``: scenario.yaml, plan/, diff/, report.txt. Nothing but
-    scenario.yaml is written when no plan is found."""
-    target = Path(out)
-    if target.exists() and (not target.is_dir() or any(p.name not in WHATIF_ENTRIES for p in target.iterdir())):
-        raise InputError.one(
-            str(target),
-            None,
-            None,
-            "exists and holds other things than a what-if result",
-            "choose another --out directory, or empty this one",
+    new window), diff, explain, and write ``out/``: scenario.yaml, plan/, diff/, report.txt — in one step, whole
+    or not at all (`planner.io.output`: nothing of an earlier result is left half replaced). Only scenario.yaml
+    is written when no plan is found. ``force`` False: an earlier what-if result in ``out`` is not replaced.
+    ``stoppable``: a function of the search's `Progress` giving the context manager under which the search
+    runs (the command line's `planner.cli.signals.stopping`: a signal stops it)."""
+    import contextlib
+    import tempfile
+
+    with Output(out, WHATIF_KIND, force=force) as target, contextlib.ExitStack() as stack:
+        applied = apply_files(base, changes)
+        if stability is not None:
+            applied.data.setdefault("weights", {})["stability"] = stability
+        old_plan = read_plan(baseline_dir)
+        scenario_text = applied.yaml_text(command)
+        with tempfile.TemporaryDirectory(prefix="planner-whatif-") as tmp:
+            scenario_path = Path(tmp) / "scenario.yaml"
+            scenario_path.write_text(scenario_text, encoding="utf-8")
+            scenario = load_scenario(scenario_path)
+        scenario = scenario.model_copy(update={"source": str(Path(out) / "scenario.yaml")})
+        applied.scenario = scenario
+        inst = Instance(scenario)
+        bases = baselines(old_plan, applied.id_map, inst)
+        progress = Progress()
+        if stoppable is not None:  # from here on a signal stops the search, and its best plan is still written
+            stack.enter_context(stoppable(progress))
+        result = solve(inst, settings, baseline=bases.for_solve, progress=progress)
+        if result.plan is not None:
+            progress.solutions = max(progress.solutions, 1)  # a plan to write: a signal lets it be written
+        files: dict[str, str | bytes] = {"scenario.yaml": scenario_text}
+        if result.plan is None:
+            target.write(files)
+            return WhatIf(applied, inst, result, None, "")
+        check = verify(inst, result.plan, bases.for_solve)
+        if not check.ok or check.objective != result.summary.objective:
+            raise RuntimeError("the re-plan does not pass verify: " + "; ".join(str(v) for v in check.violations[:5]))
+        names = Names.of_instance(inst)
+        names.update(Names.of_instance(Instance(applied.base)))
+        names.update(Names.of_plan_dir(baseline_dir))
+        d = diff_plans(bases.for_diff, result.plan, names)
+        d.reasons = explain(d, applied, inst)
+        s = result.summary
+        info = {
+            "status": s.status,
+            "objective": s.objective,
+            "seconds": s.seconds,
+            "stability_weight": scenario.weights.stability,
+        }
+        text = report_text(
+            applied,
+            d,
+            info,
+            outside_window(old_plan, inst),
+            summary_text(d, f"baseline {baseline_dir}", "re-plan", rows=rows),
         )
-    applied = apply_files(base, changes)
-    if stability is not None:
-        applied.data.setdefault("weights", {})["stability"] = stability
-    old_plan = read_plan(baseline_dir)
-    target.mkdir(parents=True, exist_ok=True)
-    scenario_path = target / "scenario.yaml"
-    scenario_path.write_text(applied.yaml_text(command), encoding="utf-8")
-    scenario = load_scenario(scenario_path)
-    applied.scenario = scenario
-    inst = Instance(scenario)
-    bases = baselines(old_plan, applied.id_map, inst)
-    result = solve(inst, settings, baseline=bases.for_solve)
-    if result.plan is None:
-        return WhatIf(applied, inst, result, None, "")
-    check = verify(inst, result.plan, bases.for_solve)
-    if not check.ok or check.objective != result.summary.objective:
-        raise RuntimeError("the re-plan does not pass verify: " + "; ".join(str(v) for v in check.violations[:5]))
-    names = Names.of_instance(inst)
-    names.update(Names.of_instance(Instance(applied.base)))
-    names.update(Names.of_plan_dir(baseline_dir))
-    d = diff_plans(bases.for_diff, result.plan, names)
-    d.reasons = explain(d, applied, inst)
-    write_directory(target / "plan", plan_directory_files(inst, result.plan, result.summary))
-    write_diff(d, target / "diff")
-    s = result.summary
-    info = {
-        "status": s.status,
-        "objective": s.objective,
-        "seconds": s.seconds,
-        "stability_weight": scenario.weights.stability,
-    }
-    text = report_text(
-        applied,
-        d,
-        info,
-        outside_window(old_plan, inst),
-        summary_text(d, f"baseline {baseline_dir}", "re-plan", rows=rows),
-    )
-    (target / "report.txt").write_text(text, encoding="utf-8")
-    return WhatIf(applied, inst, result, d, text)
+        files.update({f"plan/{k}": v for k, v in plan_directory_files(inst, result.plan, s).items()})
+        files.update({f"diff/{k}": v for k, v in diff_files(d).items()})
+        files["report.txt"] = text
+        target.write(files)
+        return WhatIf(applied, inst, result, d, text)

@@ -9,7 +9,8 @@ deterministically from its own sub-scenario.
 from __future__ import annotations
 
 import concurrent.futures as cf
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 
@@ -22,6 +23,8 @@ class Executor(Protocol):
 
     def close(self) -> None: ...
 
+    def terminate(self) -> None: ...
+
 
 class SerialExecutor:
     name = "serial"
@@ -31,6 +34,43 @@ class SerialExecutor:
 
     def close(self) -> None:
         pass
+
+    def terminate(self) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored in this process while the pool starts its workers (they inherit it as they start), so
+    that a Ctrl-C while a worker still imports the planner cannot print a traceback there; the parent, which
+    handles it, gets it back at once."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _worker_start() -> None:
+    """In each worker of the pool: Ctrl-C (sent by a terminal to the whole process group) is the parent's to
+    handle, and a worker ends with its parent (Linux), so none is left running after an interrupt or a kill."""
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
 
 
 class LocalExecutor:
@@ -47,13 +87,32 @@ class LocalExecutor:
         if self._pool is None:
             import multiprocessing as mp
 
-            self._pool = cf.ProcessPoolExecutor(self.processes, mp_context=mp.get_context("spawn"))
-        return list(self._pool.map(fn, items))
+            self._pool = cf.ProcessPoolExecutor(
+                self.processes, mp_context=mp.get_context("spawn"), initializer=_worker_start
+            )
+        with _sigint_ignored():  # the workers start as the parts are submitted
+            results = self._pool.map(fn, items)
+        return list(results)
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
+
+    def terminate(self) -> None:
+        """End the workers at once (an interrupt): their parts are dropped."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list(getattr(pool, "_processes", {}).values())
+        for p in processes:
+            with contextlib.suppress(Exception):
+                p.kill()
+        with contextlib.suppress(Exception):
+            pool.shutdown(wait=False, cancel_futures=True)
+        for p in processes:
+            with contextlib.suppress(Exception):
+                p.join(1)
 
 
 class DaskExecutor:
@@ -79,6 +138,11 @@ class DaskExecutor:
     def close(self) -> None:
         if self._own:
             self.client.close()
+
+    def terminate(self) -> None:
+        """Cancel the parts under way (an interrupt) and let the cluster go."""
+        with contextlib.suppress(Exception):
+            self.client.close(timeout=1)
 
 
 def make_executor(cluster: str | None = None, processes: int = 2) -> Executor:

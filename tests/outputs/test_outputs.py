@@ -32,7 +32,7 @@ from planner.checks.verify import verify
 from planner.cli import main
 from planner.instance import Instance
 from planner.io import load_scenario, plan_files, read_plan, read_summary, write_directory
-from planner.outputs import FILE_NAMES, FORMATS, OUTPUT_NAMES, parse_formats, render
+from planner.outputs import FILE_NAMES, FORMATS, OUTPUT_NAMES, OUTPUT_PATTERNS, parse_formats, render
 from planner.outputs.docx import docx_texts, load_template
 from planner.outputs.ics import event_uid
 from planner.outputs.labels import Labels
@@ -413,7 +413,7 @@ def test_write_directory_takes_bytes_and_a_subfolder_whole_or_not_at_all(tmp_pat
     write_directory(out, {"charges.csv": "a", "calendars/x.ics": b"\x00\x01", "plan.xlsx": b"PK"})
     assert (out / "calendars" / "x.ics").read_bytes() == b"\x00\x01" and (out / "charges.csv").read_text() == "a"
     # a re-write with fewer outputs replaces the earlier ones, if the caller says they are outputs
-    write_directory(out, {"charges.csv": "b"}, replaceable=OUTPUT_NAMES)
+    write_directory(out, {"charges.csv": "b"}, replaceable=OUTPUT_PATTERNS)
     assert sorted(p.name for p in out.iterdir()) == ["charges.csv"]
     with pytest.raises(ValueError):
         write_directory(out, {"../evil.csv": "x"})
@@ -421,7 +421,7 @@ def test_write_directory_takes_bytes_and_a_subfolder_whole_or_not_at_all(tmp_pat
     from planner.errors import InputError
 
     with pytest.raises(InputError, match="not a plan"):
-        write_directory(out, {"charges.csv": "c"}, replaceable=OUTPUT_NAMES)
+        write_directory(out, {"charges.csv": "c"}, replaceable=OUTPUT_PATTERNS)
     assert (out / "charges.csv").read_text() == "b"
 
 

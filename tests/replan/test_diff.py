@@ -291,4 +291,4 @@ def test_whatif_refuses_a_foreign_out_directory(base_plan_dir, tmp_path):
     r = CliRunner().invoke(
         main, ["whatif", str(BASE), str(DATA / "merge.yaml"), "--baseline", str(base_plan_dir), "--out", str(out)]
     )
-    assert r.exit_code == 2 and "holds other things" in r.output
+    assert r.exit_code == 2 and "not a what-if result" in r.output
