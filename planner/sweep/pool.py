@@ -176,7 +176,7 @@ class ProcessBackend:
                     continue
             except (EOFError, OSError):
                 pass
-            if not w.process.is_alive():
+            if not w.process.is_alive() and w.key is not None:
                 code = w.process.exitcode
                 how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
                 out.append((w.key, "lost", f"the worker process checking it died ({how})"))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import tempfile
+import secrets
 from collections import Counter, defaultdict
 from html import escape
 from pathlib import Path
@@ -413,7 +413,8 @@ def report_html(rows: list[dict[str, Any]], lang: str, meta: dict[str, Any]) -> 
 def write_file(path: Path, content: str | bytes) -> None:
     """``path`` replaced whole: written to a temporary file beside it, fsynced, renamed over it."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as to any new file
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -427,7 +428,7 @@ def write_file(path: Path, content: str | bytes) -> None:
 
 def write_outputs(out: Path, rows: list[dict[str, Any]], lang: str, meta: dict[str, Any]) -> list[str]:
     """Write the three outputs into ``out``; returns their names."""
-    files = {
+    files: dict[str, str | bytes] = {
         "results.csv": results_csv(rows, lang),
         "results.xlsx": results_xlsx(rows, lang, meta),
         "report.html": report_html(rows, lang, meta),

@@ -308,9 +308,9 @@ def _run(
             if not inflight:
                 time.sleep(0.05)
             for key, kind, value in events:
-                task = inflight.pop(key, None)
-                if task is None:
+                if key not in inflight:
                     continue
+                task = inflight.pop(key)
                 if kind == "ok":
                     stored(task, value, attempts[key])
                 elif kind == "lost" and attempts[key] < settings.max_attempts:
@@ -409,13 +409,13 @@ def _expand_all(
             feed.put(("broken", src, sha, "; ".join(str(p) for p in err.problems)))
             continue
         except Exception as exc:  # noqa: BLE001 - a file the loader let through but that cannot be split
-            err = InputError.one(src.path, None, None, f"cannot be split into communes: {type(exc).__name__}: {exc}")
+            bad = InputError.one(src.path, None, None, f"cannot be split into communes: {type(exc).__name__}: {exc}")
             if src.explicit:
-                feed.put(("fail", err))
+                feed.put(("fail", bad))
                 return
             found["communes"] += 1
             found["files"] += 1
-            feed.put(("broken", src, sha, str(err.problems[0])))
+            feed.put(("broken", src, sha, str(bad.problems[0])))
             continue
         found["communes"] += len(ex.tasks)
         found["files"] += 1

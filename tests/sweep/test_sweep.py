@@ -259,22 +259,23 @@ def test_ctrl_c_stops_within_seconds_and_keeps_what_is_stored(tmp_path: Path) ->
 
 
 def test_bad_input_names_the_file_and_exits_2(tmp_path: Path) -> None:
+    runs = []
     bad_changes = tmp_path / "bad-changes.yaml"
     bad_changes.write_text("changes:\n  - sett: {name: x}\n", encoding="utf-8")
-    r = _cli("sweep", str(bad_changes), PROVINCE, "--out", str(tmp_path / "a"))
+    runs.append(r := _cli("sweep", str(bad_changes), PROVINCE, "--out", str(tmp_path / "a")))
     assert r.returncode == 2 and "bad-changes.yaml" in r.stderr and "unknown key 'sett'" in r.stderr
     empty = tmp_path / "empty"
     empty.mkdir()
-    r = _cli("sweep", CHANGES, str(empty), "--out", str(tmp_path / "b"))
+    runs.append(r := _cli("sweep", CHANGES, str(empty), "--out", str(tmp_path / "b")))
     assert r.returncode == 2 and "holds no scenario" in r.stderr and str(empty) in r.stderr
     broken = tmp_path / "broken.yaml"
     broken.write_text("name: x\nyear: 2026\nunits: [\n", encoding="utf-8")
-    r = _cli("sweep", CHANGES, str(broken), "--out", str(tmp_path / "c"))
+    runs.append(r := _cli("sweep", CHANGES, str(broken), "--out", str(tmp_path / "c")))
     assert r.returncode == 2 and "broken.yaml" in r.stderr
-    r = _cli("sweep", CHANGES, str(ROOT / "scenarios" / "fixed-day-quota-check.yaml"), "--out", str(tmp_path / "d"))
-    assert r.returncode == 2 and "two-a-month.yaml" in r.stderr and "xa-moi-thang" in r.stderr  # no such rule there
-    for run in (r,):
-        assert "Traceback" not in run.stderr
+    fixed_day = str(ROOT / "scenarios" / "fixed-day-quota-check.yaml")  # it has no rule xa-moi-thang
+    runs.append(r := _cli("sweep", CHANGES, fixed_day, "--out", str(tmp_path / "d")))
+    assert r.returncode == 2 and "two-a-month.yaml" in r.stderr and "xa-moi-thang" in r.stderr
+    assert all("Traceback" not in run.stderr for run in runs)
 
 
 def test_files_of_a_directory_that_fail_are_error_rows(tmp_path: Path) -> None:
@@ -312,3 +313,19 @@ def test_a_rerun_with_other_settings_is_refused_unless_forced(tmp_path: Path) ->
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(InputError, match="not a plan"):  # a directory holding anything else is never written
         run_sweep(CHANGES, [PROVINCE], tmp_path, lang="en")
+
+
+def test_no_text_written_starts_like_a_formula(reference: Path) -> None:
+    from planner.sweep.report import results_csv, safe
+    from planner.sweep.store import Store
+
+    st = Store(reference)
+    try:
+        rows = st.results()
+    finally:
+        st.close()
+    rows[0]["reason"] = {"en": "=HYPERLINK(1)", "vi": "@x"}
+    rows[0]["name"] = "-1"
+    text = results_csv(rows, "en")
+    assert "'=HYPERLINK(1)" in text and ",'-1," in text
+    assert safe("+1") == "'+1" and safe("plain") == "plain" and safe(3) == 3
