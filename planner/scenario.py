@@ -1,4 +1,4 @@
-"""Validated, immutable scenario data (scenario format v1).
+"""Validated, immutable scenario data (scenario format v1, with the additions of format v2).
 
 These models are the only shape the rest of the planner sees: the loader (`planner.loader`) turns YAML and
 table files into them, and everything downstream (calendar, model, verify, outputs) reads them. Every model is
@@ -22,6 +22,8 @@ YEARS = (1900, 2200)  # the years a scenario's year or period may lie in (the ho
 MAX_PERIOD_MONTHS = 60  # the longest period a scenario may plan (a five-year term of office)
 MONTH_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # a month, "YYYY-MM" (match it whole)
 COMMITTEE_KINDS = ("province_committee", "district_committee", "commune_committee")
+SESSIONS = ("morning", "afternoon", "evening")
+TIME_PATTERN = re.compile(r"([01]\d|2[0-3]):[0-5]\d")  # a time of day, "HH:MM" (match it whole)
 
 StrList = tuple[str, ...]
 
@@ -49,6 +51,12 @@ def _check_weekdays(values: tuple[str, ...] | None) -> tuple[str, ...] | None:
             raise ValueError(f"'{v}' is not a weekday; use one of {', '.join(WEEKDAYS)}")
         out.append(w)
     return tuple(out)
+
+
+def _check_time(value: str | None) -> str | None:
+    if value is not None and not TIME_PATTERN.fullmatch(value):
+        raise ValueError(f"'{value}' is not a time of day; write it as HH:MM, e.g. 07:30 or 19:30")
+    return value
 
 
 # ---------------------------------------------------------------------------------------------- dates
@@ -139,6 +147,15 @@ class Meeting(Frozen):
     day: Annotated[int, Field(ge=1, le=31)]
     flex: tuple[Annotated[int, Field(ge=0, le=30)], Annotated[int, Field(ge=0, le=30)]] = (0, 0)
     weekdays: StrList | None = None
+    time: str | None = None  # "HH:MM", the time the meeting starts
+    session: Literal["morning", "afternoon", "evening"] | None = None
+    duration: Annotated[int, Field(ge=15, le=720)] | None = None  # minutes
+    place: str | None = None
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, v: str | None) -> str | None:
+        return _check_time(v)
 
     @field_validator("flex", mode="before")
     @classmethod
@@ -189,6 +206,8 @@ class Member(Frozen):
     tags: StrList = ()
     unavailable: tuple[Conflict, ...] = ()
     max_per_month: Annotated[int, Field(ge=0, le=31)] | None = None
+    title: str | None = None  # the member's government or mass-organisation post (Phó Chủ tịch UBND xã)
+    person: str | None = None  # members that name one person are that person's seats on several committees
 
     _tuple = field_validator("roles", "sectors", "tags", mode="before")(lambda v: _as_tuple(v) or ())
 
@@ -242,6 +261,7 @@ class ResponsibilityRule(Frozen):
     per_member: Range = Range(min=0)
     basis: Literal["require", "prefer", "ignore"] = "prefer"
     own_cell: Literal["allow", "forbid"] = "allow"
+    source: str | None = None  # the id of the document (in `sources`) this rule applies
 
     @field_validator("per_unit", mode="after")
     @classmethod
@@ -269,6 +289,7 @@ class _Quota(Frozen):
     per: Literal["month", "quarter", "half", "year"]
     at_least: NonNeg = 0
     at_most: NonNeg | None = None
+    source: str | None = None  # the id of the document (in `sources`) this rule applies
 
     @model_validator(mode="after")
     def _ordered(self) -> _Quota:
@@ -311,6 +332,27 @@ class FixedDate(Frozen):
     unit: str
     month: str
     date: dt.date
+    time: str | None = None
+    session: Literal["morning", "afternoon", "evening"] | None = None
+    place: str | None = None
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, v: str | None) -> str | None:
+        return _check_time(v)
+
+
+class Source(Frozen):
+    """A document the rules apply (a Quy định, Hướng dẫn, Công văn…), cited in the decision's Căn cứ."""
+
+    id: str
+    number: str  # "1764-QĐ/TU", "42-HD/BTCTW"
+    date: dt.date
+    issuer: str  # "Ban Thường vụ Tỉnh ủy Lạng Sơn"
+    title: str  # "về chế độ sinh hoạt …"
+    kind: str = ""  # "Quy định", "Hướng dẫn", "Công văn", "Nghị quyết"
+    valid_from: dt.date | None = None  # in force from (default: its date)
+    valid_to: dt.date | None = None  # in force until (default: still in force)
 
 
 FixedItem = FixedCharge | FixedAttendance | FixedDate
@@ -354,6 +396,7 @@ class Scenario(Frozen):
     fixed: tuple[FixedItem, ...] = ()
     frozen_until: str | None = None  # "YYYY-MM": up to this month, only the pinned attendances happen
     weights: Weights = Weights()
+    sources: tuple[Source, ...] = ()
     source: str = Field(default="<memory>", exclude=True)
     sha256: str = Field(default="", exclude=True)
 
