@@ -53,11 +53,14 @@ def _quiet_interrupts_while_starting() -> None:
         os._exit(128 + signum)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
-        if signal.getsignal(sig) is not signal.SIG_IGN:  # an ignored signal (a background job) stays ignored
+        if signal.getsignal(sig) is signal.SIG_IGN:  # an ignored signal (a background job) stays ignored
+            IGNORED_AT_START.add(sig)
+        else:
             signal.signal(sig, quit_now)
 
 
 _RUN_AS_COMMAND = False  # True in the ``planner`` command's own process (not under a test runner, not imported)
+IGNORED_AT_START: set[int] = set()  # signals the command was started with ignored (``cmd &`` in a script, nohup)
 _quiet_interrupts_while_starting()
 
 from pathlib import Path  # noqa: E402

@@ -613,3 +613,22 @@ def test_a_ctrl_c_while_starting_is_quiet() -> None:
     for delay in (0.0, 0.05, 0.2, 0.5):
         code, _, err, _ = _signal_at(["validate", str(SCENARIOS / "thuong-son-2026.yaml")], signal.SIGINT, delay)
         assert code in (130, 0) and "Traceback" not in err and "KeyboardInterrupt" not in err, (delay, code, err)
+
+
+def test_a_signal_ignored_at_start_stays_ignored(tmp_path: Path) -> None:
+    """``planner solve … &`` in a script starts with SIGINT ignored (POSIX background job): a Ctrl-C meant for
+    the script neither stops it while it starts nor once it runs; the plan is written whole."""
+    out = tmp_path / "plan"
+    proc = subprocess.Popen(
+        [PLANNER, "solve", str(SCENARIOS / "thuong-son-2026.yaml"), "--out", str(out), "--time-limit", "2", "-q"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    for delay in (0.1, 1.0):
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert (out / "summary.json").is_file()

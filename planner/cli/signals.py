@@ -139,7 +139,11 @@ def handled() -> Iterator[None]:
     _caught.clear()
     _state.update(stopping=False, progress=None)
     reset_stop()
-    previous = {sig: signal.signal(sig, _handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    from planner import IGNORED_AT_START
+
+    # a signal ignored when the command started (a background job of a script) stays ignored, as POSIX asks
+    watched = [sig for sig in (signal.SIGINT, signal.SIGTERM) if sig not in IGNORED_AT_START]
+    previous = {sig: signal.signal(sig, _handler) for sig in watched}
     try:
         yield
     except Interrupted as exc:
