@@ -51,10 +51,11 @@ class PeriodSlot:
     label: str
     months: tuple[Month, ...]  # the period's months that lie inside the window
     total_months: int  # all of its calendar months
+    serving: int | None = None  # for one member: the months of the period it serves (None: all inside)
 
     @property
     def share(self) -> tuple[int, int]:
-        return len(self.months), self.total_months
+        return (len(self.months) if self.serving is None else self.serving), self.total_months
 
     def scaled(self, at_least: int) -> int:
         """``at_least`` prorated to the part of the period inside the window, rounded up."""
@@ -128,7 +129,9 @@ class Calendar:
         return None
 
     def candidates(self, meeting: Meeting, closed: tuple[Conflict, ...], month: Month) -> list[dt.date]:
-        """Possible days of a regular meeting in ``month``, nearest to the preferred day first, then earlier."""
+        """Possible days of a regular meeting in ``month``, nearest to the preferred day first, then earlier.
+        With ``flex_when: blocked`` the meeting leaves its day only when that day is blocked; with ``next``,
+        then only to the nearest allowed day."""
         pref = preferred_date(meeting, month)
         before, after = meeting.flex
         out = []
@@ -140,4 +143,9 @@ class Calendar:
                 continue
             if self.day_blocked_for(day, closed) is None:
                 out.append(day)
-        return sorted(out, key=lambda d: (abs((d - pref).days), d))
+        out.sort(key=lambda d: (abs((d - pref).days), d))
+        if meeting.flex_when != "always" and pref in out:
+            return [pref]
+        if meeting.flex_when == "next":
+            return out[:1]
+        return out

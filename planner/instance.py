@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
-from planner.calendar import Calendar, Month, PeriodSlot, month_of, period_slots, preferred_date
+from planner.calendar import Calendar, Month, PeriodSlot, month_days, month_of, period_slots, preferred_date
 from planner.scenario import (
     AttendanceRule,
     CoverageRule,
@@ -93,38 +93,40 @@ class Instance:
         return self.unit_level(self.members[mid].committee)
 
     # ------------------------------------------------------------------------------------------ selectors
+    def member_matches(self, sel: MemberSelector, m: Member) -> bool:
+        """The member is one that ``sel`` selects (its fields with AND, a list's items with OR, less ``not``)."""
+        if sel.ids is not None and m.id not in sel.ids:
+            return False
+        if sel.committee is not None and m.committee not in sel.committee:
+            return False
+        if sel.level is not None and self.member_level(m.id) not in sel.level:
+            return False
+        if sel.roles is not None and not set(sel.roles) & set(m.roles):
+            return False
+        if sel.tags is not None and not set(sel.tags) & set(m.tags):
+            return False
+        return sel.not_ is None or not self.member_matches(sel.not_, m)
+
     def select_members(self, sel: MemberSelector) -> tuple[str, ...]:
-        out = []
-        for m in self.scenario.members:
-            if sel.ids is not None and m.id not in sel.ids:
-                continue
-            if sel.committee is not None and m.committee not in sel.committee:
-                continue
-            if sel.level is not None and self.member_level(m.id) not in sel.level:
-                continue
-            if sel.roles is not None and not set(sel.roles) & set(m.roles):
-                continue
-            if sel.tags is not None and not set(sel.tags) & set(m.tags):
-                continue
-            out.append(m.id)
-        return tuple(out)
+        return tuple(m.id for m in self.scenario.members if self.member_matches(sel, m))
+
+    def unit_matches(self, sel: UnitSelector, u: Unit) -> bool:
+        """The unit is one that ``sel`` selects, ignoring ``in_charge`` (which depends on the plan)."""
+        if sel.ids is not None and u.id not in sel.ids:
+            return False
+        if sel.kind is not None and u.kind not in sel.kind:
+            return False
+        if sel.under is not None and not set(sel.under) & set(self.ancestors[u.id]):
+            return False
+        if sel.level is not None and self.unit_level(u.id) not in sel.level:
+            return False
+        if sel.tags is not None and not set(sel.tags) & set(u.tags):
+            return False
+        return sel.not_ is None or not self.unit_matches(sel.not_, u)
 
     def select_units(self, sel: UnitSelector) -> tuple[str, ...]:
         """The units a selector picks, ignoring ``in_charge`` (which depends on the plan)."""
-        out = []
-        for u in self.scenario.units:
-            if sel.ids is not None and u.id not in sel.ids:
-                continue
-            if sel.kind is not None and u.kind not in sel.kind:
-                continue
-            if sel.under is not None and not set(sel.under) & set(self.ancestors[u.id]):
-                continue
-            if sel.level is not None and self.unit_level(u.id) not in sel.level:
-                continue
-            if sel.tags is not None and not set(sel.tags) & set(u.tags):
-                continue
-            out.append(u.id)
-        return tuple(out)
+        return tuple(u.id for u in self.scenario.units if self.unit_matches(sel, u))
 
     # ------------------------------------------------------------------------------------------ basis
     def lives_in(self, mid: str, uid: str) -> bool:
@@ -167,6 +169,17 @@ class Instance:
         return tuple(u.id for u in self.scenario.units if u.meeting is not None)
 
     @cached_property
+    def apart_pairs(self) -> tuple[Pair, ...]:
+        """Pairs of meeting units that never meet on the same day (``apart_from``, either way), in unit order."""
+        pairs: set[Pair] = set()
+        for u in self.scenario.units:
+            for w in u.apart_from:
+                if w in self.units and w != u.id and u.meeting is not None and self.units[w].meeting is not None:
+                    a, b = sorted((u.id, w), key=self.unit_order.__getitem__)
+                    pairs.add((a, b))
+        return tuple(sorted(pairs, key=lambda p: (self.unit_order[p[0]], self.unit_order[p[1]])))
+
+    @cached_property
     def pinned_dates(self) -> dict[tuple[str, Month], dt.date]:
         return {(f.unit, f.month): f.date for f in self.scenario.fixed if isinstance(f, FixedDate)}
 
@@ -192,10 +205,35 @@ class Instance:
 
     def unavailable(self, mid: str, day: dt.date) -> str | None:
         """Why the member cannot attend a meeting on ``day`` (None: free)."""
-        for c in self.members[mid].unavailable:
+        m = self.members[mid]
+        if m.active is not None and not m.active.covers(day):
+            if m.active.from_ is not None and day < m.active.from_:
+                return f"serves only from {m.active.from_.isoformat()}"
+            return f"served only until {m.active.to.isoformat() if m.active.to else ''}"
+        for c in m.excused:
+            if c.covers(day):
+                return f"excused: {c.reason}" if c.reason else "excused"
+        for c in m.unavailable:
             if c.covers(day):
                 return c.reason or "unavailable"
         return None
+
+    def serves_in(self, mid: str, month: Month) -> bool:
+        """The month counts as one the member serves (for prorating its quotas): it is active and not excused
+        on at least half of the month's days."""
+        m = self.members[mid]
+        if m.active is None and not m.excused:
+            return True
+        days = month_days(month)
+        serving = sum(
+            1 for d in days if (m.active is None or m.active.covers(d)) and not any(c.covers(d) for c in m.excused)
+        )
+        return 2 * serving >= len(days)
+
+    @cached_property
+    def part_time(self) -> frozenset[str]:
+        """Members who do not serve every month of the window (an ``active`` window, ``excused`` stretches)."""
+        return frozenset(m.id for m in self.scenario.members if not all(self.serves_in(m.id, mo) for mo in self.months))
 
     def own_units(self, mid: str) -> tuple[str, ...]:
         """Units whose meetings keep this member busy (its committee, its home cell) when own_meetings_busy."""
@@ -267,29 +305,57 @@ class Instance:
         return out
 
     # ------------------------------------------------------------------------------------------ attendance
+    def _not_counted(self, rule: AttendanceRule, mid: str | None) -> frozenset[str]:
+        """The unit a rule with ``own_cell: exclude`` does not count for this member: its home cell."""
+        home = self.members[mid].home_cell if mid is not None and rule.own_cell == "exclude" else None
+        return frozenset((home,)) if home is not None else frozenset()
+
     def attendance_counts(self, rule: AttendanceRule) -> dict[str, CountSpec]:
+        """What the rule counts for each member it selects (less the member's home cell with own_cell: exclude)."""
         units = frozenset(self.select_units(rule.units))
         spec = CountSpec(units, rule.units.in_charge)
-        return {mid: spec for mid in self.select_members(rule.members)}
+        out = {}
+        for mid in self.select_members(rule.members):
+            skip = self._not_counted(rule, mid)
+            out[mid] = CountSpec(units - skip, spec.in_charge) if skip & units else spec
+        return out
 
-    def including_counts(self, rule: AttendanceRule) -> list[CountSpec]:
-        """Each ``including`` sub-count, within the rule's own units ("2 a quarter, of which 1 at …")."""
-        main = frozenset(self.select_units(rule.units))
+    def balanced_counts(self, rule: AttendanceRule) -> dict[str, CountSpec]:
+        """The members whose totals the balance term compares under ``rule``: those who serve the whole window
+        (a member who joins in October is not asked to match a whole year's attendances)."""
+        return {m: spec for m, spec in self.attendance_counts(rule).items() if m not in self.part_time}
+
+    def including_counts(self, rule: AttendanceRule, mid: str | None = None) -> list[CountSpec]:
+        """Each ``including`` sub-count, within the rule's own units ("2 a quarter, of which 1 at …"); with
+        ``mid``, as it counts for that member (own_cell: exclude leaves out the member's home cell)."""
+        main = frozenset(self.select_units(rule.units)) - self._not_counted(rule, mid)
         return [
             CountSpec(main & frozenset(self.select_units(inc.units)), inc.units.in_charge or rule.units.in_charge)
             for inc in rule.including
         ]
 
     def coverage_spec(self, rule: CoverageRule) -> tuple[tuple[str, ...], frozenset[str], bool]:
-        """(units, counted members, in_charge) of a coverage rule."""
+        """(units, counted members, in_charge) of a coverage rule (see `coverage_by` for one unit's members)."""
         return (
             self.select_units(rule.units),
             frozenset(self.select_members(rule.by)),
             rule.in_charge or rule.units.in_charge,
         )
 
-    def slots(self, per: str) -> list[PeriodSlot]:
-        return period_slots(per, self.months)
+    def coverage_by(self, rule: CoverageRule, uid: str, by: frozenset[str]) -> frozenset[str]:
+        """The members whose visits to ``uid`` count under the rule: ``by``, less the unit's own members
+        (whose home cell it is) with own_cell: exclude."""
+        if rule.own_cell != "exclude":
+            return by
+        return frozenset(m for m in by if self.members[m].home_cell != uid)
+
+    def slots(self, per: str, member: str | None = None) -> list[PeriodSlot]:
+        """The periods of the window; for a ``member`` who serves only part of it, each with the months it
+        serves (which prorate its quotas as a partial period does)."""
+        slots = period_slots(per, self.months)
+        if member is None or member not in self.part_time:
+            return slots
+        return [replace(s, serving=sum(self.serves_in(member, mo) for mo in s.months)) for s in slots]
 
     def coverage_checks(self) -> Iterator[CoverageCheck]:
         """Every (coverage rule, unit that holds meetings, period) the coverage rules ask about, in order."""
@@ -300,7 +366,7 @@ class Instance:
                 if self.units[uid].meeting is None:
                     continue
                 for slot in self.slots(rule.per):
-                    yield CoverageCheck(rule, rid, uid, by, in_charge, slot)
+                    yield CoverageCheck(rule, rid, uid, self.coverage_by(rule, uid, by), in_charge, slot)
 
     @cached_property
     def fixed_attendance(self) -> dict[tuple[str, str, Month], bool]:
@@ -322,9 +388,9 @@ class Instance:
 
         s = self.scenario
         for r in s.attendance:
-            counts = [(r.at_least, CountSpec(frozenset(self.select_units(r.units)), r.units.in_charge))]
-            counts += [(inc.at_least, spec) for inc, spec in zip(r.including, self.including_counts(r))]
-            for mid in self.select_members(r.members):
+            for mid, main in self.attendance_counts(r).items():
+                counts = [(r.at_least, main)]
+                counts += [(inc.at_least, spec) for inc, spec in zip(r.including, self.including_counts(r, mid))]
                 for at_least, spec in counts:
                     if at_least >= 1:
                         for uid in spec.units:
@@ -332,8 +398,8 @@ class Instance:
         for c in s.coverage:
             if c.at_least >= 1:
                 units, by, in_charge = self.coverage_spec(c)
-                for mid in by:
-                    for uid in units:
+                for uid in units:
+                    for mid in self.coverage_by(c, uid, by):
                         add(mid, uid, in_charge)
         return dict(sorted(out.items(), key=lambda kv: self.pair_key(kv[0])))
 

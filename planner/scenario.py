@@ -111,6 +111,22 @@ class Conflict(Frozen):
         return f"{text} ({self.reason})" if self.reason else text
 
 
+class Window(Frozen):
+    """Dates from and to (both included; either may be left open): when a member serves."""
+
+    from_: dt.date | None = Field(default=None, alias="from")
+    to: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.from_ is not None and self.to is not None and self.to < self.from_:
+            raise ValueError(f"'to' ({self.to}) is before 'from' ({self.from_})")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.from_ is None or self.from_ <= day) and (self.to is None or day <= self.to)
+
+
 class Period(Frozen):
     start: dt.date
     end: dt.date
@@ -147,6 +163,9 @@ class Meeting(Frozen):
     day: Annotated[int, Field(ge=1, le=31)]
     flex: tuple[Annotated[int, Field(ge=0, le=30)], Annotated[int, Field(ge=0, le=30)]] = (0, 0)
     weekdays: StrList | None = None
+    # when the meeting may leave ``day``: always (within flex), only when ``day`` is blocked (to an allowed
+    # day within flex), or only when blocked and then to the nearest allowed day ("the next working day")
+    flex_when: Literal["always", "blocked", "next"] = "always"
     time: str | None = None  # "HH:MM", the time the meeting starts
     session: Literal["morning", "afternoon", "evening"] | None = None
     duration: Annotated[int, Field(ge=15, le=720)] | None = None  # minutes
@@ -187,8 +206,11 @@ class Unit(Frozen):
     tags: StrList = ()
     meeting: Meeting | None = None
     closed: tuple[Conflict, ...] = ()
+    apart_from: StrList = ()  # units whose meeting is never on the same day as this one's
+    term: str | None = None  # a committee's term of office, "2025 - 2030" (the decision's Căn cứ names it)
+    superior: str | None = None  # a committee's superior organisation when no unit holds it ("Đảng bộ tỉnh Nghệ An")
 
-    _tuple = field_validator("tags", mode="before")(lambda v: _as_tuple(v) or ())
+    _tuple = field_validator("tags", "apart_from", mode="before")(lambda v: _as_tuple(v) or ())
 
     @property
     def is_committee(self) -> bool:
@@ -207,6 +229,8 @@ class Member(Frozen):
     unavailable: tuple[Conflict, ...] = ()
     max_per_month: Annotated[int, Field(ge=0, le=31)] | None = None
     title: str | None = None  # the member's government or mass-organisation post (Phó Chủ tịch UBND xã)
+    active: Window | None = None  # serves only from/to these dates (joins in October, leaves in May)
+    excused: tuple[Conflict, ...] = ()  # stretches excused from every duty (a training course, maternity leave)
     person: str | None = None  # members that name one person are that person's seats on several committees
 
     _tuple = field_validator("roles", "sectors", "tags", mode="before")(lambda v: _as_tuple(v) or ())
@@ -221,6 +245,7 @@ class MemberSelector(Frozen):
     level: tuple[Literal["province", "district", "commune"], ...] | None = None
     roles: tuple[Literal["secretary", "deputy_secretary", "standing", "executive", "leader"], ...] | None = None
     tags: StrList | None = None
+    not_: MemberSelector | None = Field(default=None, alias="not")  # …except the members this selects
 
     _tuple = field_validator("ids", "committee", "level", "roles", "tags", mode="before")(_as_tuple)
 
@@ -234,8 +259,16 @@ class UnitSelector(Frozen):
     level: tuple[Literal["province", "district", "commune"], ...] | None = None
     tags: StrList | None = None
     in_charge: bool = False
+    not_: UnitSelector | None = Field(default=None, alias="not")  # …except the units this selects
 
     _tuple = field_validator("ids", "kind", "under", "level", "tags", mode="before")(_as_tuple)
+
+    @field_validator("not_")
+    @classmethod
+    def _plain_not(cls, v: UnitSelector | None) -> UnitSelector | None:
+        if v is not None and v.in_charge:
+            raise ValueError("in_charge has no meaning inside 'not' (it says which attendances count, not which units)")
+        return v
 
 
 NonNeg = Annotated[int, Field(ge=0, le=100_000)]
@@ -302,12 +335,14 @@ class AttendanceRule(_Quota):
     members: MemberSelector = MemberSelector()
     units: UnitSelector = UnitSelector()
     including: tuple[Including, ...] = ()
+    own_cell: Literal["count", "exclude"] = "count"  # does attending one's own home cell count?
 
 
 class CoverageRule(_Quota):
     units: UnitSelector = UnitSelector()
     by: MemberSelector = MemberSelector()
     in_charge: bool = False
+    own_cell: Literal["count", "exclude"] = "count"  # does a visit by a member of the cell count?
 
 
 class Limits(Frozen):

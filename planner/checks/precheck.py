@@ -483,10 +483,9 @@ def check_attendance(inst: Instance, counter: CapacityCounter) -> list[Finding]:
     out = []
     for rule in inst.scenario.attendance:
         rid = inst.rule_id(rule)
-        includings = inst.including_counts(rule)
-        slots = inst.slots(rule.per)
         for m, spec in inst.attendance_counts(rule).items():
-            for slot in slots:
+            includings = inst.including_counts(rule, m)
+            for slot in inst.slots(rule.per, m):
                 need = slot.scaled(rule.at_least)
                 main_key = RuleKey("attendance", rid, m, slot.label)
                 limits = _limits(m, slot.months)

@@ -52,6 +52,7 @@ FAMILIES = (
     "meeting-missing",
     "meeting-date",
     "meeting-extra",
+    "apart-from",
     "attendance-date",
     "frozen",
     "eligibility",
@@ -144,6 +145,8 @@ class _Checker:
         need = slot.scaled(at_least)
         if inside == total or need == at_least:
             return ""
+        if slot.serving is not None:
+            return f" ({at_least} a {slot.per}, scaled to the {inside} of its {total} months the member serves, rounded up)"
         return (
             f" ({at_least} a {slot.per}, scaled to the {inside} of its {total} months inside the planning "
             f"window, rounded up)"
@@ -332,6 +335,11 @@ class _Checker:
             return f"a {_DAY_NAMES[day.weekday()]}, and it meets only on {', '.join(meeting.weekdays)}"
         before, after = meeting.flex
         pref = inst.preferred(uid, month_of(day))
+        if meeting.flex_when != "always" and -before <= (day - pref).days <= after:
+            allowed = inst.candidate_days.get((uid, month_of(day)), [])
+            if pref in allowed:
+                return f"not its day {pref}, which is free (it moves only when its day is blocked)"
+            return f"not the nearest allowed day to its blocked day {pref}"
         return f"outside the allowed days (preferred {pref}, flex {before} days before and {after} after)"
 
     def check_meetings(self) -> None:
@@ -396,6 +404,20 @@ class _Checker:
                         period=mo,
                     )
                 )
+        for u, w in inst.apart_pairs:
+            for mo in inst.months:
+                day = plan.meetings.get((u, mo))
+                if day is not None and plan.meetings.get((w, mo)) == day:
+                    self.add(
+                        Violation(
+                            "apart-from",
+                            f"{self.unit_name(u)} and {self.unit_name(w)} both meet on {day}; the scenario says "
+                            f"they never meet on the same day (apart_from).",
+                            unit=u,
+                            date=day,
+                            period=mo,
+                        )
+                    )
         for uid in inst.meeting_units:
             for mo in inst.months:
                 if (uid, mo) not in plan.meetings:
@@ -585,10 +607,10 @@ class _Checker:
         inst = self.inst
         for pos, rule in enumerate(inst.scenario.attendance):
             rid = inst.rule_id(rule)
-            includes = inst.including_counts(rule)
             for mid, spec in inst.attendance_counts(rule).items():
+                includes = inst.including_counts(rule, mid)
                 who = self.member_name(mid)
-                for ppos, slot in enumerate(inst.slots(rule.per)):
+                for ppos, slot in enumerate(inst.slots(rule.per, mid)):
                     n = self.counts(mid, spec, slot.months)
                     charge = " at units in its charge" if spec.in_charge else ""
                     head = f"{who} attends {_plural(n, 'meeting')}{charge} in {slot.label} under rule {rid}"
@@ -620,7 +642,7 @@ class _Checker:
             units, by, in_charge = inst.coverage_spec(rule)
             for uid in units:
                 for ppos, slot in enumerate(inst.slots(rule.per)):
-                    n = self.view.unit_count(uid, by, in_charge, slot.months)
+                    n = self.view.unit_count(uid, inst.coverage_by(rule, uid, by), in_charge, slot.months)
                     whom = " by members in charge" if in_charge else ""
                     head = (
                         f"{self.unit_name(uid)} gets {_plural(n, 'attendance')}{whom} in {slot.label} under rule {rid}"
@@ -658,7 +680,7 @@ def objective_terms(instance: Instance, plan: Plan, baseline: Plan | None = None
     checker = _Checker(inst, plan)
     balance = 0
     for rule in inst.scenario.attendance:
-        specs = inst.attendance_counts(rule)
+        specs = inst.balanced_counts(rule)
         if len(specs) < 2:
             continue
         counts = [checker.counts(mid, spec, inst.months) for mid, spec in specs.items()]

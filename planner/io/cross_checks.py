@@ -74,7 +74,10 @@ def cross_check(scenario: Scenario, where: Where) -> list[Problem]:
         _check_unique_ids,
         _check_tree,
         _check_member_refs,
+        _check_apart_from,
+        _check_active,
         _check_rule_ids,
+        _check_sources,
         _check_country,
         _check_selectors,
         _check_meeting_days,
@@ -173,6 +176,41 @@ def _check_member_refs(ctx: _Ctx) -> None:
                 ctx.unknown_unit(path + (key,), ref, f"{key} unit")
 
 
+def _check_apart_from(ctx: _Ctx) -> None:
+    """``apart_from`` names other known units that hold meetings, and the unit itself holds meetings."""
+    for i, u in enumerate(ctx.s.units):
+        for j, other in enumerate(u.apart_from):
+            path: FieldPath = ("units", i, "apart_from", j)
+            if other == u.id:
+                ctx.add(
+                    path, f"'{u.id}' is kept apart from itself", "name other units, whose meetings are on other days"
+                )
+            elif other not in ctx.units:
+                ctx.unknown_unit(path, other, "unit")
+            elif u.meeting is None or ctx.units[other].meeting is None:
+                nomeet = u.id if u.meeting is None else other
+                ctx.add(
+                    path,
+                    f"'{nomeet}' holds no regular meeting, so there is no day to keep apart",
+                    "give it a 'meeting' or remove it here",
+                )
+
+
+def _check_active(ctx: _Ctx) -> None:
+    """A member's ``active`` window meets the planning window (a member who serves no day of it is a mistake)."""
+    for i, m in enumerate(ctx.s.members):
+        a = m.active
+        if a is None:
+            continue
+        if (a.from_ is not None and a.from_ > ctx.s.end) or (a.to is not None and a.to < ctx.s.start):
+            ctx.add(
+                ("members", i, "active"),
+                f"'{m.id}' serves {a.from_ or '…'}..{a.to or '…'}, no day of the planning window "
+                f"{ctx.s.start}..{ctx.s.end}",
+                "correct the dates, or leave the member out of this scenario",
+            )
+
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -239,6 +277,28 @@ def _check_rule_ids(ctx: _Ctx) -> None:
     """Rule ids are unique within each family (responsibility, attendance, coverage)."""
     for family in ("responsibility", "attendance", "coverage"):
         _report_duplicate_ids(ctx, family, getattr(ctx.s, family), f"{family} rule")
+
+
+def _check_sources(ctx: _Ctx) -> None:
+    """Source ids are unique, each source's validity ends after it starts, and every rule's ``source`` names one
+    of ``sources`` (the decision cites it)."""
+    _report_duplicate_ids(ctx, "sources", ctx.s.sources, "source")
+    for i, src in enumerate(ctx.s.sources):
+        start = src.valid_from or src.date
+        if src.valid_to is not None and src.valid_to < start:
+            ctx.add(
+                ("sources", i, "valid_to"),
+                f"in force until {src.valid_to}, before it starts ({start})",
+                "give valid_to after valid_from (or the date), or leave it out",
+            )
+    ids = [src.id for src in ctx.s.sources]
+    for family in ("responsibility", "attendance", "coverage"):
+        for i, rule in enumerate(getattr(ctx.s, family)):
+            if rule.source is not None and rule.source not in ids:
+                hint = did_you_mean(rule.source, ids) or (
+                    f"add it under sources: ({', '.join(ids)})" if ids else "list the document under sources:"
+                )
+                ctx.add((family, i, "source"), f"unknown source '{rule.source}'", hint)
 
 
 def _check_country(ctx: _Ctx) -> None:
@@ -311,6 +371,8 @@ def _unknown_selector_refs(ctx: _Ctx, path: FieldPath, sel: MemberSelector | Uni
         if uid not in ctx.units:
             ctx.unknown_unit(path + (key,), uid, "committee" if key == "committee" else "unit")
             found = True
+    if sel.not_ is not None:
+        found = _unknown_selector_refs(ctx, path + ("not",), sel.not_) or found
     return found
 
 
@@ -343,7 +405,9 @@ def _why_empty(sel: BaseModel, known: dict[str, set[Any]], noun: str) -> str:
                 reasons.append(f"no {noun} has {key.rstrip('s')} '{value}'" + (f" ({guess})" if guess else ""))
     if reasons:
         return "; ".join(reasons)
-    given = [k for k, v in sel.model_dump(exclude_defaults=True).items() if k != "in_charge" and v is not None]
+    given = [
+        k for k, v in sel.model_dump(exclude_defaults=True, by_alias=True).items() if k != "in_charge" and v is not None
+    ]
     return f"no {noun} matches all of {', '.join(given)} at once" if len(given) > 1 else "check the selector's values"
 
 

@@ -66,7 +66,7 @@ def balance_term(ctx: ModelContext) -> Term:
     inst, model = ctx.inst, ctx.model
     term = Term([])
     for rule in inst.scenario.attendance:
-        counts = inst.attendance_counts(rule)
+        counts = inst.balanced_counts(rule)
         if len(counts) < 2:
             continue
         rid = inst.rule_id(rule)

@@ -134,9 +134,9 @@ def add_attendance_quotas(ctx: ModelContext) -> None:
     inst = ctx.inst
     for rule in inst.scenario.attendance:
         rid = inst.rule_id(rule)
-        includings = inst.including_counts(rule)
         for m, spec in inst.attendance_counts(rule).items():
-            for slot in inst.slots(rule.per):
+            includings = inst.including_counts(rule, m)
+            for slot in inst.slots(rule.per, m):
                 lits = _member_count(ctx, m, spec.units, spec.in_charge, slot.months)
                 ctx.add_linear(
                     RuleKey("attendance", rid, m, slot.label), lits, slot.scaled(rule.at_least), rule.at_most
@@ -155,14 +155,31 @@ def add_coverage(ctx: ModelContext) -> None:
         rid = inst.rule_id(rule)
         units, by, in_charge = inst.coverage_spec(rule)
         for u in units:
+            counted_by = inst.coverage_by(rule, u, by)
             for slot in inst.slots(rule.per):
                 lits = []
-                for m in sorted(by, key=inst.member_order.__getitem__):
+                for m in sorted(counted_by, key=inst.member_order.__getitem__):
                     for mo in slot.months:
                         lit = counted(ctx.model, inst, v, (m, u, mo), in_charge)
                         if lit is not None:
                             lits.append(lit)
                 ctx.add_linear(RuleKey("coverage", rid, u, slot.label), lits, slot.scaled(rule.at_least), rule.at_most)
+
+
+def add_apart_from(ctx: ModelContext) -> None:
+    """Apart: two units that the scenario keeps apart (``apart_from``) never meet on the same day."""
+    inst, v, model = ctx.inst, ctx.vars, ctx.model
+    for u, w in inst.apart_pairs:
+        for mo in inst.months:
+            days_w = dict(v.days_of(inst, w, mo))
+            common = [(a, days_w[d]) for d, a in v.days_of(inst, u, mo) if d in days_w]
+            if not common:
+                continue
+            key = RuleKey("apart-from", "apart_from", u, mo, w)
+            ctx.keys.append(key)
+            enforce = ctx.guard(key)
+            for a, b in common:
+                model.add_bool_or([~x for x in (a, b) if x is not None]).only_enforce_if(enforce)
 
 
 def add_fixed_charges(ctx: ModelContext) -> None:
@@ -188,6 +205,7 @@ RULE_FAMILIES = (
     add_meetings_per_day,
     add_own_meetings_busy,
     add_max_per_month,
+    add_apart_from,
     add_attendance_quotas,
     add_coverage,
     add_fixed,

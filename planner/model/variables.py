@@ -45,6 +45,7 @@ def date_matters(inst: Instance) -> set[str]:
     units = {u for (_, u) in inst.attend_sources} | {u for (_, u, _), on in inst.fixed_attendance.items() if on}
     for mid in inst.members:
         units.update(inst.own_units(mid))
+    units.update(u for pair in inst.apart_pairs for u in pair)
     return units
 
 

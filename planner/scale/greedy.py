@@ -331,7 +331,11 @@ class _Draft:
                     return None
         for i in self.cov_by_unit.get(u, ()):
             rule, _units, by, in_charge, slot_of = self.cov_rules[i]
-            if rule.at_most is not None and m in by and (not in_charge or self.in_charge(m, u)):
+            if (
+                rule.at_most is not None
+                and m in inst.coverage_by(rule, u, by)
+                and (not in_charge or self.in_charge(m, u))
+            ):
                 if self.cov_count[i, u, slot_of[mo]] >= rule.at_most:
                     return None
         return d
@@ -349,7 +353,7 @@ class _Draft:
                 self.att_count[cid, m, slot_of[mo]] += 1
         for i in self.cov_by_unit.get(u, ()):
             _rule, _units, by, in_charge, slot_of = self.cov_rules[i]
-            if m in by and (not in_charge or self.in_charge(m, u)):
+            if m in self.inst.coverage_by(_rule, u, by) and (not in_charge or self.in_charge(m, u)):
                 self.cov_count[i, u, slot_of[mo]] += 1
 
     def counted(self, m: str, spec: CountSpec, months: tuple[Month, ...]) -> int:
@@ -396,13 +400,14 @@ class _Draft:
                 if d is not None and (m, u, mo) not in self.attend:
                     self.add_attendance(m, u, mo, d)
         rules = inst.scenario.attendance
-        specs = [(r, inst.attendance_counts(r), inst.including_counts(r)) for r in rules]
+        specs = [(r, inst.attendance_counts(r)) for r in rules]
         for m in inst.members:
-            for rule, counts, includes in specs:
+            for rule, counts in specs:
                 spec = counts.get(m)
                 if spec is None:
                     continue
-                for slot in inst.slots(rule.per):
+                includes = inst.including_counts(rule, m)
+                for slot in inst.slots(rule.per, m):
                     for inc, ispec in zip(rule.including, includes):
                         self.fill(m, ispec, slot.months, slot.scaled(inc.at_least))
                     self.fill(m, spec, slot.months, slot.scaled(rule.at_least))
@@ -418,7 +423,7 @@ class _Draft:
                     if have >= need:
                         continue
                     members = sorted(
-                        (m for m in by if (not in_charge or self.in_charge(m, u))),
+                        (m for m in inst.coverage_by(rule, u, by) if (not in_charge or self.in_charge(m, u))),
                         key=lambda m: (self.visits[m], inst.member_order[m]),
                     )
                     options = sorted(

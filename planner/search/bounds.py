@@ -117,14 +117,16 @@ def _least_visits_by_members(inst: Instance) -> int:
             continue
         includings = inst.including_counts(rule)
         disjoint = all(a.units.isdisjoint(b.units) for a, b in combinations(includings, 2))
-        need = 0
-        for slot in inst.slots(rule.per):
-            subs = [slot.scaled(inc.at_least) for inc in rule.including]
-            need += max(slot.scaled(rule.at_least), (sum(subs) if disjoint else max(subs, default=0)))
-        if need <= 0:
-            continue
+        needs: dict[str | None, int] = {}  # one need for every member who serves the whole window (None)
         for m, spec in counts.items():
-            demands.setdefault(m, []).append((spec.units, need))
+            key = m if m in inst.part_time else None
+            if key not in needs:
+                needs[key] = 0
+                for slot in inst.slots(rule.per, key):
+                    subs = [slot.scaled(inc.at_least) for inc in rule.including]
+                    needs[key] += max(slot.scaled(rule.at_least), (sum(subs) if disjoint else max(subs, default=0)))
+            if needs[key] > 0:
+                demands.setdefault(m, []).append((spec.units, needs[key]))
     return sum(_disjoint_best(d) for d in demands.values())
 
 

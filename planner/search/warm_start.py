@@ -70,7 +70,7 @@ def charge_model(inst: Instance) -> tuple[cp_model.CpModel, Variables]:
         reward.append((inst.charge_reward(m, u) - w.visit * len(inst.months)) * lit)
     # the balance term, on charges: a member with twice the charges makes twice the visits
     for i, rule in enumerate(s.attendance):
-        counts = inst.attendance_counts(rule)
+        counts = inst.balanced_counts(rule)
         if len(counts) < 2 or not w.balance:
             continue
         totals = []

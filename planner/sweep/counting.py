@@ -100,8 +100,8 @@ def implied_charges(inst: Instance) -> list[ImpliedCharges]:
         members = [
             m
             for m in inst.select_members(rule.members)
-            if all(inst.cover_sources.get((m, u), (u,)) == (u,) for u in units)
-        ]
+            if all(inst.cover_sources.get((m, u), (u,)) == (u,) for u in units) and m not in inst.part_time
+        ]  # (a member serving part of the window asks less: leaving it out keeps every claim true)
         if not members or not units:
             continue
         mset = set(members)

@@ -1,0 +1,258 @@
+"""Scenario format v2, one tiny case per addition, each with an exact expected outcome, each plan checked by
+`verify`, and `verify` catching each addition's violation in words.
+
+The base scenario is the one of ``test_model_rules``: a commune committee dx (no meeting), cells c1 (on the
+5th) and c2 (on the 10th), members m1 and m2; March–April 2026 without public holidays. 2026-03-05 is a
+Thursday, 2026-03-07 a Saturday.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from planner.calendar import period_slots
+from planner.checks.verify import verify
+from planner.errors import InputError
+from planner.instance import Instance
+from planner.io.loader import validate_mapping
+from planner.plan import Plan
+from planner.scenario import Scenario
+from tests.model.test_model_rules import (
+    attendance_of,
+    base,
+    infeasible,
+    meetings_of,
+    member,
+    monthly,
+    optimal,
+    unit,
+)
+
+D = dt.date.fromisoformat
+
+
+def quota(per: str, at_least: int, units: list[str] | None = None, **extra) -> dict:
+    """An attendance rule for every member over ``units`` (default: the two cells)."""
+    return {"units": {"ids": units or ["c1", "c2"]}, "per": per, "at_least": at_least, **extra}
+
+
+def messages(data: dict, plan: Plan) -> list[str]:
+    return [v.message for v in verify(Instance(Scenario.model_validate(data)), plan).violations]
+
+
+# ============================================================================================== not:
+def test_not_in_a_member_selector_leaves_those_members_out() -> None:
+    data = base(
+        attendance=[{"members": {"not": {"ids": ["m2"]}}, "units": {"ids": ["c1"]}, "per": "month", "at_least": 1}]
+    )
+    inst, res = optimal(data)
+    assert inst.select_members(inst.scenario.attendance[0].members) == ("m1",)
+    assert attendance_of(res) == {("m1", "c1", D("2026-03-05")), ("m1", "c1", D("2026-04-05"))}
+
+
+def test_not_in_a_unit_selector_and_nested() -> None:
+    data = base()
+    sel = {"kind": "residential", "not": {"ids": ["c1", "c2"], "not": {"ids": ["c2"]}}}  # all cells but c1
+    inst = Instance(Scenario.model_validate({**data, "attendance": [{"units": sel, "per": "month"}]}))
+    assert inst.select_units(inst.scenario.attendance[0].units) == ("c2",)
+
+
+def test_not_with_in_charge_is_refused() -> None:
+    with pytest.raises(ValueError, match="in_charge has no meaning inside 'not'"):
+        Scenario.model_validate(base(attendance=[{"units": {"not": {"in_charge": True}}, "per": "month"}]))
+
+
+def test_not_naming_an_unknown_member_is_an_input_error() -> None:
+    data = base(attendance=[{"members": {"not": {"ids": ["m9"]}}, "per": "month"}])
+    with pytest.raises(InputError, match=r"members\.not\.ids: unknown member 'm9'"):
+        validate_mapping(data, "s.yaml")
+
+
+# ============================================================================================== own_cell
+def test_own_cell_exclude_does_not_count_the_home_cell() -> None:
+    # m1 lives in c1's cell and must attend exactly one meeting a month; a pin puts it at c1 in March
+    pin = [{"member": "m1", "unit": "c1", "month": "2026-03", "attend": True}]
+    rule = {"members": {"ids": ["m1"]}, **quota("month", 1), "at_most": 1}
+    counted = base(attendance=[rule], fixed=pin)
+    member(counted, "m1")["home_cell"] = "c1"
+    _, res = optimal(counted)
+    assert len(attendance_of(res)) == 2  # the pinned c1 in March counts: one meeting in each month
+    excluded = base(attendance=[{**rule, "own_cell": "exclude"}], fixed=pin)
+    member(excluded, "m1")["home_cell"] = "c1"
+    _, res = optimal(excluded)
+    assert attendance_of(res) == {
+        ("m1", "c1", D("2026-03-05")),  # pinned, not counted
+        ("m1", "c2", D("2026-03-10")),
+        ("m1", "c2", D("2026-04-10")),
+    }
+
+
+def test_own_cell_exclude_in_coverage() -> None:
+    data = base(coverage=[monthly(["c1"], ["m1"], own_cell="exclude")])
+    member(data, "m1")["home_cell"] = "c1"
+    infeasible(data)  # only m1 may visit c1, and its visits to its own cell do not count
+    plan = Plan(
+        meetings={
+            ("c1", "2026-03"): D("2026-03-05"),
+            ("c1", "2026-04"): D("2026-04-05"),
+            ("c2", "2026-03"): D("2026-03-10"),
+            ("c2", "2026-04"): D("2026-04-10"),
+        },
+        attendance=frozenset({("m1", "c1", D("2026-03-05")), ("m1", "c1", D("2026-04-05"))}),
+    )
+    found = messages(data, plan)
+    assert any("Chi bộ thôn 1 (c1) gets 0 attendances in 2026-03" in m for m in found), found
+
+
+# ============================================================================================== active, excused
+def test_a_member_who_joins_in_april_serves_only_april() -> None:
+    # a yearly quota of 12: the window holds 2 of the year's months (2), m2 serves 1 of them (1)
+    data = base(attendance=[quota("year", 12)])
+    member(data, "m2")["active"] = {"from": "2026-04-01"}
+    inst, res = optimal(data)
+    att = attendance_of(res)
+    assert sum(1 for m, _, _ in att if m == "m1") == 2
+    assert {(u, d.month) for m, u, d in att if m == "m2"} in ({("c1", 4)}, {("c2", 4)})
+    assert [s.scaled(12) for s in inst.slots("year", "m2")] == [1]
+    assert [s.scaled(12) for s in inst.slots("year", "m1")] == [2]
+
+
+def test_a_member_outside_its_term_cannot_attend() -> None:
+    data = base(attendance=[quota("month", 1, ["c1"])])
+    member(data, "m2")["active"] = {"to": "2026-03-31"}
+    _, res = optimal(data)
+    assert {d.month for m, _, d in attendance_of(res) if m == "m2"} == {3}
+    plan = Plan(
+        meetings={
+            ("c1", "2026-03"): D("2026-03-05"),
+            ("c1", "2026-04"): D("2026-04-05"),
+            ("c2", "2026-03"): D("2026-03-10"),
+            ("c2", "2026-04"): D("2026-04-10"),
+        },
+        attendance=frozenset(
+            {
+                ("m1", "c1", D("2026-03-05")),
+                ("m1", "c1", D("2026-04-05")),
+                ("m2", "c1", D("2026-03-05")),
+                ("m2", "c1", D("2026-04-05")),
+            }
+        ),
+    )
+    found = messages(data, plan)
+    assert any("served only until 2026-03-31" in m for m in found), found
+
+
+def test_an_excused_month_prorates_the_quota() -> None:
+    data = base(attendance=[quota("quarter", 3)])  # Q1 holds March (1 of 3 months), Q2 April
+    member(data, "m1")["excused"] = [{"from": "2026-03-01", "to": "2026-03-31", "reason": "học lớp trung cấp"}]
+    inst, res = optimal(data)
+    assert [s.scaled(3) for s in inst.slots("quarter", "m1")] == [0, 1]
+    assert {d.month for m, _, d in attendance_of(res) if m == "m1"} == {4}
+    assert inst.unavailable("m1", D("2026-03-05")) == "excused: học lớp trung cấp"
+
+
+def test_a_month_counts_when_the_member_serves_half_of_it_or_more() -> None:
+    data = base()
+    member(data, "m1")["active"] = {"from": "2026-03-16"}  # 16 of March's 31 days
+    member(data, "m2")["active"] = {"from": "2026-03-17"}  # 15 of them
+    inst = Instance(Scenario.model_validate(data))
+    assert inst.serves_in("m1", "2026-03") and not inst.serves_in("m2", "2026-03")
+    assert inst.part_time == frozenset({"m2"})
+
+
+def test_an_active_window_outside_the_plan_is_an_input_error() -> None:
+    data = base()
+    member(data, "m2")["active"] = {"from": "2027-01-01"}
+    with pytest.raises(InputError, match="no day of the planning window"):
+        validate_mapping(data, "s.yaml")
+
+
+def test_a_serving_slot_prorates_like_a_partial_period() -> None:
+    (slot,) = period_slots("year", ["2026-03", "2026-04"])
+    assert slot.scaled(12) == 2
+
+
+# ============================================================================================== flex_when
+def flexible(when: str) -> dict:
+    data = base()
+    unit(data, "c1")["meeting"] = {"day": 5, "flex": [0, 3], "flex_when": when}
+    unit(data, "c1")["closed"] = [{"date": "2026-03-05", "reason": "đại hội"}]
+    return data
+
+
+def test_flex_when_blocked_moves_only_off_a_blocked_day() -> None:
+    inst = Instance(Scenario.model_validate(flexible("blocked")))
+    assert inst.candidate_days["c1", "2026-03"] == [D("2026-03-06"), D("2026-03-07"), D("2026-03-08")]
+    assert inst.candidate_days["c1", "2026-04"] == [D("2026-04-05")]
+    inst = Instance(Scenario.model_validate(flexible("next")))
+    assert inst.candidate_days["c1", "2026-03"] == [D("2026-03-06")]
+    inst = Instance(Scenario.model_validate(flexible("always")))
+    assert inst.candidate_days["c1", "2026-04"] == [D("2026-04-05"), D("2026-04-06"), D("2026-04-07"), D("2026-04-08")]
+
+
+def test_flex_when_blocked_keeps_a_free_day_even_when_a_member_is_busy() -> None:
+    data = flexible("blocked")
+    data["coverage"] = [monthly(["c1"], ["m1"])]
+    member(data, "m1")["unavailable"] = [{"date": "2026-04-05"}]
+    infeasible(data)  # the 5th of April is free, so c1 meets then, and m1 cannot
+    data = flexible("always")
+    data["coverage"] = [monthly(["c1"], ["m1"])]
+    member(data, "m1")["unavailable"] = [{"date": "2026-04-05"}]
+    _, res = optimal(data)
+    assert meetings_of(res, "c1")["2026-04"] == D("2026-04-06")
+
+
+def test_verify_says_why_a_free_day_was_left() -> None:
+    data = flexible("blocked")
+    plan = Plan(
+        meetings={
+            ("c1", "2026-03"): D("2026-03-06"),
+            ("c1", "2026-04"): D("2026-04-06"),
+            ("c2", "2026-03"): D("2026-03-10"),
+            ("c2", "2026-04"): D("2026-04-10"),
+        }
+    )
+    found = messages(data, plan)
+    assert any("it moves only when its day is blocked" in m for m in found), found
+
+
+# ============================================================================================== apart_from
+def test_apart_from_keeps_two_meetings_on_different_days() -> None:
+    data = base(coverage=[monthly(["c1"], ["m1"])])
+    unit(data, "c2")["meeting"] = {"day": 5, "flex": 2}
+    unit(data, "c2")["apart_from"] = ["c1"]
+    _, res = optimal(data)
+    assert all(meetings_of(res, "c2")[mo] != meetings_of(res, "c1")[mo] for mo in ("2026-03", "2026-04"))
+    assert res.summary.terms["shift"] == 2
+    plan = Plan(
+        meetings={
+            ("c1", "2026-03"): D("2026-03-05"),
+            ("c1", "2026-04"): D("2026-04-05"),
+            ("c2", "2026-03"): D("2026-03-05"),
+            ("c2", "2026-04"): D("2026-04-06"),
+        },
+        attendance=frozenset({("m1", "c1", D("2026-03-05")), ("m1", "c1", D("2026-04-05"))}),
+    )
+    found = messages(data, plan)
+    assert found == [
+        "Chi bộ thôn 1 (c1) and Chi bộ thôn 2 (c2) both meet on 2026-03-05; the scenario says they never meet on "
+        "the same day (apart_from)."
+    ]
+
+
+def test_apart_from_two_fixed_days_is_infeasible() -> None:
+    data = base()
+    unit(data, "c2")["meeting"] = {"day": 5}
+    unit(data, "c1")["apart_from"] = ["c2"]
+    infeasible(data)
+
+
+def test_apart_from_unknown_or_itself_is_an_input_error() -> None:
+    data = base()
+    unit(data, "c1")["apart_from"] = ["c1", "c9"]
+    with pytest.raises(InputError) as err:
+        validate_mapping(data, "s.yaml")
+    text = str(err.value)
+    assert "'c1' is kept apart from itself" in text and "unknown unit 'c9'" in text
