@@ -213,9 +213,10 @@ class Instance:
         for c in m.excused:
             if c.covers(day):
                 return f"excused: {c.reason}" if c.reason else "excused"
-        for c in m.unavailable:
-            if c.covers(day):
-                return c.reason or "unavailable"
+        for seat in self.seats_of(mid):  # one person, one calendar
+            for c in self.members[seat].unavailable:
+                if c.covers(day):
+                    return c.reason or "unavailable"
         return None
 
     def serves_in(self, mid: str, month: Month) -> bool:
@@ -236,17 +237,40 @@ class Instance:
         return frozenset(m.id for m in self.scenario.members if not all(self.serves_in(m.id, mo) for mo in self.months))
 
     def own_units(self, mid: str) -> tuple[str, ...]:
-        """Units whose meetings keep this member busy (its committee, its home cell) when own_meetings_busy."""
+        """Units whose meetings keep this member busy (its committee, its home cell) when own_meetings_busy —
+        for a person with several seats, every seat's committee and home cell."""
         if not self.scenario.limits.own_meetings_busy:
             return ()
-        m = self.members[mid]
+        seats = [self.members[s] for s in self.seats_of(mid)]
         return tuple(
             dict.fromkeys(
                 u
+                for m in seats
                 for u in (m.committee, m.home_cell)
                 if u is not None and u in self.units and self.units[u].meeting is not None
             )
         )
+
+    # ------------------------------------------------------------------------------------------ persons
+    def person_of(self, mid: str) -> str:
+        """The person a member record is a seat of (``person``; a member without one is a person of its own)."""
+        return self.members[mid].person or mid
+
+    @cached_property
+    def seats(self) -> dict[str, tuple[str, ...]]:
+        """For each person: its seats (member ids, in scenario order)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for m in self.scenario.members:
+            out[m.person or m.id].append(m.id)
+        return {p: tuple(ids) for p, ids in out.items()}
+
+    def seats_of(self, mid: str) -> tuple[str, ...]:
+        return self.seats[self.person_of(mid)]
+
+    @cached_property
+    def has_persons(self) -> bool:
+        """Some person holds two or more seats."""
+        return any(len(ids) > 1 for ids in self.seats.values())
 
     # ------------------------------------------------------------------------------------------ responsibility
     def responsibility_pairs(self, rule: ResponsibilityRule) -> tuple[Pair, ...]:

@@ -82,10 +82,10 @@ class PlanView:
         for m, u in plan.charges:
             self.charged[m].add(u)
         self.att_by_member: dict[str, list[tuple[str, Month]]] = defaultdict(list)
-        self.att_by_unit: dict[str, list[tuple[str, Month]]] = defaultdict(list)
+        self.att_by_unit: dict[str, list[tuple[str, Month, dt.date]]] = defaultdict(list)
         for m, u, d in plan.attendance:
             self.att_by_member[m].append((u, month_of(d)))
-            self.att_by_unit[u].append((m, month_of(d)))
+            self.att_by_unit[u].append((m, month_of(d), d))
 
     def in_charge(self, mid: str, uid: str) -> bool:
         return any(a in self.charged[mid] for a in self.inst.ancestors.get(uid, ()))
@@ -99,9 +99,13 @@ class PlanView:
         )
 
     def unit_count(self, uid: str, by: frozenset[str], in_charge: bool, months: Iterable[Month]) -> int:
+        """The unit's attendances by ``by`` in ``months``: a person who attends through two seats, once."""
         months = set(months)
-        return sum(
-            1
-            for m, mo in self.att_by_unit[uid]
-            if mo in months and m in by and (not in_charge or self.in_charge(m, uid))
+        person = self.inst.person_of if self.inst.has_persons else (lambda m: m)
+        return len(
+            {
+                (person(m) if m in self.inst.members else m, d)
+                for m, mo, d in self.att_by_unit[uid]
+                if mo in months and m in by and (not in_charge or self.in_charge(m, uid))
+            }
         )

@@ -118,9 +118,13 @@ class _Checker:
         self.view = PlanView(inst, plan)
         self.by_member: dict[str, list[tuple[str, dt.date]]] = defaultdict(list)
         self.by_unit: dict[str, list[tuple[str, dt.date]]] = defaultdict(list)
+        self.by_person: dict[str, list[tuple[str, dt.date]]] = defaultdict(list)  # under the person's first seat
         for m, u, d in self.rows:
             self.by_member[m].append((u, d))
             self.by_unit[u].append((m, d))
+            rows = self.by_person[inst.seats_of(m)[0]]
+            if (u, d) not in rows:  # a person attending through two seats goes to the meeting once
+                rows.append((u, d))
 
     # ------------------------------------------------------------------------------------------ words
     def member_name(self, mid: str) -> str:
@@ -519,7 +523,7 @@ class _Checker:
     def check_per_day(self) -> None:
         """Limits: a member attends at most meetings_per_day meetings a day."""
         limit = self.inst.scenario.limits.meetings_per_day
-        for mid, rows in self.by_member.items():
+        for mid, rows in self.by_person.items():
             by_day: dict[dt.date, list[str]] = defaultdict(list)
             for uid, day in rows:
                 by_day[day].append(uid)
@@ -540,10 +544,10 @@ class _Checker:
     def check_own_meetings(self) -> None:
         """Limits: with own_meetings_busy, no other meeting on a day the member's committee or home cell meets."""
         inst = self.inst
-        for mid, rows in self.by_member.items():
-            member = inst.members[mid]
+        for mid, rows in self.by_person.items():
+            seats = [inst.members[s] for s in inst.seats_of(mid)]
             for own in inst.own_units(mid):
-                what = "its committee" if own == member.committee else "its home cell"
+                what = "its committee" if any(own == m.committee for m in seats) else "its home cell"
                 days = {d for (u, _mo), d in self.plan.meetings.items() if u == own}
                 for uid, day in rows:
                     if uid != own and day in days:
@@ -675,7 +679,7 @@ def objective_terms(instance: Instance, plan: Plan, baseline: Plan | None = None
         for (u, _mo), d in plan.meetings.items()
         if u in inst.units and inst.units[u].meeting is not None
     )
-    visit = len(plan.attendance)
+    visit = len({(inst.person_of(m) if m in inst.members else m, u, d) for m, u, d in plan.attendance})
 
     checker = _Checker(inst, plan)
     balance = 0

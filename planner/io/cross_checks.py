@@ -76,6 +76,7 @@ def cross_check(scenario: Scenario, where: Where) -> list[Problem]:
         _check_member_refs,
         _check_apart_from,
         _check_active,
+        _check_persons,
         _check_rule_ids,
         _check_sources,
         _check_country,
@@ -194,6 +195,20 @@ def _check_apart_from(ctx: _Ctx) -> None:
                     f"'{nomeet}' holds no regular meeting, so there is no day to keep apart",
                     "give it a 'meeting' or remove it here",
                 )
+
+
+def _check_persons(ctx: _Ctx) -> None:
+    """The seats of one person (members that name one ``person``) sit on different committees."""
+    seen: dict[tuple[str, str], str] = {}
+    for i, m in enumerate(ctx.s.members):
+        person = m.person or m.id
+        first = seen.setdefault((person, m.committee), m.id)
+        if first != m.id:
+            ctx.add(
+                ("members", i, "person"),
+                f"'{m.id}' and '{first}' are both seats of '{person}' on the committee '{m.committee}'",
+                "a person holds one seat per committee: give that seat all its roles and remove the other",
+            )
 
 
 def _check_active(ctx: _Ctx) -> None:

@@ -58,7 +58,22 @@ def shift_term(ctx: ModelContext) -> Term:
 
 
 def visit_term(ctx: ModelContext) -> Term:
-    return Term(list(ctx.vars.attend.values()))
+    """Attendances; a person with several seats makes one visit to a meeting, whichever seats it counts for."""
+    inst, v = ctx.inst, ctx.vars
+    if not inst.has_persons:
+        return Term(list(v.attend.values()))
+    groups: dict[tuple[str, str, str], list] = {}
+    for (m, u, mo), att in v.attend.items():
+        groups.setdefault((inst.person_of(m), u, mo), []).append(att)
+    expr = []
+    for (p, u, mo), atts in groups.items():
+        if len(atts) == 1:
+            expr.append(atts[0])
+        else:
+            y = ctx.model.new_bool_var(f"visit[{p},{u},{mo}]")
+            ctx.model.add_max_equality(y, atts)
+            expr.append(y)
+    return Term(expr)
 
 
 def balance_term(ctx: ModelContext) -> Term:

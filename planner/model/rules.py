@@ -55,15 +55,36 @@ def add_unavailability(ctx: ModelContext) -> None:
 
 
 def _events_by_day(ctx: ModelContext) -> dict[tuple[str, dt.date], list[tuple[str, Lit]]]:
-    """For each (member, day): (unit, literal) of every meeting the member could attend that day."""
+    """For each (member, day): (unit, literal) of every meeting the member could attend that day. A person with
+    several seats is one member here (under its first seat): each meeting once, whichever seat attends it."""
     if "events" not in ctx.memo:
-        events: dict[tuple[str, dt.date], list[tuple[str, Lit]]] = defaultdict(list)
+        inst = ctx.inst
+        events: dict[tuple[str, dt.date], dict[str, Lit]] = defaultdict(dict)
         for (m, u, d), on in ctx.vars.on.items():
-            if ctx.inst.unavailable(m, d) is None:
-                events[m, d].append((u, on))
-        order = ctx.inst.member_order
-        ctx.memo["events"] = dict(sorted(events.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])))
+            if inst.unavailable(m, d) is None:
+                events[inst.seats_of(m)[0], d].setdefault(u, on)  # the seats' literals are equal (add_one_person)
+        order = inst.member_order
+        ctx.memo["events"] = {
+            key: list(evs.items()) for key, evs in sorted(events.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))
+        }
     return ctx.memo["events"]
+
+
+def add_one_person(ctx: ModelContext) -> None:
+    """One person, several seats: a person attends a meeting once, and it is an attendance of each of its
+    seats that may attend it that day (the seats' literals are equal on the days both are free)."""
+    inst, model = ctx.inst, ctx.model
+    if not inst.has_persons:
+        return
+    first: dict[tuple[str, str, dt.date], Lit] = {}
+    for (m, u, d), on in ctx.vars.on.items():
+        if len(inst.seats_of(m)) < 2 or inst.unavailable(m, d) is not None:
+            continue
+        key = (inst.person_of(m), u, d)
+        if key in first:
+            model.add(on == first[key])
+        else:
+            first[key] = on
 
 
 def add_meetings_per_day(ctx: ModelContext) -> None:
@@ -163,7 +184,30 @@ def add_coverage(ctx: ModelContext) -> None:
                         lit = counted(ctx.model, inst, v, (m, u, mo), in_charge)
                         if lit is not None:
                             lits.append(lit)
+                if inst.has_persons:
+                    lits = _one_visit_per_person(ctx, counted_by, u, slot.months, in_charge)
                 ctx.add_linear(RuleKey("coverage", rid, u, slot.label), lits, slot.scaled(rule.at_least), rule.at_most)
+
+
+def _one_visit_per_person(ctx: ModelContext, by, u: str, months, in_charge: bool) -> list:
+    """Coverage literals when some person holds several seats: a person's visit counts once, through whichever
+    of its seats in ``by`` it counts."""
+    inst, v = ctx.inst, ctx.vars
+    groups: dict[tuple[str, str], list] = {}
+    for m in sorted(by, key=inst.member_order.__getitem__):
+        for mo in months:
+            lit = counted(ctx.model, inst, v, (m, u, mo), in_charge)
+            if lit is not None:
+                groups.setdefault((inst.person_of(m), mo), []).append(lit)
+    out = []
+    for (p, mo), lits in groups.items():
+        if len(lits) == 1:
+            out.append(lits[0])
+        else:
+            y = ctx.model.new_bool_var(f"visit[{p},{u},{mo}]")
+            ctx.model.add_max_equality(y, lits)
+            out.append(y)
+    return out
 
 
 def add_apart_from(ctx: ModelContext) -> None:
@@ -199,6 +243,7 @@ def add_fixed(ctx: ModelContext) -> None:
 
 
 RULE_FAMILIES = (
+    add_one_person,
     add_responsibility,
     add_attendance_eligibility,
     add_unavailability,

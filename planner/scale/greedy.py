@@ -318,7 +318,9 @@ class _Draft:
         d = self.meetings.get((u, mo))
         if d is None or inst.unavailable(m, d) is not None:
             return None
-        if self.day_count[m, d] >= inst.scenario.limits.meetings_per_day:
+        p = inst.seats_of(m)[0]  # a person with several seats has one day
+        already = any((s, u, mo) in self.attend for s in inst.seats_of(m))  # the same meeting, another seat
+        if not already and self.day_count[p, d] >= inst.scenario.limits.meetings_per_day:
             return None
         if d in self.busy[m] and u not in self.own[m]:
             return None
@@ -344,7 +346,9 @@ class _Draft:
         self.attend.add((m, u, mo))
         self.mine[m].add((u, mo))
         self.rows[m, u, mo] = d
-        self.day_count[m, d] += 1
+        seats = self.inst.seats_of(m)
+        if not any((s, u, mo) in self.attend for s in seats if s != m):  # the person goes once
+            self.day_count[seats[0], d] += 1
         self.month_count[m, mo] += 1
         self.visits[m] += 1
         self.unit_month[u, mo].append(m)

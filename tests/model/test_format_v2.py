@@ -256,3 +256,68 @@ def test_apart_from_unknown_or_itself_is_an_input_error() -> None:
         validate_mapping(data, "s.yaml")
     text = str(err.value)
     assert "'c1' is kept apart from itself" in text and "unknown unit 'c9'" in text
+
+
+# ============================================================================================== persons and seats
+def two_seats(**top) -> dict:
+    """m1 sits on the commune committee dx and, as seat m3 of the same person, on the district committee hx
+    (which holds no meeting); c1 and c2 both meet on the 5th."""
+    data = base(**top)
+    data["units"].insert(0, {"id": "hx", "name": "Huyện ủy Thử", "kind": "district_committee", "level": "district"})
+    unit(data, "dx")["parent"] = "hx"
+    unit(data, "c2")["meeting"] = {"day": 5, "flex": 1}
+    data["members"].append({"id": "m3", "name": "Vi Văn Hùng", "committee": "hx", "person": "m1"})
+    return data
+
+
+def test_one_person_attends_one_meeting_a_day_across_seats() -> None:
+    # seat m1 must attend c1 and seat m3 c2 each month: one person, so c2 moves off the 5th
+    data = two_seats(
+        attendance=[
+            {"members": {"ids": ["m1"]}, "units": {"ids": ["c1"]}, "per": "month", "at_least": 1},
+            {"members": {"ids": ["m3"]}, "units": {"ids": ["c2"]}, "per": "month", "at_least": 1},
+        ]
+    )
+    _, res = optimal(data)
+    assert res.summary.terms["shift"] == 2
+    assert all(meetings_of(res, "c2")[mo] != meetings_of(res, "c1")[mo] for mo in ("2026-03", "2026-04"))
+
+
+def test_an_attendance_counts_for_every_seat_that_may_attend() -> None:
+    # both seats must attend c1 monthly: the person goes once a month, listed under both seats, one visit each
+    data = two_seats(
+        attendance=[{"members": {"ids": ["m1", "m3"]}, "units": {"ids": ["c1"]}, "per": "month", "at_least": 1}]
+    )
+    _, res = optimal(data)
+    assert attendance_of(res) == {(s, "c1", D(f"2026-0{mo}-05")) for s in ("m1", "m3") for mo in (3, 4)}
+    assert res.summary.terms["visit"] == 2
+
+
+def test_one_calendar_for_every_seat() -> None:
+    data = two_seats(attendance=[{"members": {"ids": ["m1"]}, "units": {"ids": ["c1"]}, "per": "month", "at_least": 1}])
+    member(data, "m3")["unavailable"] = [{"date": "2026-04-05", "reason": "họp huyện"}]
+    infeasible(data)  # m3's busy day is m1's too: c1 meets only on the 5th
+
+
+def test_verify_counts_one_person_once_a_day() -> None:
+    data = two_seats(
+        attendance=[
+            {"members": {"ids": ["m1"]}, "units": {"ids": ["c1"]}, "per": "month", "at_least": 1},
+            {"members": {"ids": ["m3"]}, "units": {"ids": ["c2"]}, "per": "month", "at_least": 1},
+        ]
+    )
+    meetings = {(u, f"2026-0{mo}"): D(f"2026-0{mo}-05") for u in ("c1", "c2") for mo in (3, 4)}
+    rows = {("m1", "c1", d) for (u, _), d in meetings.items() if u == "c1"}
+    rows |= {("m3", "c2", d) for (u, _), d in meetings.items() if u == "c2"}
+    found = messages(data, Plan(meetings=meetings, attendance=frozenset(rows)))
+    assert [m for m in found if "meetings on 2026-03-05" in m] == [
+        "Vi Văn Hùng (m1) attends 2 meetings on 2026-03-05: Chi bộ thôn 1 (c1) and Chi bộ thôn 2 (c2); the limit "
+        "is 1 a day."
+    ]
+
+
+def test_two_seats_of_one_person_on_one_committee_is_an_input_error() -> None:
+    data = base()
+    data["members"].append({"id": "m3", "name": "Vi Văn Hùng", "committee": "dx", "person": "m1"})
+    with pytest.raises(InputError, match="'m3' and 'm1' are both seats of 'm1' on the committee 'dx'"):
+        validate_mapping(data, "s.yaml")
