@@ -127,7 +127,13 @@ def _least_visits_by_members(inst: Instance) -> int:
                     needs[key] += max(slot.scaled(rule.at_least), (sum(subs) if disjoint else max(subs, default=0)))
             if needs[key] > 0:
                 demands.setdefault(m, []).append((spec.units, needs[key]))
-    return sum(_disjoint_best(d) for d in demands.values())
+    if not inst.has_persons:
+        return sum(_disjoint_best(d) for d in demands.values())
+    # one visit of a person with several seats may count for each seat: per person, its largest seat's demand
+    best: dict[str, int] = defaultdict(int)
+    for m, d in demands.items():
+        best[inst.person_of(m)] = max(best[inst.person_of(m)], _disjoint_best(d))
+    return sum(best.values())
 
 
 def _disjoint_best(rules: list[tuple[frozenset[str], int]]) -> int:

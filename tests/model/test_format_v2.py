@@ -19,6 +19,7 @@ from planner.instance import Instance
 from planner.io.loader import validate_mapping
 from planner.plan import Plan
 from planner.scenario import Scenario
+from planner.search.bounds import least_visits
 from tests.model.test_model_rules import (
     attendance_of,
     base,
@@ -291,6 +292,7 @@ def test_an_attendance_counts_for_every_seat_that_may_attend() -> None:
     _, res = optimal(data)
     assert attendance_of(res) == {(s, "c1", D(f"2026-0{mo}-05")) for s in ("m1", "m3") for mo in (3, 4)}
     assert res.summary.terms["visit"] == 2
+    assert least_visits(Instance(Scenario.model_validate(data))) == 2  # the bound counts the person once
 
 
 def test_one_calendar_for_every_seat() -> None:
