@@ -168,6 +168,30 @@ class Instance:
     def meeting_units(self) -> tuple[str, ...]:
         return tuple(u.id for u in self.scenario.units if u.meeting is not None)
 
+    def session_of(self, uid: str, month: Month) -> str | None:
+        """The session (morning, afternoon, evening) a unit's meeting is held in that month, if given (a pinned
+        date's own session first); None: it takes the day."""
+        pin = self.pinned_sessions.get((uid, month))
+        if pin is not None:
+            return pin
+        meeting = self.units[uid].meeting
+        return meeting.session if meeting is not None else None
+
+    @cached_property
+    def pinned_sessions(self) -> dict[tuple[str, Month], str]:
+        return {(f.unit, f.month): f.session for f in self.scenario.fixed if isinstance(f, FixedDate) and f.session}
+
+    @cached_property
+    def uses_sessions(self) -> bool:
+        """Some meeting is held in a given session (then a day holds one meeting per session)."""
+        return bool(self.pinned_sessions) or any(
+            u.meeting is not None and u.meeting.session is not None for u in self.scenario.units
+        )
+
+    def same_time(self, a: str | None, b: str | None) -> bool:
+        """Two meetings of one day clash: either takes the whole day (no session) or both share a session."""
+        return a is None or b is None or a == b
+
     @cached_property
     def apart_pairs(self) -> tuple[Pair, ...]:
         """Pairs of meeting units that never meet on the same day (``apart_from``, either way), in unit order."""

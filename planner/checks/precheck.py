@@ -111,6 +111,8 @@ class CapacityCounter:
     def own_fixed_days(self, mid: str, month: Month) -> dict[dt.date, str]:
         """Days this month on which an own meeting (committee, home cell) surely takes place -> that unit."""
         inst, out = self.inst, {}
+        if inst.uses_sessions:
+            return out  # an own meeting may take only a session: no whole day is surely taken (a safe count)
         for own in inst.own_units(mid):
             days = inst.candidate_days[own, month]
             if len(days) == 1:
@@ -167,7 +169,8 @@ class CapacityCounter:
             free[uid], b = self.free_days(mid, uid, month)
             blocked += b
         k = inst.scenario.limits.meetings_per_day
-        by_days = _matching(free, k)
+        # with sessions a day holds up to k meetings in each of its three sessions (an upper count stays safe)
+        by_days = _matching(free, 3 * k if inst.uses_sessions else k)
         mpm = inst.members[mid].max_per_month
         cap = by_days if mpm is None else min(by_days, mpm)
         out = self._cap[key] = MonthCapacity(
@@ -436,7 +439,7 @@ def check_pins(inst: Instance, counter: CapacityCounter) -> list[Finding]:
             if len(days) == 1:
                 on_day[days[0]].append(u)
         for d, us in on_day.items():
-            if len(us) > k:
+            if len(us) > k and not inst.uses_sessions:
                 keys = {RuleKey("fixed", "fixed", m, mo, u) for u in us}
                 out.append(
                     Finding(

@@ -522,12 +522,20 @@ class _Checker:
 
     def check_per_day(self) -> None:
         """Limits: a member attends at most meetings_per_day meetings a day."""
-        limit = self.inst.scenario.limits.meetings_per_day
+        inst = self.inst
+        limit = inst.scenario.limits.meetings_per_day
         for mid, rows in self.by_person.items():
             by_day: dict[dt.date, list[str]] = defaultdict(list)
             for uid, day in rows:
                 by_day[day].append(uid)
-            for day, units in by_day.items():
+            for day, all_units in by_day.items():
+                mo = month_of(day)
+                sessions = sorted({s for u in all_units if (s := inst.session_of(u, mo)) is not None})
+                # per session where meetings give one (a meeting without a session takes the whole day)
+                groups = [[u for u in all_units if inst.same_time(inst.session_of(u, mo), s)] for s in sessions] or [
+                    all_units
+                ]
+                units = max(groups, key=len)
                 if len(units) > limit:
                     names = ", ".join(self.unit_name(u) for u in units[:-1]) + " and " + self.unit_name(units[-1])
                     self.add(
@@ -550,7 +558,8 @@ class _Checker:
                 what = "its committee" if any(own == m.committee for m in seats) else "its home cell"
                 days = {d for (u, _mo), d in self.plan.meetings.items() if u == own}
                 for uid, day in rows:
-                    if uid != own and day in days:
+                    same = inst.same_time(inst.session_of(uid, month_of(day)), inst.session_of(own, month_of(day)))
+                    if uid != own and day in days and same:
                         self.add(
                             Violation(
                                 "own-meeting",

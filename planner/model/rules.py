@@ -88,13 +88,22 @@ def add_one_person(ctx: ModelContext) -> None:
 
 
 def add_meetings_per_day(ctx: ModelContext) -> None:
-    """One meeting a day: a member attends at most ``limits.meetings_per_day`` meetings on any day."""
-    k = ctx.inst.scenario.limits.meetings_per_day
+    """One meeting a day: a member attends at most ``limits.meetings_per_day`` meetings on any day — per session
+    where meetings give one (a meeting without a session takes the whole day, so it counts in each)."""
+    inst = ctx.inst
+    k = inst.scenario.limits.meetings_per_day
     for (m, d), evs in _events_by_day(ctx).items():
-        if len(evs) > k:
+        if len(evs) <= k:
+            continue
+        sessions = sorted({s for u, _ in evs if (s := inst.session_of(u, month_of(d))) is not None})
+        if not sessions:
             ctx.add_linear(
                 RuleKey("one-meeting-a-day", "meetings_per_day", m, d.isoformat()), [on for _, on in evs], None, k
             )
+            continue
+        for s in sessions:
+            lits = [on for u, on in evs if inst.same_time(inst.session_of(u, month_of(d)), s)]
+            ctx.add_linear(RuleKey("one-meeting-a-day", "meetings_per_day", m, d.isoformat(), s), lits, None, k)
 
 
 def add_own_meetings_busy(ctx: ModelContext) -> None:
@@ -107,7 +116,8 @@ def add_own_meetings_busy(ctx: ModelContext) -> None:
         mo = month_of(d)
         for own in inst.own_units(m):
             own_days = dict(v.days_of(inst, own, mo))
-            others = [on for u, on in evs if u != own]
+            own_session = inst.session_of(own, mo)
+            others = [on for u, on in evs if u != own and inst.same_time(inst.session_of(u, mo), own_session)]
             if d not in own_days or not others:
                 continue
             own_lit = own_days[d]

@@ -323,3 +323,43 @@ def test_two_seats_of_one_person_on_one_committee_is_an_input_error() -> None:
     data["members"].append({"id": "m3", "name": "Vi Văn Hùng", "committee": "dx", "person": "m1"})
     with pytest.raises(InputError, match="'m3' and 'm1' are both seats of 'm1' on the committee 'dx'"):
         validate_mapping(data, "s.yaml")
+
+
+# ============================================================================================== sessions
+def on_the_5th(s1: str | None, s2: str | None) -> dict:
+    """c1 and c2 both meet on the 5th (no flex), in the sessions given; m1 must attend both every month."""
+    data = base(coverage=[monthly(["c1", "c2"], ["m1"])])
+    unit(data, "c1")["meeting"] = {"day": 5, **({"session": s1} if s1 else {})}
+    unit(data, "c2")["meeting"] = {"day": 5, **({"session": s2} if s2 else {})}
+    return data
+
+
+def test_a_morning_and_an_evening_meeting_on_one_day() -> None:
+    _, res = optimal(on_the_5th("morning", "evening"))
+    assert len(attendance_of(res)) == 4
+
+
+@pytest.mark.parametrize(("s1", "s2"), [("morning", "morning"), ("morning", None)])
+def test_one_session_or_a_whole_day_meeting_clash(s1: str, s2: str | None) -> None:
+    infeasible(on_the_5th(s1, s2))
+
+
+def test_an_own_meeting_takes_only_its_session() -> None:
+    data = base(coverage=[monthly(["c2"], ["m1"])])
+    member(data, "m1")["home_cell"] = "c1"
+    unit(data, "c1")["meeting"] = {"day": 5, "session": "morning"}
+    unit(data, "c2")["meeting"] = {"day": 5, "session": "evening"}
+    optimal(data)
+    unit(data, "c2")["meeting"] = {"day": 5, "session": "morning"}
+    infeasible(data)
+
+
+def test_verify_counts_the_day_limit_per_session() -> None:
+    data = on_the_5th("morning", "evening")
+    meetings = {(u, f"2026-0{mo}"): D(f"2026-0{mo}-05") for u in ("c1", "c2") for mo in (3, 4)}
+    rows = frozenset(("m1", u, d) for (u, _), d in meetings.items())
+    assert messages(data, Plan(meetings=meetings, attendance=rows)) == []
+    same = on_the_5th("evening", "evening")
+    assert any(
+        "attends 2 meetings on 2026-03-05" in m for m in messages(same, Plan(meetings=meetings, attendance=rows))
+    )
