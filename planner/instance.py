@@ -207,16 +207,50 @@ class Instance:
     def pinned_dates(self) -> dict[tuple[str, Month], dt.date]:
         return {(f.unit, f.month): f.date for f in self.scenario.fixed if isinstance(f, FixedDate)}
 
+    def meets_in(self, uid: str, month: Month) -> bool:
+        """The unit holds its meeting this month: the meeting's ``months`` (or ``frequency``) include it, and the
+        unit is ``active`` on the month's meeting ``day``."""
+        u = self.units[uid]
+        if u.meeting is None:
+            return False
+        if int(month[5:7]) not in u.meeting.meeting_months:
+            return False
+        return u.active is None or u.active.covers(preferred_date(u.meeting, month))
+
+    @cached_property
+    def meeting_slots(self) -> tuple[tuple[str, Month], ...]:
+        """Every (unit, month) in which a meeting is held (a pinned date holds one), units in scenario order."""
+        return tuple((u, mo) for u in self.meeting_units for mo in self.months if self.candidate_days[u, mo])
+
+    def why_no_meeting(self, uid: str, month: Month) -> str:
+        """Why a unit holds no meeting in a month of the window, in a few words."""
+        u = self.units[uid]
+        if u.meeting is None:
+            return "it has no regular meeting"
+        if int(month[5:7]) not in u.meeting.meeting_months:
+            return f"it meets only in months {', '.join(str(m) for m in sorted(u.meeting.meeting_months))}"
+        if u.active is not None:
+            return f"it holds meetings only from {u.active.from_ or '…'} to {u.active.to or '…'}"
+        return "no day is possible"
+
     @cached_property
     def candidate_days(self) -> dict[tuple[str, Month], list[dt.date]]:
-        """Possible dates of each unit's meeting in each month, best (least shift) first."""
+        """Possible dates of each unit's meeting in each month, best (least shift) first; none in a month in
+        which the unit holds no meeting (``months``, ``frequency``, ``active``)."""
         out = {}
         for uid in self.meeting_units:
             u = self.units[uid]
-            assert u.meeting is not None
+            if u.meeting is None:
+                continue  # a duplicate id (an input error the loader reports)
             for mo in self.months:
                 pin = self.pinned_dates.get((uid, mo))
-                out[uid, mo] = [pin] if pin is not None else self.calendar.candidates(u.meeting, u.closed, mo)
+                if pin is not None:
+                    out[uid, mo] = [pin]
+                elif not self.meets_in(uid, mo):
+                    out[uid, mo] = []
+                else:
+                    days = self.calendar.candidates(u.meeting, u.closed, mo)
+                    out[uid, mo] = [d for d in days if u.active.covers(d)] if u.active is not None else days
         return out
 
     def preferred(self, uid: str, month: Month) -> dt.date:
@@ -397,13 +431,30 @@ class Instance:
             return by
         return frozenset(m for m in by if self.members[m].home_cell != uid)
 
-    def slots(self, per: str, member: str | None = None) -> list[PeriodSlot]:
+    def slots(self, per: str, member: str | None = None, unit: str | None = None) -> list[PeriodSlot]:
         """The periods of the window; for a ``member`` who serves only part of it, each with the months it
-        serves (which prorate its quotas as a partial period does)."""
+        serves (which prorate its quotas as a partial period does); for a ``unit`` of a coverage rule that is
+        ``active`` for part of it, the months it is active, and none in a period in which it holds no meeting."""
         slots = period_slots(per, self.months)
-        if member is None or member not in self.part_time:
-            return slots
-        return [replace(s, serving=sum(self.serves_in(member, mo) for mo in s.months)) for s in slots]
+        if member is not None and member in self.part_time:
+            return [replace(s, serving=sum(self.serves_in(member, mo) for mo in s.months)) for s in slots]
+        if unit is not None and unit in self.part_time_units:
+            return [replace(s, serving=self._unit_serving(unit, s)) for s in slots]
+        return slots
+
+    def _unit_serving(self, uid: str, slot: PeriodSlot) -> int | None:
+        if not any(self.candidate_days.get((uid, mo)) for mo in slot.months):
+            return 0  # it holds no meeting in this period: nothing is asked of it
+        u = self.units[uid]
+        if u.active is None or u.meeting is None:
+            return None
+        meeting = u.meeting
+        return sum(1 for mo in slot.months if u.active.covers(preferred_date(meeting, mo)))
+
+    @cached_property
+    def part_time_units(self) -> frozenset[str]:
+        """Units that do not hold a meeting in every month of the window."""
+        return frozenset(u for u in self.meeting_units if not all(self.candidate_days[u, mo] for mo in self.months))
 
     def coverage_checks(self) -> Iterator[CoverageCheck]:
         """Every (coverage rule, unit that holds meetings, period) the coverage rules ask about, in order."""
@@ -413,7 +464,7 @@ class Instance:
             for uid in units:
                 if self.units[uid].meeting is None:
                     continue
-                for slot in self.slots(rule.per):
+                for slot in self.slots(rule.per, unit=uid):
                     yield CoverageCheck(rule, rid, uid, self.coverage_by(rule, uid, by), in_charge, slot)
 
     @cached_property

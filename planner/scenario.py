@@ -166,6 +166,8 @@ class Meeting(Frozen):
     # when the meeting may leave ``day``: always (within flex), only when ``day`` is blocked (to an allowed
     # day within flex), or only when blocked and then to the nearest allowed day ("the next working day")
     flex_when: Literal["always", "blocked", "next"] = "always"
+    frequency: Literal["month", "quarter"] = "month"  # quarter: once a quarter, in the months of ``months``
+    months: tuple[Annotated[int, Field(ge=1, le=12)], ...] | None = None  # calendar months it meets in
     time: str | None = None  # "HH:MM", the time the meeting starts
     session: Literal["morning", "afternoon", "evening"] | None = None
     duration: Annotated[int, Field(ge=15, le=720)] | None = None  # minutes
@@ -175,6 +177,31 @@ class Meeting(Frozen):
     @classmethod
     def _time(cls, v: str | None) -> str | None:
         return _check_time(v)
+
+    @field_validator("months", mode="before")
+    @classmethod
+    def _months_list(cls, v: Any) -> Any:
+        return _as_tuple(v)
+
+    @model_validator(mode="after")
+    def _quarterly(self) -> Meeting:
+        if self.months is not None and len(set(self.months)) != len(self.months):
+            raise ValueError("months lists a month twice")
+        if self.frequency == "quarter" and self.months is not None:
+            quarters = sorted((m - 1) // 3 for m in self.months)
+            if quarters != [0, 1, 2, 3]:
+                raise ValueError(
+                    "a quarterly meeting gives one month of each quarter in 'months' (e.g. [1, 4, 7, 10]), "
+                    f"not {list(self.months)}"
+                )
+        return self
+
+    @property
+    def meeting_months(self) -> frozenset[int]:
+        """The calendar months (1–12) the meeting is held in."""
+        if self.months is not None:
+            return frozenset(self.months)
+        return frozenset((1, 4, 7, 10)) if self.frequency == "quarter" else frozenset(range(1, 13))
 
     @field_validator("flex", mode="before")
     @classmethod
@@ -207,6 +234,7 @@ class Unit(Frozen):
     meeting: Meeting | None = None
     closed: tuple[Conflict, ...] = ()
     apart_from: StrList = ()  # units whose meeting is never on the same day as this one's
+    active: Window | None = None  # founded / dissolved: meets only in months whose ``day`` lies inside
     term: str | None = None  # a committee's term of office, "2025 - 2030" (the decision's Căn cứ names it)
     superior: str | None = None  # a committee's superior organisation when no unit holds it ("Đảng bộ tỉnh Nghệ An")
 

@@ -395,6 +395,17 @@ class _Checker:
                 )
             elif (uid, mo) in inst.pinned_dates:
                 pass  # the pin overrides the calendar; a date other than the pin is reported under fixed
+            elif not inst.candidate_days[uid, mo]:
+                self.add(
+                    Violation(
+                        "meeting-extra",
+                        f"The plan has {self.unit_name(uid)} meet on {day}, but it holds no meeting in {mo} "
+                        f"({inst.why_no_meeting(uid, mo)}).",
+                        unit=uid,
+                        date=day,
+                        period=mo,
+                    )
+                )
             elif day not in inst.candidate_days[uid, mo]:
                 allowed = sorted(inst.candidate_days[uid, mo])
                 shown = ", ".join(str(d) for d in allowed[:8]) + (", …" if len(allowed) > 8 else "")
@@ -422,17 +433,17 @@ class _Checker:
                             period=mo,
                         )
                     )
-        for uid in inst.meeting_units:
-            for mo in inst.months:
-                if (uid, mo) not in plan.meetings:
-                    self.add(
-                        Violation(
-                            "meeting-missing",
-                            f"{self.unit_name(uid)} holds no meeting in {mo}; it meets every month.",
-                            unit=uid,
-                            period=mo,
-                        )
+        for uid, mo in inst.meeting_slots:
+            if (uid, mo) not in plan.meetings:
+                how = "every month" if uid not in inst.part_time_units else f"in {mo}"
+                self.add(
+                    Violation(
+                        "meeting-missing",
+                        f"{self.unit_name(uid)} holds no meeting in {mo}; it meets {how}.",
+                        unit=uid,
+                        period=mo,
                     )
+                )
 
     # ------------------------------------------------------------------------------------------ attendance rows
     def check_attendance_rows(self) -> None:
@@ -654,7 +665,7 @@ class _Checker:
             rid = inst.rule_id(rule)
             units, by, in_charge = inst.coverage_spec(rule)
             for uid in units:
-                for ppos, slot in enumerate(inst.slots(rule.per)):
+                for ppos, slot in enumerate(inst.slots(rule.per, unit=uid)):
                     n = self.view.unit_count(uid, inst.coverage_by(rule, uid, by), in_charge, slot.months)
                     whom = " by members in charge" if in_charge else ""
                     head = (

@@ -449,7 +449,9 @@ def _check_meeting_days(ctx: _Ctx) -> None:
         bad = [
             mo
             for mo in ctx.inst.months
-            if (unit.id, mo) not in pinned and not ctx.cal.candidates(unit.meeting, unit.closed, mo)
+            if (unit.id, mo) not in pinned
+            and ctx.inst.meets_in(unit.id, mo)
+            and not ctx.inst.candidate_days.get((unit.id, mo))
         ]
         if not bad:
             continue
@@ -505,6 +507,20 @@ def _check_fixed(ctx: _Ctx) -> None:
             ctx.add(path + ("unit",), f"unit '{f.unit}' holds no meeting", "give the unit a 'meeting' or drop this pin")
         if isinstance(f, FixedDate) and month_ok and unit is not None:
             _check_fixed_date(ctx, path, f, unit)
+        if (
+            isinstance(f, FixedAttendance)
+            and f.attend
+            and month_ok
+            and unit is not None
+            and unit.meeting is not None
+            and f.month in ctx.inst.months
+            and not ctx.inst.candidate_days.get((f.unit, f.month))
+        ):
+            ctx.add(
+                path + ("month",),
+                f"'{f.unit}' holds no meeting in {f.month} ({ctx.inst.why_no_meeting(f.unit, f.month)})",
+                "pin a month in which it meets, or pin the meeting's date for that month too",
+            )
         key, value = _pin_key(f)
         if key in seen and seen[key][1] != value:
             ctx.add(

@@ -187,7 +187,7 @@ def add_coverage(ctx: ModelContext) -> None:
         units, by, in_charge = inst.coverage_spec(rule)
         for u in units:
             counted_by = inst.coverage_by(rule, u, by)
-            for slot in inst.slots(rule.per):
+            for slot in inst.slots(rule.per, unit=u):
                 lits = []
                 for m in sorted(counted_by, key=inst.member_order.__getitem__):
                     for mo in slot.months:

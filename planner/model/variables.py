@@ -37,7 +37,7 @@ class Variables:
         """Candidate days of a meeting with their literal (None: the date is fixed, always true)."""
         if (uid, month) in self.fixed_day:
             return [(self.fixed_day[uid, month], None)]
-        return [(d, self.day[uid, month, d]) for d in inst.candidate_days[uid, month]]
+        return [(d, self.day[uid, month, d]) for d in inst.candidate_days[uid, month] if (uid, month, d) in self.day]
 
 
 def date_matters(inst: Instance) -> set[str]:
@@ -79,6 +79,8 @@ def create_variables(model: cp_model.CpModel, inst: Instance, charges: set[tuple
     for uid in inst.meeting_units:
         for mo in inst.months:
             days = inst.candidate_days[uid, mo]
+            if not days:
+                continue  # no meeting this month (months, frequency, active)
             if uid not in matters or len(days) == 1:
                 v.fixed_day[uid, mo] = days[0]
                 continue

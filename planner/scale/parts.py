@@ -390,7 +390,8 @@ def decompose(
     for u in inst.units:
         if u in pinned_units:
             for mo in inst.months:
-                pinned[u, mo] = inst.candidate_days[u, mo][0]
+                if inst.candidate_days[u, mo]:
+                    pinned[u, mo] = inst.candidate_days[u, mo][0]
             continue
         node = g.node(u)
         root = uf.find(node) if node in uf.parent else None
@@ -398,7 +399,8 @@ def decompose(
             comp_units[root].append(u)
         elif inst.units[u].meeting is not None:
             for mo in inst.months:
-                free[u, mo] = inst.candidate_days[u, mo][0]
+                if inst.candidate_days[u, mo]:
+                    free[u, mo] = inst.candidate_days[u, mo][0]
     roots = sorted(comp_members, key=lambda r: inst.member_order[comp_members[r][0]])
     part_of_member = {m: i for i, r in enumerate(roots) for m in comp_members[r]}
 

@@ -164,9 +164,7 @@ def _disjoint_best(rules: list[tuple[frozenset[str], int]]) -> int:
 
 
 def least_shift(inst: Instance) -> int:
-    return sum(
-        min(inst.shift(u, d) for d in inst.candidate_days[u, mo]) for u in inst.meeting_units for mo in inst.months
-    )
+    return sum(min(inst.shift(u, d) for d in inst.candidate_days[u, mo]) for u, mo in inst.meeting_slots)
 
 
 def term_bound(inst: Instance) -> TermBound:

@@ -363,3 +363,53 @@ def test_verify_counts_the_day_limit_per_session() -> None:
     assert any(
         "attends 2 meetings on 2026-03-05" in m for m in messages(same, Plan(meetings=meetings, attendance=rows))
     )
+
+
+# ============================================================================================== frequency, unit active
+def test_a_quarterly_meeting_is_held_in_its_months_only() -> None:
+    data = base(period={"start": "2026-03-01", "end": "2026-07-31"}, coverage=[monthly(["c1"], ["m1"])])
+    unit(data, "c1")["meeting"] = {"day": 5, "frequency": "quarter"}  # January, April, July, October
+    inst, res = optimal(data)
+    assert sorted(meetings_of(res, "c1")) == ["2026-04", "2026-07"]
+    assert {d for _, u, d in attendance_of(res) if u == "c1"} == {D("2026-04-05"), D("2026-07-05")}
+    assert [s.scaled(1) for s in inst.slots("month", unit="c1")] == [0, 1, 0, 0, 1]
+
+
+def test_months_choose_the_months_of_a_meeting() -> None:
+    data = base()
+    unit(data, "c1")["meeting"] = {"day": 5, "frequency": "quarter", "months": [3, 6, 9, 12]}
+    inst = Instance(Scenario.model_validate(data))
+    assert inst.candidate_days["c1", "2026-04"] == [] and inst.candidate_days["c1", "2026-03"] == [D("2026-03-05")]
+    unit(data, "c1")["meeting"] = {"day": 5, "frequency": "quarter", "months": [1, 2, 7, 10]}
+    with pytest.raises(ValueError, match="one month of each quarter"):
+        Scenario.model_validate(data)
+
+
+def test_a_unit_founded_in_april_meets_from_april() -> None:
+    data = base(coverage=[{"units": {"ids": ["c2"]}, "by": {"ids": ["m1"]}, "per": "quarter", "at_least": 1}])
+    unit(data, "c2")["active"] = {"from": "2026-04-01"}
+    _, res = optimal(data)
+    assert sorted(meetings_of(res, "c2")) == ["2026-04"]
+    assert attendance_of(res) == {("m1", "c2", D("2026-04-10"))}
+
+
+def test_verify_names_a_meeting_in_a_month_without_one() -> None:
+    data = base()
+    unit(data, "c2")["active"] = {"to": "2026-03-31"}
+    meetings = {
+        ("c1", "2026-03"): D("2026-03-05"),
+        ("c1", "2026-04"): D("2026-04-05"),
+        ("c2", "2026-03"): D("2026-03-10"),
+        ("c2", "2026-04"): D("2026-04-10"),
+    }
+    assert messages(data, Plan(meetings=meetings)) == [
+        "The plan has Chi bộ thôn 2 (c2) meet on 2026-04-10, but it holds no meeting in 2026-04 (it holds "
+        "meetings only from … to 2026-03-31)."
+    ]
+
+
+def test_a_pinned_attendance_in_a_month_without_a_meeting_is_an_input_error() -> None:
+    data = base(fixed=[{"member": "m1", "unit": "c1", "month": "2026-04", "attend": True}])
+    unit(data, "c1")["meeting"] = {"day": 5, "months": [3]}
+    with pytest.raises(InputError, match="'c1' holds no meeting in 2026-04"):
+        validate_mapping(data, "s.yaml")
