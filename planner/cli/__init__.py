@@ -41,4 +41,4 @@ def main() -> None:
     """Plan which committee members take charge of which party cells and which cell meetings they attend."""
 
 
-from planner.cli import feasibility, plan, replan, scale, sweep  # noqa: E402, F401  (each registers its commands)
+from planner.cli import feasibility, plan, replan, scale, sweep, workbook  # noqa: E402, F401  (each registers its commands)

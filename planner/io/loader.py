@@ -35,7 +35,7 @@ from planner.errors import InputError, Problem
 from planner.io.cross_checks import cross_check
 from planner.io.files import MAX_FILE_BYTES, decode, nfc, read_bytes
 from planner.io.locations import FieldPath, Where
-from planner.io.tables import load_table
+from planner.io.tables import load_table, name_columns, resolve_references
 from planner.io.validation import expects_bool, validate
 from planner.io.yaml_reader import parse_yaml
 from planner.scenario import Scenario
@@ -44,12 +44,17 @@ __all__ = ["load_scenario", "read_yaml_mapping", "validate_mapping", "MAX_FILE_B
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read, validate and cross-check a scenario file; raise `InputError` with every problem found.
+    """Read, validate and cross-check a scenario file; raise `InputError` with every problem found. A path
+    ending in ``.xlsx`` is a scenario workbook (`planner.io.workbook`, written by ``planner init``/``export``).
 
     The result carries ``source`` (the path as given) and ``sha256`` (of the YAML bytes followed by the bytes
     of each table file it names, units first).
     """
     file = str(path)
+    if Path(path).suffix.lower() == ".xlsx":  # a workbook is a whole scenario (planner init / export)
+        from planner.io.workbook import load_workbook
+
+        return load_workbook(path)
     raw = read_bytes(Path(path), file)
     data, lines = parse_yaml(decode(raw, file), file, expects_bool)
     where = Where(file, lines, data)
@@ -59,13 +64,15 @@ def load_scenario(path: str | Path) -> Scenario:
     for key in ("units", "members"):
         if isinstance(data.get(key), str):
             data[key] = load_table(Path(path).parent, key, data[key], where, digest, problems)
+    if where.tables:
+        resolve_references(data, where, problems)  # units named by name in the tables
     where.data = data
     scenario = validate(data, where, problems)
     if scenario is None or problems:
-        raise InputError(_sorted(problems, file))
+        raise InputError(name_columns(_sorted(problems, file), where))
     problems = cross_check(scenario, where)
     if problems:
-        raise InputError(_sorted(problems, file))
+        raise InputError(name_columns(_sorted(problems, file), where))
     return scenario.model_copy(update={"source": file, "sha256": digest.hexdigest()})
 
 
