@@ -166,3 +166,71 @@ def _rows_option(lister: str):
         show_default=True,
         help=f"How many changes of each kind the {lister} lists.",
     )
+
+
+def _amends_date(ctx: click.Context, param: click.Parameter, value: str | None):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-01-05") from None
+
+
+# the documents' options (solve, report): the decision's template, the one committee, the decision in force
+_decision_template_option = click.option(
+    "--decision-template",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="An edited copy of the documents' text template (planner/outputs/templates/decision.vi.yaml).",
+)
+_document_options = _options(
+    _decision_template_option,
+    click.option(
+        "--committee",
+        default=None,
+        metavar="UNIT_ID",
+        help="Write the decision (and the notices) of this committee only; default: one decision per committee "
+        "whose members the plan assigns.",
+    ),
+    click.option(
+        "--amends",
+        default=None,
+        metavar="NUMBER",
+        help="With --baseline: the number of the decision in force (12, or 12-QĐ/ĐU), which the amendment "
+        "(amendment.docx) amends or, with --replace, the new decision replaces.",
+    ),
+    click.option(
+        "--amends-date",
+        default=None,
+        metavar="YYYY-MM-DD",
+        callback=_amends_date,
+        help="With --baseline: the date of the decision in force.",
+    ),
+    click.option(
+        "--replace",
+        is_flag=True,
+        help="With --baseline: write a whole new decision that replaces the one in force (thay thế) instead of "
+        "an amendment listing what changed (sửa đổi, bổ sung).",
+    ),
+)
+
+
+def _check_committee(inst: Instance, committee: str | None, plan=None) -> None:  # type: ignore[no-untyped-def]
+    """--committee names a committee of the scenario (whose members the plan assigns, when a plan is given)."""
+    from planner.errors import did_you_mean
+
+    if committee is None:
+        return
+    committees = [u.id for u in inst.scenario.units if u.is_committee]
+    if plan is not None:
+        from planner.outputs import issuing_committees
+
+        committees = issuing_committees(inst, plan) or committees
+    if committee not in committees:
+        hint = did_you_mean(committee, committees) or f"choose one of {', '.join(committees)}"
+        raise click.BadParameter(
+            f"'{committee}' is not a committee that issues a decision here; {hint}", param_hint="--committee"
+        )

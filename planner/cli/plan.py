@@ -15,7 +15,9 @@ from planner.cli import main
 from planner.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_NO_PLAN,
+    _check_committee,
     _console,
+    _document_options,
     _expected_bytes,
     _force_option,
     _format_list_option,
@@ -32,12 +34,31 @@ from planner.cli.feasibility import _explain_infeasible
 from planner.cli.signals import ProgressDisplay, _catch_signals, _interrupted
 from planner.instance import Instance
 from planner.io import plan_directory_files, read_plan, read_summary
-from planner.outputs import LANGS, describe_files, render
-from planner.outputs.terminal import objective_table, print_plan, print_scenario
+from planner.outputs import LANGS, InForce, describe_files, render
+from planner.outputs.terminal import message, objective_table, print_plan, print_scenario
 from planner.plan import Plan
 from planner.replan.freeze import freeze
 from planner.search.solving import Progress, Settings, solve
 from planner.status import Status
+
+
+def _template(path: str | None):  # type: ignore[no-untyped-def]
+    """The documents' template, read (and checked) now: a broken copy is refused before any work."""
+    from planner.outputs.docx import load_template
+
+    return load_template(path)
+
+
+def _say_amendments(files: dict, wanted: bool, lang: str) -> None:  # type: ignore[type-arg]
+    """With a baseline: which amendments were written, or that nothing of the decision in force changed."""
+    if not wanted:
+        return
+    names = [n for n in files if n.startswith("amendment")]
+    if names:
+        n = len(names)
+        click.echo(_wrap(message("amendments", lang, n=n, s="s" if n != 1 else "", files=", ".join(names))))
+    else:
+        click.echo(_wrap(message("no_amendment", lang)))
 
 
 @main.command()
@@ -46,6 +67,10 @@ def validate(scenario: str) -> None:
     """Load SCENARIO and print what it holds, or every error in it."""
     inst = _load(scenario)
     print_scenario(_console(), inst)
+    from planner.io.tables import derived_ids
+
+    for note in derived_ids(inst.scenario.source):  # ids a table or workbook left out, derived from names
+        click.echo(f"id derived from the name: {note}")
     click.echo("valid: the scenario loads and every reference resolves.")
 
 
@@ -94,7 +119,7 @@ def _mapped_baseline(base: Plan | None, changes: str, inst: Instance) -> Plan:
     type=click.Choice(LANGS),
     default=None,
     help="Language of the labels in xlsx, html, md and calendars (default vi) and of the terminal "
-    "tables (default en). The decision docx is Vietnamese.",
+    "(default en). The decision, its amendment and the notices (docx) are Vietnamese.",
 )
 @click.option(
     "--baseline",
@@ -113,6 +138,7 @@ def _mapped_baseline(base: Plan | None, changes: str, inst: Instance) -> Plan:
     "With --baseline: the change set SCENARIO came from; the baseline's merged, renamed and removed ids "
     "are mapped through it (and only SCENARIO's months and ids are kept)."
 )
+@_document_options
 def solve_cmd(
     scenario: str,
     out: str,
@@ -127,9 +153,18 @@ def solve_cmd(
     freeze_until: str | None,
     id_map: str | None = None,
     force: bool = False,
+    decision_template: str | None = None,
+    committee: str | None = None,
+    amends: str | None = None,
+    amends_date=None,  # type: ignore[no-untyped-def]
+    replace: bool = False,
 ) -> None:
     """Plan SCENARIO and write the assignment decision to --out."""
     inst = _load(scenario)
+    _check_committee(inst, committee)
+    if (amends or amends_date or replace) and not baseline:
+        raise click.UsageError("--amends, --amends-date and --replace need --baseline (the plan in force)")
+    template = _template(decision_template)  # a broken template is refused before the search
     target = _output(out, force=force, expected=_expected_bytes(inst, formats))  # before the search, not after
     base = read_plan(baseline) if baseline else None
     if id_map is not None:
@@ -160,9 +195,9 @@ def solve_cmd(
             _interrupted(caught, "no plan had been found yet; nothing was written")
         if summary.status == Status.INFEASIBLE:
             click.echo(_explain_infeasible(inst, lang or "en", seed))  # why, in words (issue 3)
-            click.echo("Nothing was written.")
+            click.echo(message("nothing", lang or "en"))
             sys.exit(EXIT_INFEASIBLE)
-        con.print("Nothing was written. Give a larger --time-limit.")
+        con.print(message("no_plan", lang or "en"))
         sys.exit(EXIT_NO_PLAN)
     report = verify(inst, result.plan, base)
     if not report.ok or report.objective != summary.objective:
@@ -173,7 +208,21 @@ def solve_cmd(
             click.echo(f"  - objective {summary.objective} from the solver, {report.objective} recomputed", err=True)
         sys.exit(1)
     files: dict[str, str | bytes] = dict(plan_directory_files(inst, result.plan, summary))
-    files.update(render([f for f in formats if f != "csv"], inst, result.plan, summary, lang or "vi", violations=0))
+    in_force = InForce(amends or "", amends_date, replace) if base is not None else None
+    files.update(
+        render(
+            [f for f in formats if f != "csv"],
+            inst,
+            result.plan,
+            summary,
+            lang or "vi",
+            violations=0,
+            decision_template=template,
+            committee=committee,
+            baseline=base,
+            in_force=in_force,
+        )
+    )
     target.write(files)
     if quiet:
         from planner.outputs.terminal import status_line
@@ -181,7 +230,8 @@ def solve_cmd(
         con.print(status_line(summary, lang or "en"))
     else:
         print_plan(con, inst, result.plan, summary, lang or "en")
-    click.echo(_wrap(f"Plan written to {out}/: {describe_files(files)}."))
+    _say_amendments(files, base is not None and "docx" in formats and not replace, lang or "en")
+    click.echo(_wrap(message("plan_written", lang or "en", out=out, files=describe_files(files, lang or "en"))))
     if caught:
         _interrupted(caught, f"the plan written is the best found before the stop ({summary.status})")
 
@@ -223,11 +273,13 @@ def verify_cmd(scenario: str, plan_dir: str, baseline: str | None) -> None:
     show_default=True,
     help="Language of the labels in xlsx, html, md and calendars (the decision docx is Vietnamese).",
 )
+@_document_options
 @click.option(
-    "--decision-template",
-    type=click.Path(exists=True, dir_okay=False),
+    "--baseline",
+    type=click.Path(file_okay=False),
     default=None,
-    help="An edited copy of the decision's text template (planner/outputs/templates/decision.vi.yaml).",
+    help="The plan in force (a plan directory, in SCENARIO's ids): with docx, an amendment lists what "
+    "changed from it (amendment.docx), or with --replace the decision replaces it.",
 )
 @click.option(
     "--force",
@@ -243,41 +295,43 @@ def report_cmd(
     lang: str,
     decision_template: str | None,
     force: bool,
+    committee: str | None = None,
+    amends: str | None = None,
+    amends_date=None,  # type: ignore[no-untyped-def]
+    replace: bool = False,
+    baseline: str | None = None,
 ) -> None:
     """Render the plan in PLAN_DIR (the planner's, or one edited by hand) as the chosen outputs, after verify."""
     from planner.outputs import summary_from_dict
 
+    source = click.get_current_context().get_parameter_source("lang")
+    say = lang if source is not None and source.name != "DEFAULT" else "en"  # the terminal: English unless asked
     inst = _load(scenario)
+    if (amends or amends_date or replace) and not baseline:
+        raise click.UsageError("--amends, --amends-date and --replace need --baseline (the plan in force)")
+    template = _template(decision_template)
     target = _output(out, force=force, expected=_expected_bytes(inst, formats), same_as=plan_dir)
     plan = read_plan(plan_dir)
+    _check_committee(inst, committee, plan)
+    base = read_plan(baseline) if baseline else None
     raw = read_summary(plan_dir)
     checked = verify(inst, plan)
     summary = summary_from_dict(raw)
     if raw and raw.get("scenario_sha256") and raw["scenario_sha256"] != inst.scenario.sha256:
-        click.echo(
-            _wrap(
-                "note: the plan was made from another version of the scenario (summary.json has a "
-                "different scenario_sha256)."
-            )
-        )
+        click.echo(_wrap(message("other_scenario", say)))
     if summary.objective is not None and summary.objective != checked.objective:
-        click.echo(
-            _wrap(
-                f"note: summary.json says objective {summary.objective}; recomputed "
-                f"{checked.objective} (the plan was edited): the outputs show the recomputed terms."
-            )
-        )
+        click.echo(_wrap(message("edited", say, claimed=summary.objective, objective=checked.objective)))
         summary.status = Status.EDITED
     summary.objective, summary.terms = checked.objective, dict(checked.terms)
     n = len(checked.violations)
     if checked.ok:
-        click.echo(f"verify: ok, the plan satisfies every rule; objective {checked.objective}.")
+        click.echo(message("verify_ok", say, objective=checked.objective))
     else:
-        click.echo(f"verify: {n} violation{'s' if n != 1 else ''}:")
+        click.echo(message("verify_bad", say, n=n, s="s" if n != 1 else ""))
         for v in checked.violations:
             click.echo(f"  - {v}")
         if not force:
-            click.echo("Nothing written: fix the plan, or give --force to render it anyway.")
+            click.echo(message("refused", say))
             sys.exit(EXIT_INFEASIBLE)
     files: dict[str, str | bytes] = {}
     for name in ("charges.csv", "meetings.csv", "attendance.csv", "summary.json"):
@@ -291,10 +345,14 @@ def report_cmd(
             summary,
             lang,
             violations=n,
-            decision_template=decision_template,
+            decision_template=template,
+            committee=committee,
+            baseline=base,
+            in_force=InForce(amends or "", amends_date, replace) if base is not None else None,
         )
     )
     target.write(files)
-    click.echo(_wrap(f"Written to {out}/: {describe_files(files)}."))
+    _say_amendments(files, base is not None and "docx" in formats and not replace, say)
+    click.echo(_wrap(message("written", say, out=out, files=describe_files(files, say))))
     if n:
         sys.exit(EXIT_INFEASIBLE)

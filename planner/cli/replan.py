@@ -13,6 +13,7 @@ from planner.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_NO_PLAN,
     _change_set_arguments,
+    _document_options,
     _id_map_option,
     _load,
     _output,
@@ -139,6 +140,14 @@ def diff_cmd(
 )
 @click.option("--force", is_flag=True, help="Replace the what-if result already in --out (never other files).")
 @_rows_option("report")
+@click.option(
+    "--documents",
+    is_flag=True,
+    help="Also write the documents of the re-plan: the amendment of the decision in force (amendment.docx, "
+    "only what changed), the whole new decision (decision.docx) and the notices to the cells (notices/); "
+    "implied by the options below.",
+)
+@_document_options
 def whatif_cmd(
     base: str,
     changes: str,
@@ -150,6 +159,12 @@ def whatif_cmd(
     stability: int | None,
     rows: int,
     force: bool = False,
+    documents: bool = False,
+    decision_template: str | None = None,
+    committee: str | None = None,
+    amends: str | None = None,
+    amends_date=None,  # type: ignore[no-untyped-def]
+    replace: bool = False,
 ) -> None:
     """Apply CHANGES to BASE, re-plan from the plan in --baseline, and report what changed and why."""
     from planner.cli.signals import _interrupted, caught_signals, stopping
@@ -159,8 +174,43 @@ def whatif_cmd(
     settings = Settings(time_limit=time_limit, seed=seed, workers=workers)
     command = f"planner whatif {base} {changes} --baseline {baseline} --out {out}"
     caught = caught_signals()
+    render_documents = None
+    if documents or decision_template or committee or amends or amends_date or replace:
+        from planner.outputs import InForce, render
+        from planner.outputs.docx import load_template
+
+        template = load_template(decision_template)  # a broken template is refused before the search
+        in_force = InForce(amends or "", amends_date, replace)
+
+        def render_documents(inst, plan, in_force_plan, base_inst):  # type: ignore[no-untyped-def]
+            if committee is not None:
+                from planner.cli.common import _check_committee
+
+                _check_committee(inst, committee, plan)
+            return render(
+                ["docx"],
+                inst,
+                plan,
+                None,
+                decision_template=template,
+                committee=committee,
+                baseline=in_force_plan,
+                in_force=in_force,
+                baseline_inst=base_inst,
+            )
+
     w = run_whatif(
-        base, changes, baseline, out, settings, stability, command, rows=rows, force=force, stoppable=stopping
+        base,
+        changes,
+        baseline,
+        out,
+        settings,
+        stability,
+        command,
+        rows=rows,
+        force=force,
+        stoppable=stopping,
+        documents=render_documents,
     )
     if caught:
         click.echo(w.report, nl=False)
@@ -178,4 +228,15 @@ def whatif_cmd(
         click.echo("No plan found: give a larger --time-limit.")
         sys.exit(EXIT_NO_PLAN)
     click.echo(w.report, nl=False)
-    click.echo(f"Written to {out}/: scenario.yaml, plan/, diff/ (CSV and diff.xlsx), report.txt.")
+    docs = ""
+    if render_documents is not None:
+        import os
+
+        names = sorted(n for n in os.listdir(out) if n.endswith(".docx"))
+        docs = ", " + ", ".join(names) + (", notices/" if os.path.isdir(os.path.join(out, "notices")) else "")
+        if not replace and not any(n.startswith("amendment") for n in names):
+            click.echo(
+                "No amendment: no committee of the plan in force had its decisions changed, or each committee "
+                "that issues one now was founded by the changes (its decision.docx is a new decision)."
+            )
+    click.echo(f"Written to {out}/: scenario.yaml, plan/, diff/ (CSV and diff.xlsx), report.txt{docs}.")

@@ -339,6 +339,107 @@ class Facts:
             return f"từ tháng {s.month}/{s.year} đến tháng {e.month}/{e.year}"
         return f"{s:%B %Y} – {e:%B %Y}"
 
+    # ------------------------------------------------------------------------------------------ decisions
+    @cached_property
+    def issuing_committees(self) -> list[str]:
+        """Every committee whose members the plan assigns (a charge or an attendance): one decision each,
+        the higher level first, then scenario order."""
+        inst = self.inst
+        used = {m for m, _ in self.plan.charges} | {m for m, _, _ in self.plan.attendance}
+        cids = {inst.members[m].committee for m in used if inst.members[m].committee in inst.units}
+        rank = {"province": 0, "district": 1, "commune": 2}
+        return sorted(cids, key=lambda c: (rank.get(inst.unit_level(c) or "", 3), inst.unit_order[c]))
+
+    def committee_members(self, cid: str) -> list[str]:
+        """The committee's members, in the members' order."""
+        return [m for m in self.members if self.inst.members[m].committee == cid]
+
+    def signer(self, cid: str) -> tuple[str, str]:
+        """(name, position) of who signs the committee's decision: its secretary (BÍ THƯ), else a deputy
+        secretary (PHÓ BÍ THƯ); ("", "BÍ THƯ") when the scenario names neither."""
+        for role, position in (("secretary", "BÍ THƯ"), ("deputy_secretary", "PHÓ BÍ THƯ")):
+            for m in self.committee_members(cid):
+                if role in self.inst.members[m].roles:
+                    return self.inst.members[m].name, position
+        return "", "BÍ THƯ"
+
+    def person(self, m: str) -> str:
+        """The person a member record is a seat of (``person``, else the member id)."""
+        mem = self.inst.members.get(m)
+        return (mem.person or mem.id) if mem is not None else m
+
+    def seats(self, m: str) -> list[str]:
+        """Every member record of the same person, in the members' order (the member itself included)."""
+        p = self.person(m)
+        return [x for x in self.members if self.person(x) == p]
+
+    @cached_property
+    def _repeated_names(self) -> set[str]:
+        names = Counter(u.name.strip().lower() for u in self.inst.scenario.units)
+        return {n for n, k in names.items() if k > 1}
+
+    def unit_label(self, u: str, qualify: bool = False) -> str:
+        """The unit's name, with the place of its committee where another unit has the same name, or always
+        (``qualify``) unless the name already holds it: "Chi bộ thôn Đông (xã Hợp Thành)"."""
+        from planner.outputs.party import organisation_of, place_of
+
+        unit = self.inst.units.get(u)
+        if unit is None:
+            return u
+        name = unit.name
+        if unit.is_committee or not unit.parent or unit.parent not in self.inst.units:
+            return name
+        repeated = name.strip().lower() in self._repeated_names
+        parent = self.inst.units[unit.parent]
+        if not repeated and (not qualify or place_of(parent.name).lower() in name.lower()):
+            return name
+        org = organisation_of(parent.name, self.inst.unit_level(parent.id))
+        where = org[len("Đảng bộ ") :] if org.lower().startswith("đảng bộ ") else org
+        return f"{name} ({where})"
+
+    def meeting_info(self, u: str, month: Month) -> dict[str, Any]:
+        """When and where the meeting of ``u`` in ``month`` is held, as far as the scenario says: ``time``
+        ("HH:MM"), ``session`` (morning, afternoon, evening), ``duration`` (minutes) and ``place`` (a pinned
+        date's own time, session and place win over the unit's regular ones)."""
+        unit = self.inst.units.get(u)
+        meeting = unit.meeting if unit is not None else None
+        info: dict[str, Any] = {
+            "time": meeting.time if meeting else None,
+            "session": meeting.session if meeting else None,
+            "duration": meeting.duration if meeting else None,
+            "place": meeting.place if meeting else None,
+        }
+        for f in self.inst.scenario.fixed:
+            if getattr(f, "date", None) is not None and f.unit == u and f.month == month:
+                for key in ("time", "session", "place"):
+                    if getattr(f, key, None):
+                        info[key] = getattr(f, key)
+        return info
+
+    def rule_committees(self, rule: Any) -> set[str]:
+        """The committees whose members a rule selects."""
+        inst = self.inst
+        sel = getattr(rule, "members", None) or getattr(rule, "by", None)
+        if sel is None:
+            return set()
+        return {inst.members[m].committee for m in inst.select_members(sel)}
+
+    def sources_for(self, cid: str, on: dt.date) -> list[Any]:
+        """The scenario's sources a committee's decision cites: those that a rule selecting its members
+        applies, and those no rule names, in force on ``on``; by date."""
+        s = self.inst.scenario
+        rules = [*s.responsibility, *s.attendance, *s.coverage]
+        named = {r.source for r in rules if r.source}
+        mine = {r.source for r in rules if r.source and cid in self.rule_committees(r)}
+        out = [
+            src
+            for src in s.sources
+            if (src.id in mine or src.id not in named)
+            and (src.valid_from or src.date) <= on
+            and (src.valid_to is None or src.valid_to >= on)
+        ]
+        return sorted(out, key=lambda x: x.date)
+
     # ------------------------------------------------------------------------------------------ summary
     def term_rows(self) -> list[tuple[str, int, int, int]]:
         """(term, count, signed weight, contribution) of the objective."""

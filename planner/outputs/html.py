@@ -50,7 +50,30 @@ table.heat th.m{text-align:center;width:44px}
 .tag.tight{background:#fff2cc}.tag.bad{background:#f4cccc}.tag.ok{background:#d9ead3}
 .muted{color:var(--muted)}
 footer{color:var(--muted);font-size:12px;padding:12px 28px;border-top:1px solid var(--line)}
-@media print{nav{display:none}@page{size:A4 landscape;margin:12mm}.month{break-inside:avoid}}
+.explain{font-size:12px;max-width:900px}
+/* printed (Ctrl+P, or chromium --print-to-pdf): A4 landscape, smaller type, colours kept, headings kept with
+   what follows them, table rows whole and header rows repeated, the months three across, no forced breaks */
+@media print{
+ @page{size:A4 landscape;margin:10mm 10mm 12mm}
+ *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ body{font-size:10px;line-height:1.25}
+ nav{display:none}
+ header{padding:8px 12px}header h1{font-size:16px}
+ main{padding:0 4px}
+ footer{padding:6px 4px}
+ h2{font-size:14px;margin:12px 0 6px;break-after:avoid;page-break-after:avoid}
+ h2+*{break-before:avoid}
+ section{break-before:auto}
+ .cards{gap:6px}.card{padding:4px 8px;min-width:110px}.card .v{font-size:14px}
+ table{font-size:9.5px}th,td{padding:2px 4px}
+ thead{display:table-header-group}
+ tr{break-inside:avoid;page-break-inside:avoid}
+ table.heat td.h{width:30px;padding:2px 1px}table.heat th.m{width:30px}
+ .months{display:block;columns:3;column-gap:10px}
+ .month{break-inside:avoid;page-break-inside:avoid;margin:0 0 8px;padding:4px 6px}
+ .month h3{font-size:11px;margin:0 0 2px}
+ .month li{padding:0}
+}
 """
 
 
@@ -118,6 +141,8 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
     for k, v, c in cards:
         w(f'<div class="card {c}"><div class="k">{_e(k)}</div><div class="v">{_e(v)}</div></div>')
     w("</div>")
+    if s.bound is not None:
+        w(f'<p class="explain muted">{_e(L("bound_explained"))}</p>')
     w(
         f'<table class="terms"><caption class="muted">{_e(L("objective_terms"))}</caption><tr>'
         f'<th>{_e(L("term"))}</th><th class="n">{_e(L("count"))}</th><th class="n">{_e(L("weight"))}</th>'
@@ -140,10 +165,10 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
 
     # heat map
     top = max((len(v) for v in f.by_member_month.values()), default=0)
-    w(f'<section id="heatmap"><h2>{_e(L("heatmap"))}</h2><table class="heat"><tr><th>{_e(L("member"))}</th>')
+    w(f'<section id="heatmap"><h2>{_e(L("heatmap"))}</h2><table class="heat"><thead><tr><th>{_e(L("member"))}</th>')
     for mo in f.months:
         w(f'<th class="m" title="{_e(L.month(mo))}">{_e(L.month_short(mo))}</th>')
-    w(f'<th class="n">{_e(L("total"))}</th></tr>')
+    w(f'<th class="n">{_e(L("total"))}</th></tr></thead><tbody>')
     for m in f.members:
         w(f"<tr><td>{_e(f.member_name(m))}</td>")
         for mo in f.months:
@@ -151,7 +176,7 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
             tip = "; ".join(f"{L.day_month(a.date)} {f.unit_name(a.unit)}" for a in atts) or L.month(mo)
             w(f'<td class="h {_heat_class(len(atts), top)}" title="{_e(tip)}">{len(atts) or ""}</td>')
         w(f'<td class="n">{len(f.by_member.get(m, []))}</td></tr>')
-    w("</table>")
+    w("</tbody></table>")
     legend = "".join(f'<span class="h{i}"></span>' for i in range(5))
     w(f'<p class="legend muted">0 {legend} {top} — {_e(L("legend"))}</p></section>')
 
@@ -173,9 +198,9 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
 
     # members
     w(
-        f'<section id="members"><h2>{_e(L("by_member"))}</h2><table><tr><th class="n">{_e(L("no"))}</th>'
+        f'<section id="members"><h2>{_e(L("by_member"))}</h2><table><thead><tr><th class="n">{_e(L("no"))}</th>'
         f"<th>{_e(L('member'))}</th><th>{_e(L('role'))}</th><th>{_e(L('in_charge_of'))}</th>"
-        f'<th class="n">{_e(L("attendances"))}</th><th>{_e(L("quota"))}</th></tr>'
+        f'<th class="n">{_e(L("attendances"))}</th><th>{_e(L("quota"))}</th></tr></thead><tbody>'
     )
     for i, m in enumerate(f.members, start=1):
         mem = inst.members[m]
@@ -202,7 +227,7 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
             f'<td>{_e(L.roles(mem.roles))}</td><td>{units}</td><td class="n">{len(f.by_member.get(m, []))}</td>'
             f"<td>{_e(f.member_quota_text(m, L)) or '–'} {tag}</td></tr>"
         )
-    w("</table></section>")
+    w("</tbody></table></section>")
 
     # units
     planned: dict[str, set[str]] = {}
@@ -212,9 +237,10 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
     for a in f.attendances:
         visited.setdefault(a.unit, set()).add(a.month)
     w(
-        f'<section id="units"><h2>{_e(L("by_unit"))}</h2><table><tr><th>{_e(L("unit"))}</th><th>{_e(L("kind"))}</th>'
+        f'<section id="units"><h2>{_e(L("by_unit"))}</h2><table><thead><tr><th>{_e(L("unit"))}</th>'
+        f"<th>{_e(L('kind'))}</th>"
         f'<th>{_e(L("parent"))}</th><th>{_e(L("in_charge"))}</th><th class="n">{_e(L("visits"))}</th>'
-        f"<th>{_e(L('months_without'))}</th></tr>"
+        f"<th>{_e(L('months_without'))}</th></tr></thead><tbody>"
     )
     for u in f.units:
         unit = inst.units[u]
@@ -226,7 +252,7 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
             f"<td>{_e(', '.join(f.member_name(m) for m in f.in_charge.get(u, []))) or '–'}</td>"
             f'<td class="n">{visits}</td><td>{_e(", ".join(L.month_short(mo) for mo in missing)) or "–"}</td></tr>'
         )
-    w("</table></section>")
+    w("</tbody></table></section>")
 
     w("</main>")
     w(f"<footer>{_e(L('generated'))}: {_e(generated.strftime('%Y-%m-%d %H:%M'))} · planner</footer>")

@@ -67,8 +67,16 @@ _WORDS: dict[str, tuple[str, str]] = {
     "window": ("Planning window", "Thời gian kế hoạch"),
     "status": ("Status", "Trạng thái"),
     "objective": ("Objective", "Giá trị mục tiêu"),
-    "bound": ("Best bound", "Cận tốt nhất"),
-    "gap": ("Gap", "Khoảng cách tối ưu"),
+    "bound": ("Best possible (bound)", "Mức tốt nhất có thể (cận)"),
+    "gap": ("Short of the best possible (gap)", "Còn cách mức tốt nhất có thể"),
+    "bound_explained": (
+        "Best possible (bound): no plan can reach a higher objective than this, as the solver has proven. Short "
+        "of the best possible (gap): how far, in per cent, this plan may still be below it; 0 % means the plan "
+        "is proven the best.",
+        "Mức tốt nhất có thể (cận): bộ giải đã chứng minh không kế hoạch nào đạt giá trị mục tiêu cao hơn mức "
+        "này. Còn cách mức tốt nhất có thể: kế hoạch này có thể còn kém mức đó bao nhiêu phần trăm; 0 % nghĩa "
+        "là đã chứng minh kế hoạch tốt nhất.",
+    ),
     "seconds": ("Solve time (s)", "Thời gian giải (giây)"),
     "scenario_sha256": ("Scenario hash (SHA-256)", "Mã băm kịch bản (SHA-256)"),
     "seed": ("Seed", "Hạt giống ngẫu nhiên"),

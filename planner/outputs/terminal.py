@@ -9,6 +9,7 @@ from rich.table import Table
 
 from planner.calendar import month_of
 from planner.instance import Instance
+from planner.outputs.labels import Labels
 from planner.plan import Plan, PlanView, Summary
 from planner.scenario import TERM_SIGNS
 from planner.status import Status
@@ -54,6 +55,51 @@ _VI = {
 
 def _tr(text: str, lang: str) -> str:
     return _VI.get(text, text) if lang == "vi" else text
+
+
+# The commands' own lines (``--lang vi``: Vietnamese): key → (English, Vietnamese).
+_MESSAGES = {
+    "plan_written": ("Plan written to {out}/: {files}.", "Đã ghi kế hoạch vào {out}/: {files}."),
+    "written": ("Written to {out}/: {files}.", "Đã ghi vào {out}/: {files}."),
+    "nothing": ("Nothing was written.", "Không ghi tệp nào."),
+    "no_plan": (
+        "Nothing was written. Give a larger --time-limit.",
+        "Không ghi tệp nào: chưa tìm được kế hoạch trong thời gian cho phép; hãy cho --time-limit lớn hơn.",
+    ),
+    "verify_ok": (
+        "verify: ok, the plan satisfies every rule; objective {objective}.",
+        "kiểm tra: đạt, kế hoạch thỏa mọi quy định; giá trị mục tiêu {objective}.",
+    ),
+    "verify_bad": ("verify: {n} violation{s}:", "kiểm tra: {n} vi phạm:"),
+    "refused": (
+        "Nothing written: fix the plan, or give --force to render it anyway.",
+        "Không ghi tệp nào: hãy sửa kế hoạch, hoặc thêm --force để vẫn xuất.",
+    ),
+    "other_scenario": (
+        "note: the plan was made from another version of the scenario (summary.json has a different scenario_sha256).",
+        "lưu ý: kế hoạch được lập từ một phiên bản khác của kịch bản (scenario_sha256 trong summary.json khác).",
+    ),
+    "edited": (
+        "note: summary.json says objective {claimed}; recomputed {objective} (the plan was edited): the outputs "
+        "show the recomputed terms.",
+        "lưu ý: summary.json ghi giá trị mục tiêu {claimed}; tính lại được {objective} (kế hoạch đã được sửa): "
+        "các tệp xuất ra dùng giá trị tính lại.",
+    ),
+    "amendments": (
+        "{n} amendment{s} of the decision in force: {files}.",
+        "{n} quyết định sửa đổi, bổ sung quyết định đang thi hành: {files}.",
+    ),
+    "no_amendment": (
+        "No decision of the plan in force changed: no amendment written.",
+        "Không có nội dung nào của quyết định đang thi hành thay đổi: không lập quyết định sửa đổi.",
+    ),
+}
+
+
+def message(key: str, lang: str = "en", **kw: object) -> str:
+    """One line of a command, in English or (``lang="vi"``) Vietnamese."""
+    en, vi = _MESSAGES[key]
+    return (vi if lang == "vi" else en).format(**kw)
 
 
 # The status line's words: a template per status ("other": any other status), "unknown", the unit of seconds.
@@ -162,7 +208,8 @@ def objective_table(inst: Instance, terms: dict[str, int], lang: str = "en") -> 
         value = terms.get(name, 0)
         contrib = sign * w[name] * value
         total += contrib
-        t.add_row(name, str(value), f"{'+' if sign > 0 else '−'}{w[name]}", f"{contrib:+d}")
+        label = f"{Labels('vi').term(name)} ({name})" if lang == "vi" else name
+        t.add_row(label, str(value), f"{'+' if sign > 0 else '−'}{w[name]}", f"{contrib:+d}")
     t.add_row(f"[bold]{_tr('total', lang)}[/]", "", "", f"[bold]{total:+d}[/]")
     return t
 

@@ -72,6 +72,53 @@ def _table(
     ws.print_title_rows = "1:1"
 
 
+CALENDAR_MONTHS_PER_PAGE = 3  # printed: a quarter a page across, the member and role columns on every page
+_CAL_WIDTHS = (22, 18, 20)  # characters: member, role, each month
+
+
+def _lines(value: Any, width: int) -> int:
+    """How many lines a wrapped text takes in a column ``width`` characters wide."""
+    if value is None:
+        return 1
+    return sum(max(1, -(-len(line) // max(1, width - 1))) for line in str(value).splitlines() or [""])
+
+
+def _print_calendar(ws: Worksheet, rows: Sequence[Sequence[Any]], months: int) -> None:
+    """The calendar readable on A4: landscape at a fixed scale (never shrunk to one page's width), a quarter
+    (three months) a page across with the member and role columns and the header row repeated, every cell
+    wrapped and every row as tall as its longest cell, so that two-line cells never run into each other."""
+    from openpyxl.worksheet.pagebreak import Break, ColBreak
+
+    member_w, role_w, month_w = _CAL_WIDTHS
+    ws.column_dimensions["A"].width = member_w
+    ws.column_dimensions["B"].width = role_w
+    for c in range(3, 3 + months):
+        ws.column_dimensions[get_column_letter(c)].width = month_w
+    ws.column_dimensions[get_column_letter(3 + months)].width = 8
+    for r, row in enumerate(rows, start=2):
+        widths = [member_w, role_w, *([month_w] * months), 8]
+        lines = max(_lines(v, w) for v, w in zip(row, widths))
+        ws.row_dimensions[r].height = 15 * lines + 4
+        for c in range(1, len(row) + 1):
+            ws.cell(row=r, column=c).alignment = WRAP
+    ws.row_dimensions[1].height = 32
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 0, 0
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.scale = 95
+    ws.page_setup.pageOrder = "overThenDown"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = "A:B"
+    ws.col_breaks = ColBreak()
+    for end in range(2 + CALENDAR_MONTHS_PER_PAGE, 2 + months, CALENDAR_MONTHS_PER_PAGE):
+        ws.col_breaks.append(Break(id=end))
+    ws.oddHeader.center.text = clean_text(ws.title)
+    ws.oddFooter.center.text = "&P / &N"
+
+
 def _quota_sheet(
     ws: Worksheet, L: Labels, qrows: Sequence[QuotaRow], name_of: Callable[[str], str], subject: str, planned: str
 ) -> None:
@@ -116,9 +163,8 @@ def render_xlsx(facts: Facts, L: Labels) -> bytes:
         units = f.charges.get(m, [])
         for u in units or [None]:
             unit = (u, f.unit_name(u), L.kind(inst.units[u].kind), L.basis(f.basis(m, u))) if u else (None,) * 4
-            rows.append(
-                (n, m, mem.name, L.roles(mem.roles), f.unit_name(mem.committee), *unit, len(f.by_member.get(m, [])))
-            )
+            role = L.roles(mem.roles) + (f"; {mem.title}" if mem.title else "")
+            rows.append((n, m, mem.name, role, f.unit_name(mem.committee), *unit, len(f.by_member.get(m, []))))
     _table(
         ws,
         [
@@ -147,9 +193,8 @@ def render_xlsx(facts: Facts, L: Labels) -> bytes:
             cells.append("\n".join(f"{L.day_month(a.date)} {f.unit_name(a.unit)}" for a in atts) or None)
         rows.append((f.member_name(m), L.roles(inst.members[m].roles), *cells, len(f.by_member.get(m, []))))
     header = [L("member"), L("role"), *(L.month(mo) for mo in f.months), L("total")]
-    _table(ws, header, rows, df, wrap=range(2, 2 + len(f.months)))
-    for c in range(3, 3 + len(f.months)):
-        ws.column_dimensions[get_column_letter(c)].width = 26
+    _table(ws, header, rows, df, wrap=range(1, 2 + len(f.months)))
+    _print_calendar(ws, rows, len(f.months))
 
     # Attendance: one row per attendance, by date.
     ws = wb.create_sheet(L("attendance"))

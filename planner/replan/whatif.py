@@ -205,6 +205,9 @@ WHATIF_KIND = OutputKind(
         "report.txt",
         *(f"plan/{n}" for n in ("summary.json", *PLAN_FILES)),
         *(f"diff/{n}" for n in DIFF_FILES),
+        "decision*.docx",  # the documents (render_documents): decisions, amendments, notices
+        "amendment*.docx",
+        "notices/*.docx",
     ),
 )
 
@@ -229,13 +232,16 @@ def run_whatif(
     rows: int = 6,
     force: bool = True,
     stoppable: Any = None,
+    documents: Any = None,
 ) -> WhatIf:
     """Apply ``changes`` to ``base``, re-plan with the plan in ``baseline_dir`` as baseline (ids mapped, only the
     new window), diff, explain, and write ``out/``: scenario.yaml, plan/, diff/, report.txt — in one step, whole
     or not at all (`planner.io.output`: nothing of an earlier result is left half replaced). Only scenario.yaml
     is written when no plan is found. ``force`` False: an earlier what-if result in ``out`` is not replaced.
     ``stoppable``: a function of the search's `Progress` giving the context manager under which the search
-    runs (the command line's `planner.cli.signals.stopping`: a signal stops it)."""
+    runs (the command line's `planner.cli.signals.stopping`: a signal stops it). ``documents``: a function of
+    the new instance, the re-plan, the plan in force (new ids) and the base scenario giving more files to write
+    beside them (the command line's amendment and notices, `planner.outputs.render`)."""
     import contextlib
     import tempfile
 
@@ -288,5 +294,7 @@ def run_whatif(
         files.update({f"plan/{k}": v for k, v in plan_directory_files(inst, result.plan, s).items()})
         files.update({f"diff/{k}": v for k, v in diff_files(d).items()})
         files["report.txt"] = text
+        if documents is not None:  # a function (inst, plan, plan in force, its scenario) → the documents
+            files.update(documents(inst, result.plan, bases.for_diff, Instance(applied.base)))
         target.write(files)
         return WhatIf(applied, inst, result, d, text)

@@ -91,6 +91,7 @@ def test_render_names_every_file_and_csv_is_the_contract(solved, files):
     inst, plan, _ = solved
     expected = {"charges.csv", "meetings.csv", "attendance.csv", "summary.json", *FILE_NAMES.values()}
     expected |= {f"calendars/{m}.ics" for m in inst.members}
+    expected |= {f"notices/{u}.docx" for u in {u for _, u, _ in plan.attendance}}  # a notice per attended cell
     assert set(files) == expected
     for name, text in plan_files(inst, plan).items():
         assert files[name] == text.encode("utf-8")
