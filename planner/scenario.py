@@ -423,7 +423,15 @@ FixedItem = FixedCharge | FixedAttendance | FixedDate
 
 #: The objective's terms and their signs, beside the weights: each term is a count (before weight and sign);
 #: the rewards count for the plan, the penalties against it, and the weighted sum is maximised.
-TERM_SIGNS: dict[str, int] = {"residence": 1, "sector": 1, "shift": -1, "visit": -1, "balance": -1, "stability": -1}
+TERM_SIGNS: dict[str, int] = {
+    "residence": 1,
+    "sector": 1,
+    "shift": -1,
+    "visit": -1,
+    "balance": -1,
+    "stability": -1,
+    "moved": -1,
+}
 TERMS = tuple(TERM_SIGNS)
 
 
@@ -436,6 +444,7 @@ class Weights(Frozen):
     visit: NonNeg = 1
     balance: NonNeg = 2
     stability: NonNeg = 20
+    moved: NonNeg = 5  # a meeting held on another date than in the baseline (its attendances move with it)
 
     def objective(self, terms: Mapping[str, int]) -> int:
         """The maximised objective of a plan whose term counts are ``terms``: the one place it is computed

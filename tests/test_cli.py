@@ -89,7 +89,7 @@ def test_solve_writes_the_contract_files(solved):
     assert summary["status"] in ("optimal", "feasible")
     for key in ("objective", "bound", "gap", "seconds", "scenario_sha256", "seed", "terms"):
         assert key in summary
-    assert set(summary["terms"]) == {"residence", "sector", "shift", "visit", "balance", "stability"}
+    assert set(summary["terms"]) == {"residence", "sector", "shift", "visit", "balance", "stability", "moved"}
     _, meetings = read_csv(solved / "meetings.csv")
     assert len(meetings) == 22 * 12  # every unit meets every month
 

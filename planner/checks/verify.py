@@ -716,6 +716,13 @@ def objective_terms(instance: Instance, plan: Plan, baseline: Plan | None = None
         ours = {(m, u, month_of(d)) for m, u, d in plan.attendance}
         theirs = {(m, u, month_of(d)) for m, u, d in baseline.attendance}
         stability += len(ours ^ theirs)
+    moved = 0
+    if baseline is not None:
+        moved = sum(
+            1
+            for (u, mo), day in plan.meetings.items()
+            if u in inst.units and inst.candidate_days.get((u, mo)) and baseline.meetings.get((u, mo), day) != day
+        )
     return {
         "residence": residence,
         "sector": sector,
@@ -723,6 +730,7 @@ def objective_terms(instance: Instance, plan: Plan, baseline: Plan | None = None
         "visit": visit,
         "balance": balance,
         "stability": stability,
+        "moved": moved,
     }
 
 

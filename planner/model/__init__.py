@@ -70,7 +70,10 @@ def build_model(
         Makes the variables (default: `create_variables` with ``charges``).
     """
     model = cp_model.CpModel() if model is None else model
-    made = variables(model, inst) if variables is not None else create_variables(model, inst, charges)
+    keep: set[str] = set()  # with a baseline, the dates of its meetings matter (the moved term)
+    if baseline is not None and objective and inst.scenario.weights.moved:
+        keep = {u for u, _mo in baseline.meetings}
+    made = variables(model, inst) if variables is not None else create_variables(model, inst, charges, keep)
     ctx = context(model, inst, made, guard)
     for add_rule in rules:
         add_rule(ctx)

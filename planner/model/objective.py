@@ -120,6 +120,24 @@ def stability_term(ctx: ModelContext, baseline: Plan | None) -> Term:
     return term
 
 
+def moved_term(ctx: ModelContext, baseline: Plan | None) -> Term:
+    """Meetings held on another date than in the baseline (their attendances move with them)."""
+    term = Term([])
+    if baseline is None:
+        return term
+    v, inst = ctx.vars, ctx.inst
+    for (u, mo), was in sorted(baseline.meetings.items()):
+        if u not in inst.units or not inst.candidate_days.get((u, mo)):
+            continue  # the unit holds no meeting that month now: nothing to keep
+        if (u, mo) in v.fixed_day:
+            term.constant += v.fixed_day[u, mo] != was
+        elif (u, mo, was) in v.day:
+            term.expr.append(1 - v.day[u, mo, was])
+        else:
+            term.constant += 1  # the old date is no longer possible
+    return term
+
+
 def build_objective(ctx: ModelContext, baseline: Plan | None = None) -> dict[str, Term]:
     """Add the weighted objective to the model; return each term so its value can be reported."""
     res, sec = residence_and_sector_terms(ctx)
@@ -130,6 +148,7 @@ def build_objective(ctx: ModelContext, baseline: Plan | None = None) -> dict[str
         "visit": visit_term(ctx),
         "balance": balance_term(ctx),
         "stability": stability_term(ctx, baseline),
+        "moved": moved_term(ctx, baseline),
     }
     w = ctx.inst.scenario.weights.model_dump()
     ctx.model.maximize(

@@ -61,8 +61,14 @@ def create_charge_variables(
             model.add(v.charge[m, u] == 1)
 
 
-def create_variables(model: cp_model.CpModel, inst: Instance, charges: set[tuple[str, str]] | None = None) -> Variables:
-    """All variables; with ``charges``, the model of a plan whose charges are decided (a smaller model)."""
+def create_variables(
+    model: cp_model.CpModel,
+    inst: Instance,
+    charges: set[tuple[str, str]] | None = None,
+    dated: set[str] | frozenset[str] = frozenset(),
+) -> Variables:
+    """All variables; with ``charges``, the model of a plan whose charges are decided (a smaller model); the
+    meeting dates of the units in ``dated`` are decided even where nothing else depends on them."""
     v = Variables()
     create_charge_variables(model, inst, v, charges)
 
@@ -75,7 +81,7 @@ def create_variables(model: cp_model.CpModel, inst: Instance, charges: set[tuple
             model.add_max_equality(c, lits)
             v.cover[m, u] = c
 
-    matters = date_matters(inst)
+    matters = date_matters(inst) | set(dated)
     for uid in inst.meeting_units:
         for mo in inst.months:
             days = inst.candidate_days[uid, mo]

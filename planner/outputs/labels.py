@@ -147,6 +147,7 @@ _TERMS = {
     "visit": ("attendances", "số buổi dự"),
     "balance": ("imbalance between members", "chênh lệch giữa các đồng chí"),
     "stability": ("changes from the baseline", "thay đổi so với kế hoạch gốc"),
+    "moved": ("meetings moved from the baseline date", "buổi sinh hoạt đổi ngày so với kế hoạch gốc"),
 }
 _PERIODS = {
     "month": ("a month", "mỗi tháng"),

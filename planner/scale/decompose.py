@@ -94,7 +94,8 @@ def solve_part(task: PartTask) -> PartResult:
                 pid=os.getpid(),
             )
     if task.start is not None:
-        scenario = scenario.model_copy(update={"weights": scenario.weights.model_copy(update={"stability": 0})})
+        weights = scenario.weights.model_copy(update={"stability": 0, "moved": 0})  # the start is a hint only
+        scenario = scenario.model_copy(update={"weights": weights})
     inst = Instance(scenario)
     r = solve(inst, task.settings, baseline=task.start)
     s = r.summary

@@ -146,7 +146,15 @@ def test_correct_plan_has_no_violation_and_exact_terms() -> None:
     assert report.violations == []
     # residence: uv-1 lives in c1, uv-2 in c2; sector: uv-2's sector school is sc's kind.
     # shift: c1 met on 6 Feb instead of 5 Feb. visit: 7 rows. balance: uv-1 counts 3, uv-2 counts 4.
-    assert report.terms == {"residence": 2, "sector": 1, "shift": 1, "visit": 7, "balance": 1, "stability": 0}
+    assert report.terms == {
+        "residence": 2,
+        "sector": 1,
+        "shift": 1,
+        "visit": 7,
+        "balance": 1,
+        "stability": 0,
+        "moved": 0,
+    }
     # default weights 10, 6, 1, 1, 2, 20
     assert report.objective == 10 * 2 + 6 * 1 - 1 * 1 - 1 * 7 - 2 * 1 == 16
     assert objective_terms(inst, good_plan()) == report.terms
@@ -653,8 +661,17 @@ def test_stability_term_against_a_baseline() -> None:
     assert report.ok, [str(v) for v in report.violations]
     # charges: (uv-2, sc) gone, (uv-1, sc) new: 2; attendance (m, u, month): (uv-2, sc, 01) gone, (uv-1, sc, 01) new: 2
     # (uv-1, sc) has no basis: uv-1 lives in c1 and has no sector. balance: uv-1 4, uv-2 3.
-    assert report.terms == {"residence": 2, "sector": 0, "shift": 0, "visit": 7, "balance": 1, "stability": 4}
-    assert report.objective == 10 * 2 - 7 - 2 * 1 - 20 * 4 == -69
+    # the February meeting of c1 moved from the 6th to the 5th: one moved meeting
+    assert report.terms == {
+        "residence": 2,
+        "sector": 0,
+        "shift": 0,
+        "visit": 7,
+        "balance": 1,
+        "stability": 4,
+        "moved": 1,
+    }
+    assert report.objective == 10 * 2 - 7 - 2 * 1 - 20 * 4 - 5 * 1 == -74
     assert verify(inst, baseline, baseline).terms["stability"] == 0
 
 

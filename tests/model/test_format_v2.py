@@ -413,3 +413,27 @@ def test_a_pinned_attendance_in_a_month_without_a_meeting_is_an_input_error() ->
     unit(data, "c1")["meeting"] = {"day": 5, "months": [3]}
     with pytest.raises(InputError, match="'c1' holds no meeting in 2026-04"):
         validate_mapping(data, "s.yaml")
+
+
+# ============================================================================================== moved dates (re-plans)
+def test_a_re_plan_keeps_the_baseline_dates_unless_forced() -> None:
+    # c1 may meet on the 3rd to the 7th; the decision in force has it on the 6th (one day off its 5th)
+    data = base(coverage=[monthly(["c1"], ["m1"])])
+    unit(data, "c1")["meeting"] = {"day": 5, "flex": 2}
+    meetings = {
+        ("c1", "2026-03"): D("2026-03-06"),
+        ("c1", "2026-04"): D("2026-04-06"),
+        ("c2", "2026-03"): D("2026-03-10"),
+        ("c2", "2026-04"): D("2026-04-10"),
+    }
+    baseline = Plan(
+        meetings=meetings, attendance=frozenset({("m1", "c1", D("2026-03-06")), ("m1", "c1", D("2026-04-06"))})
+    )
+    _, res = optimal(data, baseline)
+    assert meetings_of(res, "c1") == {"2026-03": D("2026-03-06"), "2026-04": D("2026-04-06")}
+    assert (res.summary.terms["moved"], res.summary.terms["shift"]) == (0, 2)
+    # now m1 is away on 6 April: that meeting moves back to the 5th (one move), March stays
+    member(data, "m1")["unavailable"] = [{"date": "2026-04-06"}]
+    _, res = optimal(data, baseline)
+    assert meetings_of(res, "c1") == {"2026-03": D("2026-03-06"), "2026-04": D("2026-04-05")}
+    assert res.summary.terms["moved"] == 1

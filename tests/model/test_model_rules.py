@@ -191,7 +191,15 @@ def test_basis_prefer_picks_the_resident() -> None:
     member(data, "m1")["residence"] = "c2"
     _, res = optimal(data)
     assert charges_of(res) == {("m2", "c1")}
-    assert res.summary.terms == {"residence": 1, "sector": 0, "shift": 0, "visit": 0, "balance": 0, "stability": 0}
+    assert res.summary.terms == {
+        "residence": 1,
+        "sector": 0,
+        "shift": 0,
+        "visit": 0,
+        "balance": 0,
+        "stability": 0,
+        "moved": 0,
+    }
     assert res.summary.objective == 10
 
 
