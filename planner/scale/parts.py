@@ -379,6 +379,13 @@ def decompose(
         for u in reach | g.own[m]:
             if g.group[u] is None and u not in pinned_units:
                 uf.union(("m", m), ("u", u))
+    # one person's seats share one calendar, and units kept apart share their days: each stays in one part
+    for seats in inst.seats.values():
+        for other in seats[1:]:
+            uf.union(("m", seats[0]), ("m", other))
+    for u, w in inst.apart_pairs:
+        if u not in pinned_units and w not in pinned_units:
+            uf.union(g.node(u), g.node(w))
 
     # the parts: members by component, units by the component of their node
     comp_members: dict[Any, list[str]] = defaultdict(list)
