@@ -145,6 +145,9 @@ class _Engine:
             for n in mapping.get(v, [v]):
                 if n not in new:
                     new.append(n)
+        if not new and where.endswith(".not"):
+            sel[key] = []  # what a 'not' left out is gone: it now leaves out nothing by this field
+            return
         if not new and rule not in skip_rules:
             gone = ", ".join(f"'{v}'" for v in values)
             raise _Bad(
@@ -170,6 +173,23 @@ class _Engine:
         for f in self.fixed_items():
             if f.get("unit") in gone:
                 f["unit"] = new
+        self.map_apart_from({uid: [new] for uid in olds})
+
+    def map_apart_from(self, mapping: dict[str, list[str]]) -> None:
+        """``apart_from`` lists follow merged, renamed, split and removed units (never naming the unit itself)."""
+        for u in self.units:
+            listed = u.get("apart_from")
+            if not listed:
+                continue
+            listed = listed if isinstance(listed, list) else [listed]
+            new = [n for v in listed for n in mapping.get(v, [v])]
+            new = [n for i, n in enumerate(new) if n != u["id"] and n not in new[:i]]
+            if new != listed:
+                if new:
+                    u["apart_from"] = new
+                else:
+                    del u["apart_from"]
+                self.note(f"{u['id']} kept apart from: {', '.join(new) or 'no unit now'}")
 
     def rehouse(self, uid: str, parent: str | None, fate: str) -> None:
         """Members who lived in ``uid`` (split or removed: ``fate``) now live in its parent; a home cell
@@ -355,6 +375,8 @@ class _Engine:
             self.rehouse(uid, old.get("parent"), "was split")
             self.drop_fixed(lambda f: f.get("unit") == uid, f"on the split unit {uid}")
         self.map_unit_refs({uid: ids}, ())
+        meeting = {u["id"] for u in self.units if u.get("meeting")}
+        self.map_apart_from({uid: [i for i in ids if i in meeting]})
         assert self.effect is not None
         self.effect.units |= {uid, *ids}
 
@@ -471,6 +493,7 @@ class _Engine:
                     self._map_list(sel, "ids", {uid: []}, name, key, ("units", j), removed_rules)
                     self._map_list(sel, "under", {uid: kids}, name, key, ("units", j), removed_rules)
             self.drop_fixed(lambda f, uid=uid: f.get("unit") == uid, f"on the removed unit {uid}")
+            self.map_apart_from({uid: []})
             self.effect.units.add(uid)
 
     def find_rule(self, ref: str, sub: FieldPath) -> tuple[str, int]:

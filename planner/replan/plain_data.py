@@ -39,11 +39,19 @@ def _selectors(data: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any],
             for key, kind in places:
                 sel = rule.get(key)
                 if isinstance(sel, dict):
-                    yield name, key, sel, kind
+                    yield from _nested(name, key, sel, kind)
             if family == "attendance":
                 for j, inc in enumerate(rule.get("including") or []):
                     if isinstance(inc, dict) and isinstance(inc.get("units"), dict):
-                        yield name, f"including[{j + 1}].units", inc["units"], "unit"
+                        yield from _nested(name, f"including[{j + 1}].units", inc["units"], "unit")
+
+
+def _nested(name: str, key: str, sel: dict[str, Any], kind: str) -> Iterator[tuple[str, str, dict[str, Any], str]]:
+    """A selector and the selectors nested in its ``not`` (``members.not``, ``members.not.not``…)."""
+    yield name, key, sel, kind
+    inner = sel.get("not")
+    if isinstance(inner, dict):
+        yield from _nested(name, f"{key}.not", inner, kind)
 
 
 def _rule_name(rule: dict[str, Any], family: str, i: int) -> str:

@@ -730,3 +730,39 @@ def test_solve_with_baseline_and_id_map_via_cli(base, base_plan, tmp_path):
     )
     assert r.exit_code == 2 and "makes a cycle" in r.output and "bad.yaml, line 2" in r.output
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_apart_from_and_not_follow_merges_and_removals(tmp_path):
+    text = BASE.read_text(encoding="utf-8")
+    text = text.replace(
+        "parent: xa-a, meeting: {day: 2, flex: 1}}", "parent: xa-a, meeting: {day: 2, flex: 1}, apart_from: [xa-a]}"
+    )
+    text = text.replace(
+        "parent: xa-b, meeting: {day: 3, flex: 1}}", "parent: xa-b, meeting: {day: 3, flex: 1}, apart_from: [xa-b]}"
+    )
+    path = tmp_path / "base.yaml"
+    path.write_text(text, encoding="utf-8")
+    base_v2 = load_scenario(path)
+    assert unit(base_v2, "a-cq").apart_from == ("xa-a",)
+    a = applied(
+        base_v2,
+        tmp_path,
+        """
+        changes:
+          - merge: {units: [xa-a, xa-b], into: {id: xa-ab, name: Đảng ủy xã AB}}
+          - merge: {units: [a-cq, b-cq], into: {id: cq, name: Chi bộ cơ quan xã AB}}
+    """,
+    )
+    assert unit(a.scenario, "cq").apart_from == ("xa-ab",)
+    a = applied(base_v2, tmp_path, "changes:\n  - remove: {units: [a-cq]}\n")
+    assert unit(a.scenario, "b-cq").apart_from == ("xa-b",)
+    a = applied(
+        base_v2,
+        tmp_path,
+        """
+        changes:
+          - set: {"attendance[1].members.not": {ids: [a-m2]}}
+          - remove: {members: [a-m2]}
+    """,
+    )
+    assert a.scenario.attendance[0].members.not_.ids == ()  # leaves out nobody now; the rule keeps its meaning
