@@ -24,6 +24,7 @@ from planner.scenario import (
     MemberSelector,
     ResponsibilityRule,
     Scenario,
+    Team,
     Unit,
     UnitSelector,
 )
@@ -348,10 +349,20 @@ class Instance:
     def fixed_charges(self) -> dict[Pair, bool]:
         return {(f.member, f.unit): f.charge for f in self.scenario.fixed if isinstance(f, FixedCharge)}
 
+    def team_units(self, team: Team) -> tuple[str, ...]:
+        """The units a team may take charge of."""
+        return self.select_units(team.units)
+
+    @cached_property
+    def team_pairs(self) -> frozenset[Pair]:
+        """Pairs a work team's charge would put in charge (each of its people × each of its units)."""
+        return frozenset((m, u) for t in self.scenario.teams for u in self.team_units(t) for m in t.everyone)
+
     @cached_property
     def charge_pairs(self) -> tuple[Pair, ...]:
-        """Every pair that some rule (or a pin) allows to be in charge, in scenario order."""
+        """Every pair that some rule, a work team or a pin allows to be in charge, in scenario order."""
         pairs = {p for r in self.scenario.responsibility for p in self.responsibility_pairs(r)}
+        pairs |= set(self.team_pairs)
         pairs |= {p for p, on in self.fixed_charges.items() if on}
         return tuple(sorted(pairs, key=self.pair_key))
 

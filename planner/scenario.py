@@ -373,6 +373,25 @@ class CoverageRule(_Quota):
     own_cell: Literal["count", "exclude"] = "count"  # does a visit by a member of the cell count?
 
 
+class Team(Frozen):
+    """A work team (tổ công tác, Nghị quyết 77): a leader and members who take charge of units together — all
+    of them in charge of a unit, or none — ``per_team.min``..``max`` of the units ``units`` selects."""
+
+    id: str
+    name: str = ""
+    leader: str
+    members: StrList = ()
+    units: UnitSelector = UnitSelector()
+    per_team: Range = Range(min=1, max=1)
+
+    _tuple = field_validator("members", mode="before")(lambda v: _as_tuple(v) or ())
+
+    @property
+    def everyone(self) -> tuple[str, ...]:
+        """The leader first, then the members."""
+        return (self.leader, *(m for m in self.members if m != self.leader))
+
+
 class Limits(Frozen):
     meetings_per_day: Annotated[int, Field(ge=1, le=10)] = 1
     own_meetings_busy: bool = True
@@ -469,6 +488,7 @@ class Scenario(Frozen):
     frozen_until: str | None = None  # "YYYY-MM": up to this month, only the pinned attendances happen
     weights: Weights = Weights()
     sources: tuple[Source, ...] = ()
+    teams: tuple[Team, ...] = ()
     source: str = Field(default="<memory>", exclude=True)
     sha256: str = Field(default="", exclude=True)
 

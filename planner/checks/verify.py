@@ -49,6 +49,7 @@ FAMILIES = (
     "fixed",
     "per-unit",
     "per-member",
+    "team",
     "meeting-missing",
     "meeting-date",
     "meeting-extra",
@@ -226,6 +227,40 @@ class _Checker:
                     uid,
                 )
             )
+
+    def check_teams(self) -> None:
+        """Work teams: all of a team's people in charge of a unit, or none; per_team.min..max units."""
+        inst = self.inst
+        for pos, team in enumerate(inst.scenario.teams):
+            name = team.name or team.id
+            taken = 0
+            for u in inst.team_units(team):
+                inside = [m for m in team.everyone if (m, u) in self.plan.charges]
+                if inside and len(inside) < len(team.everyone):
+                    out = [m for m in team.everyone if m not in inside]
+                    self.add(
+                        Violation(
+                            "team",
+                            f"Of the work team {name}, {', '.join(self.member_name(m) for m in inside)} "
+                            f"{'is' if len(inside) == 1 else 'are'} in charge of {self.unit_name(u)} but "
+                            f"{', '.join(self.member_name(m) for m in out)} not; a team takes charge together.",
+                            inside[0],
+                            u,
+                        ),
+                        pos,
+                    )
+                taken += len(inside) == len(team.everyone)
+            lo, hi = team.per_team.min or 0, team.per_team.max
+            if taken < lo or (hi is not None and taken > hi):
+                want = f"{lo}" if lo == hi else f"{lo} to {hi}" if hi is not None else f"at least {lo}"
+                self.add(
+                    Violation(
+                        "team",
+                        f"The work team {name} is in charge of {_plural(taken, 'unit')}; it takes {want}.",
+                        team.leader,
+                    ),
+                    pos,
+                )
 
     def check_fixed(self) -> None:
         """Fixed: every pin on a charge, an attendance or a meeting date holds."""
@@ -675,6 +710,7 @@ class _Checker:
 
     def run(self) -> list[Violation]:
         self.check_charges()
+        self.check_teams()
         self.check_fixed()
         self.check_responsibility()
         self.check_meetings()

@@ -77,6 +77,7 @@ def cross_check(scenario: Scenario, where: Where) -> list[Problem]:
         _check_apart_from,
         _check_active,
         _check_persons,
+        _check_teams,
         _check_rule_ids,
         _check_sources,
         _check_country,
@@ -195,6 +196,26 @@ def _check_apart_from(ctx: _Ctx) -> None:
                     f"'{nomeet}' holds no regular meeting, so there is no day to keep apart",
                     "give it a 'meeting' or remove it here",
                 )
+
+
+def _check_teams(ctx: _Ctx) -> None:
+    """A work team names known members (each once), known units it may take, and ids unique among teams."""
+    seen: set[str] = set()
+    for i, t in enumerate(ctx.s.teams):
+        path: FieldPath = ("teams", i)
+        if t.id in seen:
+            ctx.add(path + ("id",), f"a second team with id '{t.id}'", "give each team its own id")
+        seen.add(t.id)
+        people = [("leader", t.leader)] + [(("members", j), m) for j, m in enumerate(t.members)]
+        for where, mid in people:
+            if mid not in ctx.inst.members:
+                ctx.unknown_member(path + (where if isinstance(where, tuple) else (where,)), mid)
+        if len(set(t.everyone)) < len(t.everyone) or t.leader in t.members:
+            ctx.add(path + ("members",), "names a person twice", "list each member once (the leader under 'leader')")
+        if _unknown_selector_refs(ctx, path + ("units",), t.units):
+            continue
+        if not ctx.inst.select_units(t.units):
+            ctx.add(path + ("units",), "selects no unit", _why_no_units(ctx, t.units))
 
 
 def _check_persons(ctx: _Ctx) -> None:

@@ -33,6 +33,28 @@ def add_responsibility(ctx: ModelContext) -> None:
             )
 
 
+def add_teams(ctx: ModelContext) -> None:
+    """Work teams: a team's people are in charge of a unit together (all or none), and the team takes charge
+    of per_team.min..max of its units."""
+    inst, v, model = ctx.inst, ctx.vars, ctx.model
+    for team in inst.scenario.teams:
+        takes = []
+        key = RuleKey("team", team.id, team.id, extra="together")
+        ctx.keys.append(key)
+        enforce = ctx.guard(key)
+        for u in inst.team_units(team):
+            lits = [v.charge[m, u] for m in team.everyone if (m, u) in v.charge]
+            if not lits:
+                continue
+            t = model.new_bool_var(f"team[{team.id},{u}]")
+            for lit in lits:
+                model.add(lit == t).only_enforce_if(enforce)
+            if len(lits) < len(team.everyone):  # someone cannot be in charge of it (a pin): the team cannot
+                model.add(t == 0).only_enforce_if(enforce)
+            takes.append(t)
+        ctx.add_linear(RuleKey("team", team.id, team.id, extra="per_team"), takes, team.per_team.min, team.per_team.max)
+
+
 def add_attendance_eligibility(ctx: ModelContext) -> None:
     """Eligibility: a member attends a unit that a rule reaches only "in charge" only while in charge of it."""
     inst, v = ctx.inst, ctx.vars
@@ -255,6 +277,7 @@ def add_fixed(ctx: ModelContext) -> None:
 RULE_FAMILIES = (
     add_one_person,
     add_responsibility,
+    add_teams,
     add_attendance_eligibility,
     add_unavailability,
     add_meetings_per_day,

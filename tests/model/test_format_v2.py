@@ -437,3 +437,52 @@ def test_a_re_plan_keeps_the_baseline_dates_unless_forced() -> None:
     _, res = optimal(data, baseline)
     assert meetings_of(res, "c1") == {"2026-03": D("2026-03-06"), "2026-04": D("2026-04-05")}
     assert res.summary.terms["moved"] == 1
+
+
+# ============================================================================================== teams, households
+def test_a_work_team_takes_charge_together() -> None:
+    # the team (leader m1, member m2) takes one cell; c2 needs two visits a month by members in charge of it
+    data = base(
+        teams=[
+            {
+                "id": "to-1",
+                "name": "Tổ công tác số 1",
+                "leader": "m1",
+                "members": ["m2"],
+                "units": {"kind": "residential"},
+            }
+        ],
+        coverage=[{"units": {"ids": ["c2"]}, "by": {}, "per": "month", "at_least": 2, "in_charge": True}],
+    )
+    _, res = optimal(data)
+    assert res.plan is not None and set(res.plan.charges) == {("m1", "c2"), ("m2", "c2")}
+    assert res.summary.terms["visit"] == 4
+    half = Plan(charges=frozenset({("m1", "c2")}), meetings=res.plan.meetings, attendance=res.plan.attendance)
+    found = messages(data, half)
+    assert any(
+        "Of the work team Tổ công tác số 1, Vi Văn Hùng (m1) is in charge of Chi bộ thôn 2 (c2) but Lò Thị Mai (m2) "
+        "not; a team takes charge together." == m
+        for m in found
+    ), found
+
+
+def test_a_team_that_must_take_two_units_cannot_take_one() -> None:
+    data = base(teams=[{"id": "to-1", "leader": "m1", "units": {"ids": ["c1"]}, "per_team": {"min": 2}}])
+    infeasible(data)
+
+
+def test_households_can_be_taken_charge_of() -> None:
+    data = base(responsibility=[{"members": {"ids": ["m1"]}, "units": {"kind": "household"}, "basis": "ignore"}])
+    data["units"] += [
+        {"id": "hh-1", "name": "Hộ ông Lò Văn Pấn", "kind": "household", "parent": "c1"},
+        {"id": "hh-2", "name": "Hộ bà Vi Thị Xuân", "kind": "household", "parent": "c1"},
+    ]
+    _, res = optimal(data)
+    assert res.plan is not None and set(res.plan.charges) == {("m1", "hh-1"), ("m1", "hh-2")}
+    assert not res.plan.attendance  # households hold no meetings
+
+
+def test_a_team_naming_an_unknown_member_is_an_input_error() -> None:
+    data = base(teams=[{"id": "to-1", "leader": "m1", "members": ["m9"], "units": {"ids": ["c1"]}}])
+    with pytest.raises(InputError, match=r"teams\[0\]\.members\[0\]|unknown member 'm9'"):
+        validate_mapping(data, "s.yaml")
