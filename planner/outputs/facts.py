@@ -217,6 +217,12 @@ class Facts:
         return self.unit_name(unit.parent) if unit is not None and unit.parent else ""
 
     def basis(self, m: str, u: str) -> str:
+        """Why the member is in charge of the unit, for the tables: residence, sector, other — or ``team`` when
+        it is in charge of it with its work team."""
+        if (m, u) in self.inst.team_pairs:
+            for t in self.inst.scenario.teams:
+                if m in t.everyone and all((p, u) in self.plan.charges for p in t.everyone):
+                    return "team"
         return self.inst.basis(m, u)
 
     # ------------------------------------------------------------------------------------------ quotas

@@ -134,11 +134,13 @@ _KINDS = {
     "police": ("police", "công an"),
     "health": ("health", "y tế"),
     "enterprise": ("enterprise", "doanh nghiệp"),
+    "household": ("household", "hộ gia đình"),
 }
 _BASES = {
     "residence": ("residence", "nơi cư trú"),
     "sector": ("sector", "lĩnh vực"),
     "none": ("other", "khác"),
+    "team": ("with the work team", "cùng tổ công tác"),
 }
 _TERMS = {
     "residence": ("charges by residence", "phụ trách theo nơi cư trú"),
