@@ -83,6 +83,16 @@ class _Draft:
             if on and m in inst.members and u in inst.units:
                 self.add_charge(m, u)
         forbidden = {p for p, on in inst.fixed_charges.items() if not on}
+        # work teams first: each takes the first of its units it may (all its people), as many as it must
+        for team in inst.scenario.teams:
+            taken = 0
+            for u in inst.team_units(team):
+                if taken >= (team.per_team.min or 0):
+                    break
+                if all((m, u) not in forbidden for m in team.everyone):
+                    for m in team.everyone:
+                        self.add_charge(m, u)
+                    taken += 1
         rank = {"residence": 0, "sector": 1, "none": 2}
         for rule in inst.scenario.responsibility:
             pairs = [p for p in inst.responsibility_pairs(rule) if p not in forbidden]

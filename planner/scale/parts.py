@@ -380,7 +380,7 @@ def decompose(
             if g.group[u] is None and u not in pinned_units:
                 uf.union(("m", m), ("u", u))
     # one person's seats share one calendar, and units kept apart share their days: each stays in one part
-    for seats in inst.seats.values():
+    for seats in [*inst.seats.values(), *(t.everyone for t in inst.scenario.teams)]:  # and work teams
         for other in seats[1:]:
             uf.union(("m", seats[0]), ("m", other))
     for u, w in inst.apart_pairs:

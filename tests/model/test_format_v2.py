@@ -486,3 +486,16 @@ def test_a_team_naming_an_unknown_member_is_an_input_error() -> None:
     data = base(teams=[{"id": "to-1", "leader": "m1", "members": ["m9"], "units": {"ids": ["c1"]}}])
     with pytest.raises(InputError, match=r"teams\[0\]\.members\[0\]|unknown member 'm9'"):
         validate_mapping(data, "s.yaml")
+
+
+def test_the_greedy_draft_reads_teams_persons_and_sessions() -> None:
+    from planner.scale.greedy import run_greedy
+
+    data = base(
+        teams=[{"id": "to-1", "leader": "m1", "members": ["m2"], "units": {"kind": "residential"}}],
+        attendance=[{"units": {"in_charge": True}, "per": "month", "at_least": 1}],
+    )
+    inst = Instance(Scenario.model_validate(data))
+    res = run_greedy(inst)
+    assert verify(inst, res.plan).ok
+    assert set(res.plan.charges) == {("m1", "c1"), ("m2", "c1")}
