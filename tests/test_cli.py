@@ -204,3 +204,14 @@ def test_verify_of_a_missing_plan_directory_exits_2(tmp_path):
     result = run("verify", TUONG_DUONG, str(tmp_path / "nowhere"))
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_the_progress_line_speaks_the_language_asked() -> None:
+    from planner.cli.signals import progress_line
+    from planner.search.solving import Progress
+
+    p = Progress()
+    p.phase, p.objective, p.bound = "whole year", -10, -8
+    assert progress_line(p).startswith("  solving whole year:")
+    vi = progress_line(p, "vi")
+    assert vi.startswith("  đang lập kế hoạch cả năm:") and "tốt nhất -10" in vi and "cận -8" in vi

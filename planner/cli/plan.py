@@ -175,7 +175,7 @@ def solve_cmd(
         inst = Instance(freeze(inst.scenario, base, freeze_until))
     con, err = _console(), _console(stderr=True)  # err: only to know whether stderr is a terminal
     settings = Settings(time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic)
-    display = None if quiet else ProgressDisplay(err)
+    display = None if quiet else ProgressDisplay(err, lang=lang or "en")
     progress = Progress()
     caught = _catch_signals(progress)  # a signal stops the search; before any plan is found, it aborts at once
     try:

@@ -31,13 +31,27 @@ from rich.text import Text
 
 from planner.search.solving import Progress, ProgressThread, abandoned_searches, request_stop, reset_stop
 
+_PHASES_VI = {
+    "plan in force, completed": "kế hoạch đang thực hiện, bổ sung",
+    "first months": "các tháng đầu",
+    "whole year, charges of the first months": "cả năm, phân công của các tháng đầu",
+    "charges": "phân công phụ trách",
+    "whole year, charges decided": "cả năm, đã định phân công",
+    "whole year": "cả năm",
+    "done": "xong",
+}
 
-def progress_line(p: Progress) -> str:
+
+def progress_line(p: Progress, lang: str = "en") -> str:
     """One line of a running solve: the phase, wall time, share of the deterministic budget, and the best
     objective, bound and gap on the final objective's scale (what summary.json would say now)."""
     obj = "–" if p.objective is None else f"{p.objective:g}"
     bound = "–" if p.bound is None else f"{p.bound:g}"
     gap = "–" if p.gap is None else f"{100 * p.gap:.1f} %"
+    if lang == "vi":
+        used = "" if p.used is None else f"  {100 * p.used:3.0f} % của {p.budget:g} giây tất định"
+        phase = f" {_PHASES_VI.get(p.phase, p.phase)}" if p.phase else ""
+        return f"  đang lập kế hoạch{phase}: {p.elapsed:5.1f} s{used}  tốt nhất {obj}  cận {bound}  còn cách {gap}"
     used = "" if p.used is None else f"  {100 * p.used:3.0f} % of {p.budget:g} det-s"
     phase = f" {p.phase}" if p.phase else ""
     return f"  solving{phase}: {p.elapsed:5.1f} s{used}  best {obj}  bound {bound}  gap {gap}"
@@ -47,23 +61,26 @@ class ProgressDisplay:
     """Shows a running solve's progress on stderr: in a terminal one live line, refreshed every half second and
     gone at the end; otherwise (a log, a pipe) a plain line every ``every`` seconds."""
 
-    def __init__(self, con: Console, every: float = 5.0):
-        self.con, self.every = con, every
+    def __init__(self, con: Console, every: float = 5.0, lang: str = "en"):
+        self.con, self.every, self.lang = con, every, lang
         self.live: Live | None = None
         self.thread: ProgressThread | None = None
 
     def start(self, progress: Progress) -> None:
         if self.con.is_terminal:
-            self.live = Live(Text(progress_line(progress)), console=self.con, transient=True, auto_refresh=False)
+            line = progress_line(progress, self.lang)
+            self.live = Live(Text(line), console=self.con, transient=True, auto_refresh=False)
             self.live.start()
             self.thread = ProgressThread(progress, self._update, after=0.0, every=0.5)
         else:
-            self.thread = ProgressThread(progress, lambda p: click.echo(progress_line(p), err=True), 1.0, self.every)
+            self.thread = ProgressThread(
+                progress, lambda p: click.echo(progress_line(p, self.lang), err=True), 1.0, self.every
+            )
         self.thread.start()
 
     def _update(self, progress: Progress) -> None:
         if self.live is not None:
-            self.live.update(Text(progress_line(progress)), refresh=True)
+            self.live.update(Text(progress_line(progress, self.lang)), refresh=True)
 
     def stop(self) -> None:
         if self.thread is not None:
