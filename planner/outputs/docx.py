@@ -832,11 +832,12 @@ def render_notice(facts: Facts, u: str, template: dict[str, Any] | None = None) 
         columns = [columns[0], columns[1], columns[-1]]
         rows = [(a, b, d, "") for a, b, _c, d in rows]
     table = w.grid(columns, widths)
+    timed = any("\n" in r[1] for r in rows)  # two lines a month: a smaller size keeps the notice on one page
     for row in rows:
-        w.add_row(table, list(row[: len(widths)]), widths, center=(0,), size=12)
-    w.para(w.doc, w.text(nt.get("ask")), align=JUSTIFY, indent=1.0, size=13, before=6, keep=True)
+        w.add_row(table, list(row[: len(widths)]), widths, center=(0,), size=10.5 if timed else 12)
+    w.para(w.doc, w.text(nt.get("ask")), align=JUSTIFY, indent=1.0, size=12 if timed else 13, before=6, keep=True)
     signer_title = nt.get("signer_title", "")
-    w.signature(nt.get("recipients") or [], nt.get("on_behalf", ""), signer_title, "", space=48)
+    w.signature(nt.get("recipients") or [], nt.get("on_behalf", ""), signer_title, "", space=36 if timed else 48)
     return w.bytes(w.text(nt.get("title")) + " " + w.text(nt.get("subject")) + " — " + unit_name)
 
 
