@@ -18,6 +18,12 @@
    least total shortfall when every attendance/coverage ``at_least`` is made soft (a slack per rule instance,
    total slack minimised).
 
+4. Issue 16 (`planner.checks.mus`, `planner.checks.correction`): the smallest conflict (implicit hitting
+   sets, the minimal set as the upper bound: ``Diagnosis.kind`` says which one is reported), every distinct
+   conflict with ``all_conflicts`` (MARCO over the rules, then their instances, grouped by calendar fact),
+   the least change of the relaxable fields that makes the scenario hold, and per quota rule the largest value
+   that holds and who falls short. ``weights`` (the CLI's ``--keep``) weigh both.
+
 All searches run under a deterministic time budget (CP-SAT's deterministic time), so the same scenario gives
 the same diagnosis on any machine. This module reads the `Instance` and the model, never the YAML.
 """
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -62,6 +69,19 @@ class CheckSettings:
     presolve: bool = False  # measured faster here without, and it avoids OR-Tools #5141 altogether
     suggestions: bool = True
     shortfall: bool = True
+    # issue 16: the smallest conflict, every distinct conflict, the least change (planner.checks.mus, .correction)
+    smallest: bool = True  # try to prove the smallest conflict (implicit hitting sets) after the minimal one
+    smallest_limit: float = 5.0  # deterministic seconds for it; the minimal set stays when they run out
+    all_conflicts: bool = False  # every distinct conflict (`planner check --all`)
+    max_conflicts: int = 10
+    conflicts_limit: float = 20.0
+    correction: bool = True  # the least change of the rules' bounds that makes the scenario hold
+    correction_limit: float = 10.0
+    weights: tuple[tuple[str, int], ...] = ()  # (rule id or limit name, weight): rules a committee would rather keep
+
+    @property
+    def weight_map(self) -> dict[str, int]:
+        return dict(self.weights)
 
     def search(
         self, limit: float, workers: int = 1, linearization: int | None = 1, presolve: bool | None = None
@@ -221,10 +241,23 @@ class Diagnosis:
     deterministic_time: float = 0.0
     solves: int = 0
     stray: int = 0  # literals returned by CP-SAT that were never passed (ignored)
+    smallest: bool = False  # ``core`` is proven the smallest (least weight) conflict, not only minimal
+    lower_bound: int = 0  # no conflict has fewer rule instances (less weight) than this
+    weight: int = 0  # the weight of ``core`` (its size when no weights are given)
+    weighted: bool = False  # weights were given (--keep)
+    enumeration: Any = None  # every distinct conflict (`planner.checks.mus.Enumeration`), with --all
+    correction: Any = None  # the least change (`planner.checks.correction.Correction`)
+    quotas: list = field(default_factory=list)  # `planner.checks.correction.QuotaLimit` per quota rule in the set
+
+    @property
+    def kind(self) -> str:
+        """``smallest`` (proven), ``minimal`` (drop any one and the rest holds) or ``unproven``."""
+        return "smallest" if self.smallest else "minimal" if self.minimal else "unproven"
 
 
 # ---------------------------------------------------------------------------------------------- decide
 GUARDED_SHARE = 0.5  # of a decision's budget, for the single-worker run under assumptions; the rest: two workers
+FIND_LIMIT = 2.0  # deterministic seconds of the first run, made to find a plan (every example needs under 1.5)
 
 
 def plain_solve(inst: Instance, settings: CheckSettings, budget: Budget) -> tuple[Status, Plan | None]:
@@ -248,13 +281,16 @@ def decide(
 ) -> tuple[Status, list[RuleKey], Plan | None]:
     """Feasible (with a plan), infeasible (with CP-SAT's sufficient set, possibly empty) or unknown."""
     gm = gm or GuardedModel(inst)
-    first = budget.part(budget.left * GUARDED_SHARE)
-    status, core, solver = gm.solve(gm.keys, settings, first)
-    budget.absorb(first)
-    if status == Status.FEASIBLE:
-        return status, [], extract_plan(inst, BuiltModel(gm.ctx, None), solver.boolean_value)
-    if status == Status.INFEASIBLE:
-        return status, core, None
+    # plans are found fastest with little linearization; counting arguments proven fastest with the linear
+    # rules in the LP (`PROVE`): a short run of the first, then the second, then the plain model
+    for share, lin in ((min(FIND_LIMIT, budget.left * GUARDED_SHARE), 1), (budget.left * GUARDED_SHARE, PROVE)):
+        part = budget.part(share)
+        status, core, solver = gm.solve(gm.keys, settings, part, lin)
+        budget.absorb(part)
+        if status == Status.FEASIBLE:
+            return status, [], extract_plan(inst, BuiltModel(gm.ctx, None), solver.boolean_value)
+        if status == Status.INFEASIBLE:
+            return status, core, None
     status, plan = plain_solve(inst, settings, budget)
     return status, [], plan
 
@@ -310,14 +346,49 @@ def diagnose(inst: Instance, settings: CheckSettings = CheckSettings()) -> Diagn
         if diag.seed is not None:  # keep the findings of the same argument (same kind and rule) first
             same = [f for f in findings if f.kind == diag.seed.kind and f.rule == diag.seed.rule]
             diag.findings = same + [f for f in findings if f not in same]
+    weights = settings.weight_map
+    diag.weighted = bool(weights)
+    if diag.status == Status.INFEASIBLE and diag.core:
+        from planner.checks.mus import cost, smallest
+
+        diag.weight = cost(diag.core, weights)  # lower_bound stays 0 (unknown) unless the smallest is sought
+        if settings.smallest and diag.minimal:
+            sb = Budget(settings.smallest_limit)
+            best = smallest(gm, diag.core, settings, sb, weights)
+            budget.absorb(sb)
+            rank = {f: i for i, f in enumerate(SAY_ORDER)}
+            diag.core = sorted(best.core, key=lambda k: (rank.get(k.family, len(rank)), gm.order[k]))
+            diag.smallest, diag.lower_bound, diag.weight = best.proven, best.lower_bound, best.weight
+        if settings.all_conflicts:
+            from planner.checks.mus import conflicts
+
+            eb = Budget(settings.conflicts_limit)
+            diag.enumeration = conflicts(gm, settings, eb, most=settings.max_conflicts)
+            budget.absorb(eb)
     diag.deterministic_time, diag.solves, diag.stray = budget.spent, budget.solves, len(gm.stray)
+    after = settings.suggest_limit  # the least change, the suggestions and the shortfall share this budget
+    if diag.status == Status.INFEASIBLE and settings.correction:
+        from planner.checks.correction import correct
+
+        cb = Budget(min(settings.correction_limit, after))
+        diag.correction = correct(inst, settings, cb, weights)
+        diag.deterministic_time += cb.spent
+        diag.solves += cb.solves
+        after = max(0.0, after - cb.spent)
+        if diag.correction.total is not None:  # a least change found: the single-field searches say less
+            after /= 2
     if diag.status == Status.INFEASIBLE and (settings.suggestions or settings.shortfall):
-        sbudget = Budget(settings.suggest_limit)
+        sbudget = Budget(after)
         soft = settings.shortfall and any(k.family in QUOTA_FAMILIES for k in diag.core)
         if settings.suggestions:
-            diag.suggestions = suggest(inst, diag.core, settings, sbudget, keep=1 if soft else 0)
+            shares = 3 if soft else 0  # the shortfall (who falls short) gets three shares of the budget
+            diag.suggestions = suggest(inst, diag.core, settings, sbudget, keep=shares)
         if soft:
             diag.shortfall = shortfall(inst, settings, sbudget)
+        if settings.suggestions:
+            from planner.checks.correction import quota_limits
+
+            diag.quotas = quota_limits(inst, diag, settings, sbudget)
         diag.deterministic_time += sbudget.spent
         diag.solves += sbudget.solves
     diag.seconds = time.monotonic() - t0

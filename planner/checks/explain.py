@@ -83,9 +83,13 @@ def statement(w: Words, key: RuleKey) -> str:
     if fam == "one-meeting-a-day":
         k = inst.scenario.limits.meetings_per_day
         d = dt.date.fromisoformat(key.period)
+        session_en = f", in the {key.extra} session" if key.extra else ""
+        session_vi = {"morning": ", buổi sáng", "afternoon": ", buổi chiều", "evening": ", buổi tối"}.get(key.extra, "")
         return w.t(
-            f"meetings_per_day is {k}: {w.member(key.subject)} attends at most {w.meetings(k)} on {w.date(d)}.",
-            f"meetings_per_day = {k}: {w.member(key.subject)} dự nhiều nhất {k} buổi trong ngày {w.date(d)}.",
+            f"meetings_per_day is {k}: {w.member(key.subject)} attends at most {w.meetings(k)} on {w.date(d)}"
+            f"{session_en}.",
+            f"meetings_per_day = {k}: {w.member(key.subject)} dự nhiều nhất {k} buổi trong ngày {w.date(d)}"
+            f"{session_vi}.",
         )
     if fam == "own-meeting":
         d = dt.date.fromisoformat(key.period)
@@ -120,6 +124,26 @@ def statement(w: Words, key: RuleKey) -> str:
         return w.t(
             f"A fixed item puts {w.member(key.subject)} in charge of {w.unit(key.extra)}.",
             f"Mục fixed: {w.member(key.subject)} phụ trách {w.unit(key.extra)}.",
+        )
+    if fam == "team":
+        team = next((t for t in inst.scenario.teams if t.id == key.rule), None)
+        name = (team.name or team.id) if team is not None else key.rule
+        if key.extra == "per_team" and team is not None:
+            lo, hi = team.per_team.min or 0, team.per_team.max
+            return w.t(
+                f"Work team {name} takes charge of {_bounds(w, lo, hi)} {_plural_of(lo, hi, 'unit')} together.",
+                f"Tổ công tác {name} cùng phụ trách {_bounds(w, lo, hi)} đơn vị.",
+            )
+        return w.t(
+            f"Work team {name}: all its members are in charge of a unit together, or none.",
+            f"Tổ công tác {name}: cả tổ cùng phụ trách một đơn vị, hoặc không ai.",
+        )
+    if fam == "apart-from":
+        return w.t(
+            f"apart_from: {w.unit(key.subject)} and {w.unit(key.extra)} never meet on the same day "
+            f"({w.month(key.period)}).",
+            f"apart_from: {w.unit(key.subject)} và {w.unit(key.extra)} không họp cùng một ngày "
+            f"({w.month(key.period)}).",
         )
     return str(key)
 
@@ -352,6 +376,277 @@ def shortfall_lines(w: Words, sh: Shortfall, most: int = 10) -> list[str]:
     return lines
 
 
+# ---------------------------------------------------------------------------------------------- issue 16
+def kind_line(w: Words, diag: Diagnosis) -> str:
+    """Whether the set said is the smallest (proven) or minimal only."""
+    what = w.t("weight", "trọng số") if diag.weighted else w.t("rule instances", "ràng buộc")
+    if diag.smallest:
+        return w.t(
+            f"  This is the smallest conflict (proven): no set of rules that clash has less {what} ({diag.weight})."
+            if diag.weighted
+            else f"  This is the smallest conflict (proven): no set of fewer rule instances clashes ({diag.weight}).",
+            (
+                f"  Đây là mâu thuẫn nhỏ nhất (đã chứng minh): không có mâu thuẫn nào có tổng trọng số nhỏ hơn "
+                f"({diag.weight})."
+                if diag.weighted
+                else f"  Đây là mâu thuẫn nhỏ nhất (đã chứng minh): không có mâu thuẫn nào gồm ít ràng buộc hơn "
+                f"({diag.weight})."
+            ),
+        )
+    if diag.minimal:
+        return w.t(
+            "  This conflict is minimal; that it is the smallest was not proven within the time budget ("
+            + (f"no conflict has less than {diag.lower_bound} {what}; " if diag.lower_bound > 1 else "")
+            + f"this one has {diag.weight}).",
+            "  Mâu thuẫn này là tối thiểu; chưa chứng minh được là nhỏ nhất trong thời gian cho phép ("
+            + (f"mọi mâu thuẫn có ít nhất {diag.lower_bound} {what}; " if diag.lower_bound > 1 else "")
+            + f"mâu thuẫn này có {diag.weight}).",
+        )
+    return w.t("  (Neither minimal nor smallest proven.)", "  (Chưa chứng minh được là tối thiểu hay nhỏ nhất.)")
+
+
+def _months_of(inst: Instance, periods) -> list[str]:
+    out = set()
+    for p in periods:
+        if len(p) == 10:
+            out.add(p[:7])
+        elif len(p) == 7 and p[4] == "-" and p[5:].isdigit():
+            out.add(p)
+        else:
+            for per in ("quarter", "half", "year"):
+                for slot in inst.slots(per):
+                    if slot.label == p:
+                        out.update(slot.months)
+    return sorted(out)
+
+
+def conflict_subjects(inst: Instance, c) -> tuple[list[str], list[str], list[str]]:
+    """The members, units and months of a conflict (every instance found)."""
+    members, units, periods = set(), set(), set()
+    for k in c.keys():
+        if k.subject in inst.members:
+            members.add(k.subject)
+        elif k.subject in inst.units:
+            units.add(k.subject)
+        if k.extra in inst.units:
+            units.add(k.extra)
+        if k.period:
+            periods.add(k.period)
+    return (
+        sorted(members, key=inst.member_order.__getitem__),
+        sorted(units, key=lambda u: inst.unit_order.get(u, 0)),
+        _months_of(inst, periods),
+    )
+
+
+def rules_text(w: Words, groups) -> str:
+    names = []
+    for fam, rule, extra in groups:
+        if fam == "one-meeting-a-day":
+            names.append(w.t("one meeting a day (meetings_per_day)", "mỗi ngày một buổi (meetings_per_day)"))
+        elif fam == "own-meeting":
+            names.append(w.t("own meetings (own_meetings_busy)", "trùng ngày họp của đơn vị mình (own_meetings_busy)"))
+        elif fam == "unavailable":
+            names.append(w.t("a member's unavailability", "lịch bận của đồng chí"))
+        elif fam == "fixed":
+            names.append(w.t("the fixed items", "các mục fixed"))
+        elif fam == "max-per-month":
+            names.append("max_per_month")
+        elif fam == "team":
+            names.append(w.t(f"work team {rule}", f"tổ công tác {rule}"))
+        elif fam == "apart-from":
+            names.append(w.t("meetings kept apart (apart_from)", "không họp cùng ngày (apart_from)"))
+        else:
+            side = f" ({extra})" if fam == "responsibility" else f" (including {extra})" if extra else ""
+            names.append(w.t(f"rule {rule}{side}", f"quy định {rule}{side}"))
+    return w.listing(names, 6)
+
+
+def conflict_lines(w: Words, enum, counter: CapacityCounter) -> list[str]:
+    inst = w.inst
+    n = len(enum.conflicts)
+    lines = [
+        w.t(
+            f"Every distinct conflict ({n} found{'' if enum.complete else ', the search was cut by --max or the time budget'}; "
+            f"grouped by rule and calendar fact):",
+            f"Các mâu thuẫn khác nhau ({n} mâu thuẫn{'' if enum.complete else ', việc tìm bị dừng do --max hoặc hết thời gian'}; "
+            f"gộp theo quy định và dữ kiện lịch):",
+        )
+    ]
+    for i, c in enumerate(enum.conflicts, start=1):
+        members, units, months = conflict_subjects(inst, c)
+        who = []
+        if members:
+            who.append(
+                w.t(
+                    f"{len(members)} member{'s' if len(members) != 1 else ''} ({w.members(members, 6)})",
+                    f"{len(members)} đồng chí ({w.members(members, 6).removeprefix('các đồng chí ').removeprefix('đồng chí ')})",
+                )
+            )
+        if units and not members:
+            who.append(
+                w.t(
+                    f"{len(units)} unit{'s' if len(units) != 1 else ''} ({w.units(units, 6)})",
+                    f"{len(units)} đơn vị ({w.units(units, 6)})",
+                )
+            )
+        when = w.listing([w.month(m) for m in months], 6) if months else ""
+        lines.append(
+            w.t(
+                f"  {i}. {rules_text(w, c.groups)} clash"
+                + (f" for {', '.join(who)}" if who else "")
+                + (f" in {len(months)} month{'s' if len(months) != 1 else ''} ({when})" if months else "")
+                + f" — {len(c.instances)} instance{'s' if len(c.instances) != 1 else ''} found"
+                + ("" if c.complete else ", maybe more")
+                + ". For example:",
+                f"  {i}. {rules_text(w, c.groups)} mâu thuẫn nhau"
+                + (f" với {', '.join(who)}" if who else "")
+                + (f" trong {len(months)} tháng ({when})" if months else "")
+                + f" — tìm thấy {len(c.instances)} trường hợp"
+                + ("" if c.complete else ", có thể còn nữa")
+                + ". Ví dụ:",
+            )
+        )
+        lines += [f"     - {t}" for t in statements(w, c.example)]
+        lines += [f"     - {t}" for t in facts(w, c.example, counter)[:2]]
+    return lines
+
+
+def change_text(w: Words, ch) -> str:
+    f, inst = ch.field, w.inst
+    if f.path[0] == "fixed":
+        item = inst.scenario.fixed[int(f.path[1])]
+        if getattr(item, "attend", None) is True:
+            what = w.t(
+                f"the fixed item that has {w.member(item.member)} attend {w.unit(item.unit)} in {w.month(item.month)}",
+                f"mục fixed buộc {w.member(item.member)} dự {w.unit(item.unit)} trong {w.month(item.month)}",
+            )
+        else:
+            what = w.t(
+                f"the fixed item that puts {w.member(item.member)} in charge of {w.unit(item.unit)}",
+                f"mục fixed giao {w.member(item.member)} phụ trách {w.unit(item.unit)}",
+            )
+        return w.t(f"drop {what}", f"bỏ {what}")
+    if f.path[0] == "unit":
+        side = f.path[2].removeprefix("flex.")
+        return w.t(
+            f"the meeting of {w.unit(f.path[1])}: flex {side} {f.current} → {ch.value} "
+            f"day{'s' if ch.value != 1 else ''} ({'earlier' if side == 'before' else 'later'} than day "
+            f"{inst.units[f.path[1]].meeting.day} allowed)",
+            f"lịch họp của {w.unit(f.path[1])}: flex {'trước' if side == 'before' else 'sau'} {f.current} → "
+            f"{ch.value} ngày (cho phép họp {'sớm' if side == 'before' else 'muộn'} hơn ngày "
+            f"{inst.units[f.path[1]].meeting.day})",
+        )
+    if f.path == ("limits", "own_meetings_busy"):
+        return "own_meetings_busy: true → false"
+    if f.path == ("limits", "meetings_per_day"):
+        return f"meetings_per_day: {f.current} → {ch.value}"
+    if f.path[0] == "member":
+        return w.t(
+            f"max_per_month of {w.member(f.path[1])}: {f.current} → {ch.value}",
+            f"max_per_month của {w.member(f.path[1])}: {f.current} → {ch.value}",
+        )
+    per = ""
+    if f.path[0] in ("attendance", "coverage") and not f.path[2].startswith("including"):
+        rules = inst.scenario.attendance if f.path[0] == "attendance" else inst.scenario.coverage
+        rule = next((r for r in rules if inst.rule_id(r) == f.path[1]), None)
+        per = f" {w.per(rule.per)}" if rule is not None else ""
+    return w.t(
+        f"rule {f.path[1]}: {f.path[2]} {f.current} → {ch.value}{per}",
+        f"quy định {f.path[1]}: {f.path[2]} {f.current} → {ch.value}{per}",
+    )
+
+
+def correction_lines(w: Words, corr) -> list[str]:
+    if corr.status == "infeasible":
+        return [
+            w.t(
+                "No change of the rules' numbers, pins, own_meetings_busy or the meetings' flex (up to 3 days "
+                "each side) makes it hold: the calendar itself (meeting days, holidays) must change.",
+                "Thay đổi các con số của quy định, mục fixed, own_meetings_busy hay flex của lịch họp (tối đa 3 "
+                "ngày mỗi phía) đều chưa đủ: phải thay đổi chính lịch họp (ngày họp, ngày nghỉ).",
+            )
+        ]
+    if corr.status == "unknown" or corr.total is None:
+        return [
+            w.t(
+                "The least change was not found within the time budget.",
+                "Chưa tìm được phương án điều chỉnh ít nhất trong thời gian cho phép.",
+            )
+        ]
+    proven = corr.status == "optimal"
+    head = w.t(
+        f"The least change that makes it hold (total change {corr.total}"
+        + ("; proven: no smaller change does" if proven else f"; best found, no change smaller than {corr.bound}")
+        + "):",
+        f"Phương án điều chỉnh ít nhất để kế hoạch khả thi (tổng mức thay đổi {corr.total}"
+        + ("; đã chứng minh: không có phương án nhỏ hơn" if proven else f"; tốt nhất tìm được, không dưới {corr.bound}")
+        + "):",
+    )
+    lines = [head] + [f"  - {change_text(w, ch)}" for ch in corr.changes]
+    if corr.holds == "feasible":
+        lines.append(
+            w.t(
+                "  Checked anew: the scenario so changed has a plan (check --out writes it, as solve does).",
+                "  Đã kiểm tra lại: kịch bản sau điều chỉnh có kế hoạch khả thi (check --out ghi kế hoạch như solve).",
+            )
+        )
+    return lines
+
+
+def quota_lines(w: Words, q) -> list[str]:
+    inst = w.inst
+    rule = next((r for r in inst.scenario.attendance if inst.rule_id(r) == q.rule), None)
+    per = f" {w.per(rule.per)}" if rule is not None else ""
+    name = f"{q.rule} ({q.field})"
+    if q.largest is not None:
+        head = w.t(
+            f"Rule {name}: the largest value every member can meet is {q.largest}{per} (asked: {q.asked})"
+            + (", once the other changes of the least change are made" if q.with_other_changes else "")
+            + ("" if q.decided else "; values nearer were not decided within the time budget")
+            + ".",
+            f"Quy định {name}: mức cao nhất mọi đồng chí đều đạt được là {q.largest}{per} (yêu cầu: {q.asked})"
+            + (
+                ", sau khi thực hiện các điều chỉnh khác của phương án điều chỉnh ít nhất"
+                if q.with_other_changes
+                else ""
+            )
+            + ("" if q.decided else "; các mức gần hơn chưa kết luận được trong thời gian cho phép")
+            + ".",
+        )
+    else:
+        head = w.t(
+            f"Rule {name}: no value of it alone makes the scenario hold (asked: {q.asked}).",
+            f"Quy định {name}: không mức nào của riêng quy định này làm kế hoạch khả thi (yêu cầu: {q.asked}).",
+        )
+    lines = [head]
+    if not q.short and q.largest is not None and not q.shortfall_known:
+        lines.append(
+            w.t(
+                f"  Who falls short at {q.asked} (the least shortfall) was not decided within the time budget; "
+                f"give a larger --time-limit.",
+                f"  Chưa xác định được trong thời gian cho phép những đồng chí không đạt ở mức {q.asked} (thiếu hụt "
+                f"ít nhất); hãy tăng --time-limit.",
+            )
+        )
+    if q.short:
+        by_member: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for m, period, _need, miss in q.short:
+            by_member[m].append((period, miss))
+        lines.append(
+            w.t(
+                f"  At {q.asked}, {len(by_member)} member{'s fall' if len(by_member) != 1 else ' falls'} short (least "
+                f"total shortfall):",
+                f"  Ở mức {q.asked}, {len(by_member)} đồng chí không đạt (tổng thiếu hụt ít nhất):",
+            )
+        )
+        for m, items in list(by_member.items())[:8]:
+            lines.append(f"  - {w.member(m)}: {_periods_text(w, items)}")
+        if len(by_member) > 8:
+            lines.append(w.t(f"  - … and {len(by_member) - 8} more", f"  - … và {len(by_member) - 8} đồng chí khác"))
+    return lines
+
+
 # ---------------------------------------------------------------------------------------------- the whole text
 def explain_diagnosis(
     inst: Instance,
@@ -437,10 +732,17 @@ def explain_diagnosis(
         )
     ]
     lines += [f"  {i}. {text}" for i, text in enumerate(statements(w, diag.core), start=1)]
+    lines.append(kind_line(w, diag))
     fs = facts(w, diag.core, counter)
     if fs:
         lines += ["", w.t("The facts behind it:", "Các dữ kiện dẫn tới mâu thuẫn:")]
         lines += [f"  - {f}" for f in fs]
+    if diag.enumeration is not None:
+        lines += [""] + conflict_lines(w, diag.enumeration, counter)
+    if diag.correction is not None:
+        lines += [""] + correction_lines(w, diag.correction)
+    for q in diag.quotas:
+        lines += [""] + quota_lines(w, q)
     if diag.suggestions or diag.shortfall:
         lines += [
             "",

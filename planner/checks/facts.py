@@ -519,5 +519,50 @@ def facts(w: Words, core: list[RuleKey], counter: CapacityCounter) -> list[str]:
             if f:
                 out.append(f)
     out += responsibility_facts(w, core)
+    out += in_charge_fact(w, core)
     out += pin_facts(w, core, counter)
     return out
+
+
+def in_charge_fact(w: Words, core: list[RuleKey]) -> list[str]:
+    """Quotas counted only at units in charge against a per_unit maximum: each unit meets once a month, so
+    members asking n meetings in a month need n charges each, more than the units' maxima allow in all."""
+    inst = w.inst
+    asks = [k for k in core if k.family == "attendance"]
+    caps = [k for k in core if k.family == "responsibility" and k.extra == "per_unit"]
+    if not asks or not caps or len({k.rule for k in caps}) != 1:
+        return []
+    rule = _responsibility_rule(inst, caps[0].rule)
+    most = rule.per_unit.max
+    if most is None:
+        return []
+    needs = []
+    for k in asks:
+        r = _attendance_rule(inst, k.rule)
+        if not r.units.in_charge or r.per != "month":
+            return []
+        slots = inst.slots(r.per, k.subject) if k.subject in inst.members else inst.slots(r.per)
+        slot = next((s for s in slots if s.label == k.period), None)
+        if slot is None:
+            return []
+        needs.append((k.subject, slot.scaled(r.at_least)))
+    units = [k.subject for k in caps]
+    total, allowed = sum(n for _, n in needs), most * len(units)
+    if total <= allowed:
+        return []
+    members = [m for m, _ in needs]
+    n = {x for _, x in needs}
+    each = f"{n.pop()}" if len(n) == 1 else w.t("their", "số")
+    return [
+        w.t(
+            f"Only meetings of units in charge count, and each unit meets once a month: the {len(members)} members "
+            f"({w.members(members, 5)}) asking {each} meetings in their month need {total} charges in all; rule "
+            f"{rule.id or caps[0].rule} allows at most {most} member{'s' if most != 1 else ''} in charge of each of these "
+            f"{len(units)} {w.cells_word(units)} ({allowed} charges), and the other units are not open to them.",
+            f"Chỉ tính các buổi ở đơn vị mình phụ trách, mỗi đơn vị họp mỗi tháng một lần: {len(members)} đồng chí "
+            f"({w.members(members, 5).removeprefix('các đồng chí ')}) cần {each} buổi trong tháng nên cần tổng cộng "
+            f"{total} lượt phụ trách; quy định {rule.id or caps[0].rule} cho nhiều nhất {most} đồng chí phụ trách mỗi "
+            f"đơn vị trong {len(units)} {w.cells_word(units)} này ({allowed} lượt), các đơn vị khác không thuộc diện "
+            f"các đồng chí này phụ trách.",
+        )
+    ]

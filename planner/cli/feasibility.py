@@ -1,4 +1,4 @@
-"""Feasibility (issue 3): `check` says whether a scenario admits a plan and, if not, which rules clash, why,
+"""Feasibility (issues 3 and 16): `check` says whether a scenario admits a plan and, if not, which rules clash, why,
 and what would make it feasible (with --out it then plans the scenario as `solve` does); `_explain_infeasible`
 is the same explanation, which `solve` prints when it finds a scenario infeasible."""
 
@@ -50,7 +50,9 @@ def _explain_infeasible(inst: Instance, lang: str, seed: int = 0) -> str:
     "out",
     type=click.Path(file_okay=False),
     default=None,
-    help="If feasible, plan SCENARIO as `solve` does and write the plan to this directory.",
+    help="If feasible, plan SCENARIO as `solve` does and write the plan to this directory; if not, write the "
+    "explanation, conflicts.xlsx, the report bao-cao-kha-nang-thuc-hien.docx and, under corrected/, the scenario "
+    "with the least change and its plan.",
 )
 @click.option(
     "--time-limit",
@@ -58,11 +60,41 @@ def _explain_infeasible(inst: Instance, lang: str, seed: int = 0) -> str:
     default=20.0,
     show_default=True,
     help="Deterministic seconds for deciding feasibility and the minimal conflict; as many again for "
-    "the suggestions; with --out, the solve's limit.",
+    "the least change and the suggestions, and with --all for every conflict; with --out, the solve's limit.",
 )
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Random seed of the searches.")
-@click.option("--no-suggest", is_flag=True, help="Skip the suggestions and the least shortfall (faster).")
+@click.option(
+    "--no-suggest", is_flag=True, help="Skip the suggestions, the least shortfall and the least change (faster)."
+)
 @click.option("--force", is_flag=True, help="With --out: replace the plan already there (as solve --force).")
+@click.option(
+    "--all",
+    "all_conflicts",
+    is_flag=True,
+    help="Every distinct conflict, grouped by rule and calendar fact, each with its members and months.",
+)
+@click.option(
+    "--max",
+    "most",
+    type=click.IntRange(1, 1000),
+    default=10,
+    show_default=True,
+    help="With --all: at most this many distinct conflicts.",
+)
+@click.option(
+    "--keep",
+    "keep",
+    multiple=True,
+    metavar="RULE[=W]",
+    help="A rule the committee would rather keep (a rule id, or meetings_per_day, max_per_month, "
+    "own_meetings_busy, fixed): weight W (10 if not given; others 1) in the smallest explanation and the "
+    "least change. Repeatable.",
+)
+@click.option(
+    "--minimal-only",
+    is_flag=True,
+    help="Stop at a minimal conflict (the deletion filter); do not try to prove the smallest.",
+)
 @click.pass_context
 def check_cmd(
     ctx: click.Context,
@@ -73,17 +105,34 @@ def check_cmd(
     seed: int,
     no_suggest: bool,
     force: bool,
+    all_conflicts: bool = False,
+    most: int = 10,
+    keep: tuple[str, ...] = (),
+    minimal_only: bool = False,
 ) -> None:
-    """Say whether SCENARIO admits a plan; if not, which rules clash, why, and what would make it feasible."""
+    """Say whether SCENARIO admits a plan; if not, which rules clash (the smallest conflict, every distinct
+    one with --all), why, and the least change that makes it hold."""
     from planner.checks.diagnose import CheckSettings, diagnose
     from planner.checks.explain import explain_diagnosis, feasible_line
     from planner.cli.plan import solve_cmd  # here: planner.cli.plan imports _explain_infeasible from this module
 
+    weights = _weights(keep)
     inst = _load(scenario)
+    target = None
     if out is not None:
-        _output(out, force=force, expected=_expected_bytes(inst, DEFAULT_FORMATS))  # before the diagnosis
+        target = _output(out, force=force, expected=_expected_bytes(inst, DEFAULT_FORMATS) * 3)  # before the diagnosis
     settings = CheckSettings(
-        time_limit=time_limit, suggest_limit=time_limit, seed=seed, suggestions=not no_suggest, shortfall=not no_suggest
+        time_limit=time_limit,
+        suggest_limit=time_limit,
+        seed=seed,
+        suggestions=not no_suggest,
+        shortfall=not no_suggest,
+        correction=not no_suggest,
+        smallest=not minimal_only,
+        all_conflicts=all_conflicts,
+        max_conflicts=most,
+        conflicts_limit=time_limit,
+        weights=tuple(sorted(weights.items())),
     )
     diag = diagnose(inst, settings)
     click.echo(inst.scenario.name)
@@ -109,5 +158,69 @@ def check_cmd(
                 formats=parse_formats(",".join(DEFAULT_FORMATS)),
             )  # invoke runs no callback
         return
-    click.echo(explain_diagnosis(inst, diag, lang, width=EXPLAIN_WIDTH))
+    text = explain_diagnosis(inst, diag, lang, width=EXPLAIN_WIDTH)
+    click.echo(text)
+    if target is not None and diag.status == Status.INFEASIBLE:
+        files = _report_files(inst, diag, lang, text, time_limit, seed)
+        target.write(files)
+        click.echo(
+            f"Report written to {out}/: {', '.join(sorted(n for n in files if '/' not in n))}"
+            + (" and corrected/ (the corrected scenario and its plan)." if any("/" in n for n in files) else ".")
+        )
     sys.exit(EXIT_INFEASIBLE if diag.status == Status.INFEASIBLE else EXIT_NO_PLAN)
+
+
+def _weights(keep: tuple[str, ...]) -> dict[str, int]:
+    """--keep RULE[=W] … as weights (W 10 when not given)."""
+    out: dict[str, int] = {}
+    for item in keep:
+        name, _, w = item.partition("=")
+        name = name.strip()
+        if not name:
+            raise click.BadParameter(f"{item!r}: give a rule id, as --keep RULE or --keep RULE=W", param_hint="--keep")
+        try:
+            weight = int(w) if w else 10
+        except ValueError:
+            raise click.BadParameter(
+                f"{item!r}: the weight must be a whole number, as --keep {name}=5", param_hint="--keep"
+            ) from None
+        if not 1 <= weight <= 1000:
+            raise click.BadParameter(f"{item!r}: the weight must be between 1 and 1000", param_hint="--keep")
+        out[name] = weight
+    return out
+
+
+def _report_files(inst: Instance, diag, lang: str, text: str, time_limit: float, seed: int) -> dict[str, str | bytes]:
+    """check --out on an infeasible scenario: the explanation, the conflicts workbook, the committee's report,
+    and — when the least change was found and holds — the corrected scenario and its plan, as solve writes
+    them."""
+    from planner.io import plan_directory_files
+    from planner.outputs import render
+    from planner.outputs.feasibility import feasibility_files
+    from planner.search.solving import Settings, solve
+
+    files: dict[str, str | bytes] = {"explanation.txt": text + "\n"}
+    files.update(feasibility_files(inst, diag, lang))
+    corr = diag.correction
+    if corr is not None and corr.scenario is not None and corr.holds == Status.FEASIBLE:
+        from planner.io.yaml_writer import dump_scenario
+        from planner.replan.plain_data import scenario_data
+
+        fixed = Instance(corr.scenario)
+        result = solve(fixed, Settings(time_limit=time_limit, seed=seed))
+        if result.plan is not None and verify(fixed, result.plan).ok:
+            from planner.checks.explain import change_text
+            from planner.checks.words import Words
+
+            w = Words(inst, "en")
+            head = ["# The scenario with the least change that makes it hold (planner check --out):"]
+            head += [f"#   {change_text(w, ch)}" for ch in corr.changes]
+            files["corrected/scenario.yaml"] = dump_scenario(scenario_data(corr.scenario), head)
+            for name, content in plan_directory_files(fixed, result.plan, result.summary).items():
+                files[f"corrected/{name}"] = content
+            rendered = render(
+                [f for f in DEFAULT_FORMATS if f != "csv"], fixed, result.plan, result.summary, lang, violations=0
+            )
+            for name, content in rendered.items():
+                files[f"corrected/{name}"] = content
+    return files
