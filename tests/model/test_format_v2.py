@@ -32,6 +32,17 @@ from tests.model.test_model_rules import (
 )
 
 D = dt.date.fromisoformat
+REGULAR = {  # the base scenario's meetings on their days
+    ("c1", "2026-03"): D("2026-03-05"),
+    ("c1", "2026-04"): D("2026-04-05"),
+    ("c2", "2026-03"): D("2026-03-10"),
+    ("c2", "2026-04"): D("2026-04-10"),
+}
+
+
+def on_the_6th() -> dict:
+    """The base meetings with c1 on the 6th instead of the 5th."""
+    return {**REGULAR, ("c1", "2026-03"): D("2026-03-06"), ("c1", "2026-04"): D("2026-04-06")}
 
 
 def quota(per: str, at_least: int, units: list[str] | None = None, **extra) -> dict:
@@ -95,12 +106,7 @@ def test_own_cell_exclude_in_coverage() -> None:
     member(data, "m1")["home_cell"] = "c1"
     infeasible(data)  # only m1 may visit c1, and its visits to its own cell do not count
     plan = Plan(
-        meetings={
-            ("c1", "2026-03"): D("2026-03-05"),
-            ("c1", "2026-04"): D("2026-04-05"),
-            ("c2", "2026-03"): D("2026-03-10"),
-            ("c2", "2026-04"): D("2026-04-10"),
-        },
+        meetings=REGULAR,
         attendance=frozenset({("m1", "c1", D("2026-03-05")), ("m1", "c1", D("2026-04-05"))}),
     )
     found = messages(data, plan)
@@ -126,12 +132,7 @@ def test_a_member_outside_its_term_cannot_attend() -> None:
     _, res = optimal(data)
     assert {d.month for m, _, d in attendance_of(res) if m == "m2"} == {3}
     plan = Plan(
-        meetings={
-            ("c1", "2026-03"): D("2026-03-05"),
-            ("c1", "2026-04"): D("2026-04-05"),
-            ("c2", "2026-03"): D("2026-03-10"),
-            ("c2", "2026-04"): D("2026-04-10"),
-        },
+        meetings=REGULAR,
         attendance=frozenset(
             {
                 ("m1", "c1", D("2026-03-05")),
@@ -207,14 +208,7 @@ def test_flex_when_blocked_keeps_a_free_day_even_when_a_member_is_busy() -> None
 
 def test_verify_says_why_a_free_day_was_left() -> None:
     data = flexible("blocked")
-    plan = Plan(
-        meetings={
-            ("c1", "2026-03"): D("2026-03-06"),
-            ("c1", "2026-04"): D("2026-04-06"),
-            ("c2", "2026-03"): D("2026-03-10"),
-            ("c2", "2026-04"): D("2026-04-10"),
-        }
-    )
+    plan = Plan(meetings=on_the_6th())
     found = messages(data, plan)
     assert any("it moves only when its day is blocked" in m for m in found), found
 
@@ -396,12 +390,7 @@ def test_a_unit_founded_in_april_meets_from_april() -> None:
 def test_verify_names_a_meeting_in_a_month_without_one() -> None:
     data = base()
     unit(data, "c2")["active"] = {"to": "2026-03-31"}
-    meetings = {
-        ("c1", "2026-03"): D("2026-03-05"),
-        ("c1", "2026-04"): D("2026-04-05"),
-        ("c2", "2026-03"): D("2026-03-10"),
-        ("c2", "2026-04"): D("2026-04-10"),
-    }
+    meetings = dict(REGULAR)
     assert messages(data, Plan(meetings=meetings)) == [
         "The plan has Chi bộ thôn 2 (c2) meet on 2026-04-10, but it holds no meeting in 2026-04 (it holds "
         "meetings only from … to 2026-03-31)."
@@ -420,12 +409,7 @@ def test_a_re_plan_keeps_the_baseline_dates_unless_forced() -> None:
     # c1 may meet on the 3rd to the 7th; the decision in force has it on the 6th (one day off its 5th)
     data = base(coverage=[monthly(["c1"], ["m1"])])
     unit(data, "c1")["meeting"] = {"day": 5, "flex": 2}
-    meetings = {
-        ("c1", "2026-03"): D("2026-03-06"),
-        ("c1", "2026-04"): D("2026-04-06"),
-        ("c2", "2026-03"): D("2026-03-10"),
-        ("c2", "2026-04"): D("2026-04-10"),
-    }
+    meetings = on_the_6th()
     baseline = Plan(
         meetings=meetings, attendance=frozenset({("m1", "c1", D("2026-03-06")), ("m1", "c1", D("2026-04-06"))})
     )
