@@ -72,9 +72,32 @@ def _expected_bytes(inst: Instance, formats: tuple[str, ...] = ("csv",)) -> int:
     return 120 * rows * (1 + len(formats))
 
 
+def _remember_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Keep the command's ``--lang`` in the context's meta (shared with the group's), so that input errors,
+    reported outside the command, are introduced in that language too."""
+    if value is not None:
+        ctx.meta["planner.lang"] = value
+    return value
+
+
+def _lang_option(default: str | None = "en"):  # type: ignore[no-untyped-def]
+    """``--lang vi|en``: the language of the command's terminal lines (English by default)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(("vi", "en")),
+        default=default,
+        callback=_remember_lang,
+        help="Language of the terminal lines (default en).",
+    )
+
+
 def _fail_input(err: InputError) -> None:
+    from planner.outputs.terminal import message
+
     n = len(err.problems)
-    click.echo(f"error: {n} problem{'s' if n != 1 else ''} in the input:", err=True)
+    ctx = click.get_current_context(silent=True)
+    lang = ctx.meta.get("planner.lang", "en") if ctx is not None else "en"
+    click.echo(message("input_errors", lang, n=n, s="s" if n != 1 else ""), err=True)
     for p in err.problems:
         click.echo(f"  - {p}", err=True)
     sys.exit(EXIT_INVALID)

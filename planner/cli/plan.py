@@ -22,10 +22,12 @@ from planner.cli.common import (
     _force_option,
     _format_list_option,
     _id_map_option,
+    _lang_option,
     _load,
     _out_dir_option,
     _output,
     _plan_dir_argument,
+    _remember_lang,
     _scenario_argument,
     _search_options,
     _wrap,
@@ -63,15 +65,16 @@ def _say_amendments(files: dict, wanted: bool, lang: str) -> None:  # type: igno
 
 @main.command()
 @_scenario_argument
-def validate(scenario: str) -> None:
+@_lang_option()
+def validate(scenario: str, lang: str = "en") -> None:
     """Load SCENARIO and print what it holds, or every error in it."""
     inst = _load(scenario)
-    print_scenario(_console(), inst)
+    print_scenario(_console(), inst, lang)
     from planner.io.tables import derived_ids
 
     for note in derived_ids(inst.scenario.source):  # ids a table or workbook left out, derived from names
-        click.echo(f"id derived from the name: {note}")
-    click.echo("valid: the scenario loads and every reference resolves.")
+        click.echo(message("derived_id", lang, note=note))
+    click.echo(message("valid", lang))
 
 
 def _mapped_baseline(base: Plan | None, changes: str, inst: Instance) -> Plan:
@@ -118,6 +121,7 @@ def _mapped_baseline(base: Plan | None, changes: str, inst: Instance) -> Plan:
     "--lang",
     type=click.Choice(LANGS),
     default=None,
+    callback=_remember_lang,
     help="Language of the labels in xlsx, html, md and calendars (default vi) and of the terminal "
     "(default en). The decision, its amendment and the notices (docx) are Vietnamese.",
 )
@@ -240,22 +244,23 @@ def solve_cmd(
 @_scenario_argument
 @_plan_dir_argument
 @click.option("--baseline", type=click.Path(), default=None, help="A baseline plan directory, for the stability term.")
-def verify_cmd(scenario: str, plan_dir: str, baseline: str | None) -> None:
+@_lang_option()
+def verify_cmd(scenario: str, plan_dir: str, baseline: str | None, lang: str = "en") -> None:
     """Check the plan in PLAN_DIR against every hard rule of SCENARIO; recompute its objective."""
     inst = _load(scenario)
     plan: Plan = read_plan(plan_dir)
     base = read_plan(baseline) if baseline else None
     report = verify(inst, plan, base)
     con = _console()
-    con.print(objective_table(inst, report.terms))
+    con.print(objective_table(inst, report.terms, lang))
     claimed = (read_summary(plan_dir) or {}).get("objective")
     if claimed is not None and claimed != report.objective:
-        click.echo(f"note: summary.json says objective {claimed}; recomputed {report.objective}.")
+        click.echo(message("claimed", lang, claimed=claimed, objective=report.objective))
     if report.ok:
-        click.echo(f"ok: the plan satisfies every rule; objective {report.objective}.")
+        click.echo(message("ok", lang, objective=report.objective))
         return
     n = len(report.violations)
-    click.echo(f"{n} violation{'s' if n != 1 else ''}:")
+    click.echo(message("violations", lang, n=n, s="s" if n != 1 else ""))
     for v in report.violations:
         click.echo(f"  - {v}")
     sys.exit(EXIT_INFEASIBLE)

@@ -15,12 +15,14 @@ from planner.cli.common import (
     _change_set_arguments,
     _document_options,
     _id_map_option,
+    _lang_option,
     _load,
     _output,
     _rows_option,
     _search_options,
 )
 from planner.io.output import file_kind
+from planner.outputs.terminal import message
 from planner.search.solving import Settings
 from planner.status import Status
 
@@ -77,6 +79,7 @@ def apply_cmd(base: str, changes: str, out: str, force: bool = False) -> None:
 )
 @click.option("--force", is_flag=True, help="With --out: replace the diff already there (never other files).")
 @_rows_option("summary")
+@_lang_option()
 @_id_map_option(
     "PLAN_A is of the scenario before this change set: carry its ids across (merged units → the new "
     "unit) and, with --scenario, compare only that scenario's months."
@@ -89,6 +92,7 @@ def diff_cmd(
     rows: int,
     id_map: str | None = None,
     force: bool = False,
+    lang: str = "en",
 ) -> None:
     """Compare plan PLAN_A (before) with PLAN_B (after): charges, attendances, meetings, loads, coverage."""
     from planner.replan import read_changes
@@ -109,7 +113,7 @@ def diff_cmd(
     click.echo(summary_text(d, plan_a, plan_b, rows=rows), nl=False)
     if target is not None:
         target.write(diff_files(d))
-        click.echo(f"Diff written to {out}/: diff-*.csv and diff.xlsx.")
+        click.echo(message("diff_written", lang, out=out))
 
 
 @main.command(name="whatif")
@@ -148,6 +152,7 @@ def diff_cmd(
     "implied by the options below.",
 )
 @_document_options
+@_lang_option()
 def whatif_cmd(
     base: str,
     changes: str,
@@ -165,6 +170,7 @@ def whatif_cmd(
     amends: str | None = None,
     amends_date=None,  # type: ignore[no-untyped-def]
     replace: bool = False,
+    lang: str = "en",
 ) -> None:
     """Apply CHANGES to BASE, re-plan from the plan in --baseline, and report what changed and why."""
     from planner.cli.signals import _interrupted, caught_signals, stopping
@@ -221,11 +227,11 @@ def whatif_cmd(
             else "no plan had been found yet; only scenario.yaml was written",
         )
     if w.result.plan is None:
-        click.echo(status_line(w.result.summary))
+        click.echo(status_line(w.result.summary, lang))
         if w.result.summary.status == Status.INFEASIBLE:
-            click.echo(f"No plan satisfies every rule of the changed scenario ({out}/scenario.yaml).")
+            click.echo(message("whatif_infeasible", lang, out=out))
             sys.exit(EXIT_INFEASIBLE)
-        click.echo("No plan found: give a larger --time-limit.")
+        click.echo(message("whatif_no_plan", lang))
         sys.exit(EXIT_NO_PLAN)
     click.echo(w.report, nl=False)
     docs = ""
@@ -235,8 +241,5 @@ def whatif_cmd(
         names = sorted(n for n in os.listdir(out) if n.endswith(".docx"))
         docs = ", " + ", ".join(names) + (", notices/" if os.path.isdir(os.path.join(out, "notices")) else "")
         if not replace and not any(n.startswith("amendment") for n in names):
-            click.echo(
-                "No amendment: no committee of the plan in force had its decisions changed, or each committee "
-                "that issues one now was founded by the changes (its decision.docx is a new decision)."
-            )
-    click.echo(f"Written to {out}/: scenario.yaml, plan/, diff/ (CSV and diff.xlsx), report.txt{docs}.")
+            click.echo(message("whatif_no_amendment", lang))
+    click.echo(message("whatif_written", lang, out=out, docs=docs))

@@ -572,11 +572,12 @@ def _people(facts: Facts, cid: str) -> list[list[str]]:
     return list(groups.values())
 
 
-def _names(facts: Facts, members: Iterable[str]) -> str:
-    """Members' names, each person once."""
+def _names(facts: Facts, members: Iterable[str], unit: str | None = None) -> str:
+    """Members' names, each person once; with ``unit``, an attendance at one's own cell marked."""
+    L = Labels("vi")
     seen: dict[str, str] = {}
     for m in members:
-        seen.setdefault(facts.person(m), facts.member_name(m))
+        seen.setdefault(facts.person(m), facts.member_name(m) + (facts.own_mark(m, unit, L) if unit else ""))
     return ", ".join(seen.values())
 
 
@@ -611,16 +612,26 @@ def _charges_appendix(w: _Writer, facts: Facts, c: Committee) -> None:
     qualify = c.level != "commune"
     for n, seats in enumerate(_people(facts, c.id), start=1):
         m = seats[0]
-        units = [
-            f"{facts.unit_label(u, qualify)} ({L.basis(facts.basis(s, u))})" for s in seats for u in facts.charges[s]
-        ]
+        units = [facts.charge_text(s, u, L, qualify) for s in seats for u in facts.charges[s]]
         count = sum(len(facts.by_member.get(s, [])) for s in seats)
+        service = facts.service_text(m, L)
+        name = facts.member_name(m) + (f"\n({service})" if service else "")
         w.add_row(
             table,
-            [str(n), facts.member_name(m), position_text(facts, m, c), "\n".join(units) or "–", str(count)],
+            [str(n), name, position_text(facts, m, c), "\n".join(units) or "–", str(count)],
             widths,
             center=(0, 4),
         )
+    teams = [
+        (t, units)
+        for t, units in facts.team_charges
+        if any(facts.inst.members[p].committee == c.id for p in t.everyone if p in facts.inst.members)
+    ]
+    if teams:  # the work teams (Nghị quyết 77): who they are and what they are in charge of, under the table
+        w.para(w.doc, w.text(part.get("teams", "Các tổ công tác:")), bold=True, size=13, before=8, keep=True)
+        for t, units in teams:
+            text = f"- {facts.team_text(t, L)}; phụ trách: {', '.join(facts.unit_label(u, qualify) for u in units)}."
+            w.para(w.doc, text, size=13, align=JUSTIFY, after=2)
 
 
 def _calendar_appendix(w: _Writer, facts: Facts, c: Committee) -> None:
@@ -647,7 +658,7 @@ def _calendar_appendix(w: _Writer, facts: Facts, c: Committee) -> None:
                 when += f", {info['time']}"
             elif info["session"]:
                 when += f", {SESSIONS_VI.get(info['session'], info['session'])}"
-            w.add_row(table, [str(n), when, facts.unit_label(u, qualify), _names(facts, ms)], widths)
+            w.add_row(table, [str(n), when, facts.unit_label(u, qualify), _names(facts, ms, u)], widths)
 
 
 SESSIONS_VI = {"morning": "buổi sáng", "afternoon": "buổi chiều", "evening": "buổi tối"}
@@ -820,7 +831,8 @@ def render_notice(facts: Facts, u: str, template: dict[str, Any] | None = None) 
                 mc = inst.members[m].committee
                 c = committee_info(inst, mc) if mc in inst.units else None
                 pos = position_text(facts, m, c) if c is not None else ""
-                people.append(facts.member_name(m) + (f", {pos}" if pos and pos != "–" else ""))
+                own = facts.own_mark(m, u, L)
+                people.append(facts.member_name(m) + (f", {pos}" if pos and pos != "–" else "") + own)
             rows.append((f"Tháng {int(mo[5:7])}", when, info["place"] or "", "\n".join(people)))
     columns = [w.text(x) for x in nt.get("columns") or []]
     with_place = any(r[2] for r in rows) and len(columns) >= 4

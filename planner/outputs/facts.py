@@ -60,6 +60,10 @@ class QuotaRow:
     at_least: int
     at_most: int | None
     planned: int
+    # format v2: the months of the period the member serves, of its months in the window (prorated need),
+    # and the home cell an ``own_cell: exclude`` rule does not count for the member
+    serving: tuple[int, int] | None = None
+    not_counted: str | None = None
 
     @property
     def state(self) -> str:
@@ -78,6 +82,17 @@ class QuotaRow:
         if self.at_least == self.at_most:
             return str(self.at_least)
         return f"{self.at_least}–{self.at_most}"
+
+
+def _conflict_text(c: Any, L: Any) -> str:
+    """An excused stretch in words: "01/03/2026 – 30/04/2026", "05/08/2026", "thứ Hai"."""
+    if c.date is not None:
+        return L.date(c.date)
+    if c.from_ is not None or c.to is not None:
+        a = L.date(c.from_) if c.from_ is not None else "…"
+        b = L.date(c.to) if c.to is not None else "…"
+        return f"{a} – {b}"
+    return ", ".join(c.weekdays or ())
 
 
 def role_rank(roles: tuple[str, ...]) -> int:
@@ -233,12 +248,17 @@ class Facts:
         for rule in inst.scenario.attendance:
             rid = inst.rule_id(rule)
             specs = inst.attendance_counts(rule)
-            incs = list(zip(rule.including, inst.including_counts(rule)))
+            units = frozenset(inst.select_units(rule.units))
             for mid in self.members:
                 spec = specs.get(mid)
                 if spec is None:
                     continue
-                for slot in inst.slots(rule.per):
+                incs = list(zip(rule.including, inst.including_counts(rule, mid)))
+                home = inst.members[mid].home_cell
+                skip = home if rule.own_cell == "exclude" and home in units else None
+                for slot in inst.slots(rule.per, mid):
+                    part = slot.serving is not None and slot.serving < len(slot.months)
+                    serving = (slot.serving or 0, len(slot.months)) if part else None
                     rows.append(
                         QuotaRow(
                             rid,
@@ -247,6 +267,8 @@ class Facts:
                             slot.scaled(rule.at_least),
                             rule.at_most,
                             view.member_count(mid, spec, slot.months),
+                            serving,
+                            skip,
                         )
                     )
                     for i, (inc, ispec) in enumerate(incs, start=1):
@@ -258,27 +280,171 @@ class Facts:
                                 slot.scaled(inc.at_least),
                                 None,
                                 view.member_count(mid, ispec, slot.months),
+                                serving,
+                                skip,
                             )
                         )
         return rows
 
+    def quota_note(self, q: QuotaRow, L: Any) -> str:
+        """Why a quota row asks what it asks, in words: "prorated: serves 3 of 12 months", "own cell not
+        counted (Chi bộ thôn 4)"; empty for an ordinary row."""
+        parts = []
+        if q.serving is not None:
+            parts.append(L("note_prorated", served=q.serving[0], months=q.serving[1]))
+        if q.not_counted is not None:
+            parts.append(L("note_own_excluded", unit=self.unit_name(q.not_counted)))
+        return "; ".join(parts)
+
     @cached_property
     def coverage_rows(self) -> list[QuotaRow]:
+        """Each coverage rule per unit and period; a period in which the unit holds no meeting (it meets
+        quarterly, or is founded later) asks nothing and is left out."""
         view = self.view
-        return [
-            QuotaRow(
-                c.rule_id,
-                c.unit,
-                c.slot.label,
-                c.slot.scaled(c.rule.at_least),
-                c.rule.at_most,
-                view.unit_count(c.unit, c.by, c.in_charge, c.slot.months),
+        rows = []
+        for c in self.inst.coverage_checks():
+            if c.slot.serving == 0:
+                continue
+            part = c.slot.serving is not None and c.slot.serving < len(c.slot.months)
+            rows.append(
+                QuotaRow(
+                    c.rule_id,
+                    c.unit,
+                    c.slot.label,
+                    c.slot.scaled(c.rule.at_least),
+                    c.rule.at_most,
+                    view.unit_count(c.unit, c.by, c.in_charge, c.slot.months),
+                    (c.slot.serving or 0, len(c.slot.months)) if part else None,
+                )
             )
-            for c in self.inst.coverage_checks()
-        ]
+        return rows
+
+    def coverage_note(self, q: QuotaRow, L: Any) -> str:
+        """ "prorated: the unit is active 2 of 3 months" for a unit founded or dissolved in the period."""
+        return L("note_unit_prorated", served=q.serving[0], months=q.serving[1]) if q.serving is not None else ""
 
     def quota_states(self, member: str) -> Counter[str]:
         return Counter(r.state for r in self.quota_rows if r.subject == member)
+
+    # ------------------------------------------------------------------------------------------ format v2
+    def own_cell(self, m: str, u: str) -> bool:
+        """The unit is the home cell of the member (or of any seat of the member's person)."""
+        inst = self.inst
+        return any(inst.members[s].home_cell == u for s in self.seats(m) if s in inst.members)
+
+    def own_mark(self, m: str, u: str, L: Any) -> str:
+        """ " (chi bộ nơi sinh hoạt)" / " (own cell)" after an attendance at the member's home cell, else ""."""
+        return f" {L('own_cell')}" if self.own_cell(m, u) else ""
+
+    @cached_property
+    def people(self) -> list[str]:
+        """One member id per person (its first seat in the members' order): every list of people uses these."""
+        return list(dict.fromkeys(self.seats(m)[0] for m in self.members))
+
+    def person_charges(self, m: str) -> list[tuple[str, str]]:
+        """(seat, unit) of every charge of the person of ``m``, seats in the members' order."""
+        return [(s, u) for s in self.seats(m) for u in self.charges.get(s, [])]
+
+    def person_attendances(self, m: str) -> list[Attendance]:
+        """The person's attendances, each meeting once (a meeting two seats attend is one visit), by date."""
+        seen: dict[tuple[str, dt.date], Attendance] = {}
+        for s in self.seats(m):
+            for a in self.by_member.get(s, []):
+                seen.setdefault((a.unit, a.date), a)
+        return sorted(seen.values(), key=lambda a: (a.date, self.inst.unit_order.get(a.unit, 1 << 30)))
+
+    def person_month(self, m: str, month: Month) -> list[Attendance]:
+        return [a for a in self.person_attendances(m) if a.month == month]
+
+    def seat_committees(self, m: str) -> str:
+        """The committees of the person's seats: "Huyện ủy Đăk Hà; Đảng ủy xã Đăk Mar"."""
+        return "; ".join(dict.fromkeys(self.unit_name(self.inst.members[s].committee) for s in self.seats(m)))
+
+    def person_roles(self, m: str, L: Any) -> str:
+        """The roles of the person of ``m``: one seat's roles, or each seat's with its committee ("Ủy viên Ban
+        Chấp hành (Huyện ủy Đăk Hà); Bí thư, Ủy viên Ban Thường vụ (Đảng ủy xã Ngọk Réo)")."""
+        seats = self.seats(m)
+        if len(seats) == 1:
+            return L.roles(self.inst.members[m].roles)
+        return "; ".join(
+            f"{L.roles(self.inst.members[s].roles)} ({self.unit_name(self.inst.members[s].committee)})" for s in seats
+        )
+
+    def service_text(self, m: str, L: Any) -> str:
+        """When the member serves, if not the whole window: "từ 01/10/2026", "đến 31/05/2026", and each excused
+        stretch with its reason: "nghỉ 01/03/2026 – 30/04/2026: học lớp trung cấp"; "" for a whole-window member."""
+        parts: list[str] = []
+        for s in self.seats(m):
+            mem = self.inst.members.get(s)
+            if mem is None:
+                continue
+            a = mem.active
+            if a is not None:
+                if a.from_ is not None and a.from_ > self.start:
+                    parts.append(L("serves_from", date=L.date(a.from_)))
+                if a.to is not None and a.to < self.end:
+                    parts.append(L("serves_to", date=L.date(a.to)))
+            for c in mem.excused:
+                parts.append(L("excused", when=_conflict_text(c, L)) + (f": {c.reason}" if c.reason else ""))
+        return "; ".join(dict.fromkeys(parts))
+
+    def absence(self, m: str, month: Month, L: Any) -> str | None:
+        """Why the member has nothing to do in ``month`` (not yet / no longer serving, or excused for most of
+        it), in a few words; None when it serves that month."""
+        inst = self.inst
+        if all(inst.serves_in(s, month) for s in self.seats(m) if s in inst.members):
+            return None
+        for s in self.seats(m):
+            mem = inst.members[s]
+            if inst.serves_in(s, month):
+                return None
+            a = mem.active
+            first = dt.date(int(month[:4]), int(month[5:7]), 1)
+            last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+            if a is not None and a.from_ is not None and a.from_ > first:
+                return L("not_yet", date=L.date(a.from_))
+            if a is not None and a.to is not None and a.to < last:
+                return L("no_longer", date=L.date(a.to))
+            reasons = [c.reason for c in mem.excused if c.reason]
+            return L("excused_month") + (f": {reasons[0]}" if reasons else "")
+        return None
+
+    def team_of(self, m: str, u: str) -> Any:
+        """The work team with which the member is in charge of the unit, or None."""
+        for t in self.inst.scenario.teams:
+            if m in t.everyone and all((p, u) in self.plan.charges for p in t.everyone):
+                return t
+        return None
+
+    @cached_property
+    def team_charges(self) -> list[tuple[Any, list[str]]]:
+        """Each work team that takes charge of something, with its units (scenario order)."""
+        out = []
+        for t in self.inst.scenario.teams:
+            units = [u for u in self.inst.units if all((p, u) in self.plan.charges for p in t.everyone)]
+            if units:
+                out.append((t, units))
+        return out
+
+    def team_text(self, team: Any, L: Any) -> str:
+        """ "Tổ công tác số 1: Nguyễn Văn A (tổ trưởng), Trần Văn B, Lê Thị C"."""
+        names = [self.member_name(team.leader) + f" {L('team_leader')}"]
+        names += [self.member_name(p) for p in team.members if p != team.leader]
+        return f"{team.name or team.id}: {', '.join(names)}"
+
+    def charge_basis(self, m: str, u: str, L: Any) -> str:
+        """Why the member is in charge of the unit, in words: "nơi cư trú", "cùng Tổ công tác số 1" (with its
+        work team), and a household's kind first ("hộ gia đình, cùng Tổ công tác số 1")."""
+        unit = self.inst.units.get(u)
+        team = self.team_of(m, u)
+        basis = L("with_team", team=team.name or team.id) if team is not None else L.basis(self.basis(m, u))
+        return f"{L.kind(unit.kind)}, {basis}" if unit is not None and unit.kind == "household" else basis
+
+    def charge_text(self, m: str, u: str, L: Any, qualify: bool | None = None) -> str:
+        """ "Chi bộ thôn 4 (nơi cư trú)": the unit and `charge_basis` (with ``qualify`` not None, the unit as
+        `unit_label` names it: with its commune where the name repeats, or always when ``qualify``)."""
+        name = self.unit_name(u) if qualify is None else self.unit_label(u, qualify)
+        return f"{name} ({self.charge_basis(m, u, L)})"
 
     def member_quota_text(self, member: str, L: Any) -> str:
         """ "moi-thang: 1–2 mỗi tháng (≥ 1)" per rule of the member, the planned span over its periods."""
@@ -290,6 +456,7 @@ class Facts:
                 continue
             lo, hi = min(got), max(got)
             span = str(lo) if lo == hi else f"{lo}–{hi}"
+            prorated = any(r.serving is not None for r in self.quota_rows if r.rule == rid and r.subject == member)
             need = (
                 f"≥ {rule.at_least}"
                 if rule.at_most is None
@@ -297,6 +464,12 @@ class Facts:
                 if rule.at_least
                 else f"≤ {rule.at_most}"
             )
+            if prorated:
+                needs = [r.at_least for r in self.quota_rows if r.rule == rid and r.subject == member]
+                need = f"≥ {min(needs)}" if min(needs) == max(needs) else f"≥ {min(needs)}–{max(needs)}"
+                need += f", {L('prorated')}"
+            if any(r.not_counted for r in self.quota_rows if r.rule == rid and r.subject == member):
+                need += f", {L('own_not_counted')}"
             parts.append(f"{rid}: {span} {L.per(rule.per)} ({need})")
         return "; ".join(parts)
 
@@ -396,7 +569,11 @@ class Facts:
         if unit.is_committee or not unit.parent or unit.parent not in self.inst.units:
             return name
         repeated = name.strip().lower() in self._repeated_names
-        parent = self.inst.units[unit.parent]
+        # the committee the unit is under (a household: the commune of its village)
+        above = [a for a in self.inst.ancestors.get(u, ()) if a != u and self.inst.units[a].is_committee]
+        if not above:
+            return name
+        parent = self.inst.units[above[0]]
         if not repeated and (not qualify or place_of(parent.name).lower() in name.lower()):
             return name
         org = organisation_of(parent.name, self.inst.unit_level(parent.id))

@@ -7,6 +7,7 @@ month by month, the members table and the units table. Prints on A4 landscape as
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from html import escape
 
 from planner.outputs.facts import Facts
@@ -38,6 +39,7 @@ table.heat td.h{width:44px;text-align:center;font-weight:600;padding:6px 2px}
 table.heat th.m{text-align:center;width:44px}
 .h0{background:#f4f4f4;color:#999}.h1{background:#f8d7d2}.h2{background:#ee9d92}.h3{background:#d9574a;color:#fff}
 .h4{background:#8b1a1a;color:#fff}
+.off{background:repeating-linear-gradient(45deg,#eee,#eee 3px,#fff 3px,#fff 6px);color:#999}
 .legend span{display:inline-block;width:18px;height:12px;margin:0 2px;vertical-align:middle}
 .months{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:14px}
 .month{border:1px solid var(--line);border-radius:6px;padding:8px 12px;background:var(--bg)}
@@ -89,6 +91,23 @@ def _heat_class(count: int, top: int) -> str:
     return f"h{min(4, 1 + (3 * (count - 1)) // max(1, top - 1))}"
 
 
+def _in_charge(f: Facts, u: str, L: Labels) -> str:
+    """Who is in charge of a unit, each person once; a work team by its name."""
+    names: list[str] = []
+    done: set[str] = set()
+    for m in f.in_charge.get(u, []):
+        team = f.team_of(m, u)
+        if team is not None:
+            if team.id not in done:
+                done.add(team.id)
+                names.append(f"{team.name or team.id} ({', '.join(f.member_name(p) for p in team.everyone)})")
+            continue
+        if f.person(m) not in done:
+            done.add(f.person(m))
+            names.append(f.member_name(m))
+    return ", ".join(names)
+
+
 def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
     f, inst, s = facts, facts.inst, facts.summary
     out: list[str] = []
@@ -125,7 +144,7 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
         (L("objective"), s.objective if s.objective is not None else L("unknown"), ""),
         (L("bound"), f"{s.bound:g}" if s.bound is not None else "–", ""),
         (L("gap"), f"{100 * s.gap:.1f} %" if s.gap is not None else "–", ""),
-        (L("n_members"), len(inst.members), ""),
+        (L("n_members"), len(f.people), ""),
         (L("n_units"), len(inst.meeting_units), ""),
         (L("n_charges"), len(f.plan.charges), ""),
         (L("n_attendances"), len(f.plan.attendance), ""),
@@ -164,18 +183,22 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
     w("</section>")
 
     # heat map
-    top = max((len(v) for v in f.by_member_month.values()), default=0)
+    top = max((len(f.person_month(m, mo)) for m in f.people for mo in f.months), default=0)
     w(f'<section id="heatmap"><h2>{_e(L("heatmap"))}</h2><table class="heat"><thead><tr><th>{_e(L("member"))}</th>')
     for mo in f.months:
         w(f'<th class="m" title="{_e(L.month(mo))}">{_e(L.month_short(mo))}</th>')
     w(f'<th class="n">{_e(L("total"))}</th></tr></thead><tbody>')
-    for m in f.members:
+    for m in f.people:
         w(f"<tr><td>{_e(f.member_name(m))}</td>")
         for mo in f.months:
-            atts = f.by_member_month.get((m, mo), [])
-            tip = "; ".join(f"{L.day_month(a.date)} {f.unit_name(a.unit)}" for a in atts) or L.month(mo)
-            w(f'<td class="h {_heat_class(len(atts), top)}" title="{_e(tip)}">{len(atts) or ""}</td>')
-        w(f'<td class="n">{len(f.by_member.get(m, []))}</td></tr>')
+            atts = f.person_month(m, mo)
+            tip = "; ".join(f"{L.day_month(a.date)} {f.unit_name(a.unit)}{f.own_mark(m, a.unit, L)}" for a in atts)
+            off = f.absence(m, mo, L)
+            if off and not atts:
+                w(f'<td class="h off" title="{_e(L.month(mo))}: {_e(off)}">–</td>')
+                continue
+            w(f'<td class="h {_heat_class(len(atts), top)}" title="{_e(tip or L.month(mo))}">{len(atts) or ""}</td>')
+        w(f'<td class="n">{len(f.person_attendances(m))}</td></tr>')
     w("</tbody></table>")
     legend = "".join(f'<span class="h{i}"></span>' for i in range(5))
     w(f'<p class="legend muted">0 {legend} {top} — {_e(L("legend"))}</p></section>')
@@ -186,7 +209,9 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
         meetings = f.meetings_attended.get(mo, [])
         w(f'<div class="month"><h3>{_e(L.month(mo))} <span class="muted">({len(meetings)})</span></h3><ul>')
         for d, u, ms in meetings:
-            names = ", ".join(f.member_name(m) for m in ms)
+            names = ", ".join(
+                dict.fromkeys(f.member_name(m) + f.own_mark(m, u, L) for m in ms if f.seats(m)[0] in f.people)
+            )
             w(
                 f'<li><span class="d">{_e(L.day_month(d))}</span> {_e(f.unit_name(u))} '
                 f'<span class="who">— {_e(names)}</span></li>'
@@ -202,16 +227,18 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
         f"<th>{_e(L('member'))}</th><th>{_e(L('role'))}</th><th>{_e(L('in_charge_of'))}</th>"
         f'<th class="n">{_e(L("attendances"))}</th><th>{_e(L("quota"))}</th></tr></thead><tbody>'
     )
-    for i, m in enumerate(f.members, start=1):
+    for i, m in enumerate(f.people, start=1):
         mem = inst.members[m]
         units = (
             "<br>".join(
-                f'{_e(f.unit_name(u))} <span class="muted">({_e(L.basis(f.basis(m, u)))})</span>'
-                for u in f.charges.get(m, [])
+                f'{_e(f.unit_name(u))} <span class="muted">({_e(f.charge_basis(x, u, L))})</span>'
+                for x, u in f.person_charges(m)
             )
             or "–"
         )
-        states = f.quota_states(m)
+        states: Counter[str] = Counter()
+        for seat in f.seats(m):
+            states.update(f.quota_states(seat))
         bad = states["below"] + states["above"]
         tag = (
             f'<span class="tag bad">{_e(L("below") if states["below"] else L("above"))}: {bad}</span>'
@@ -222,10 +249,18 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
             if states
             else ""
         )
+        ids = ", ".join(f.seats(m))
+        service = f.service_text(m, L)
+        titles = "".join(
+            f"; {_e(t)}" for t in dict.fromkeys(inst.members[x].title for x in f.seats(m) if inst.members[x].title)
+        )
+        quota = "; ".join(t for t in (f.member_quota_text(x, L) for x in f.seats(m)) if t)
         w(
-            f'<tr><td class="n">{i}</td><td>{_e(mem.name)} <span class="muted">({_e(m)})</span></td>'
-            f'<td>{_e(L.roles(mem.roles))}</td><td>{units}</td><td class="n">{len(f.by_member.get(m, []))}</td>'
-            f"<td>{_e(f.member_quota_text(m, L)) or '–'} {tag}</td></tr>"
+            f'<tr><td class="n">{i}</td><td>{_e(mem.name)} <span class="muted">({_e(ids)})</span>'
+            + (f'<br><span class="muted">{_e(service)}</span>' if service else "")
+            + f"</td><td>{_e(f.person_roles(m, L))}{titles}</td><td>{units}</td>"
+            f'<td class="n">{len(f.person_attendances(m))}</td>'
+            f"<td>{_e(quota) or '–'} {tag}</td></tr>"
         )
     w("</tbody></table></section>")
 
@@ -249,10 +284,17 @@ def render_html(facts: Facts, L: Labels, generated: dt.datetime) -> str:
         w(
             f'<tr><td>{_e(unit.name)} <span class="muted">({_e(u)})</span></td><td>{_e(L.kind(unit.kind))}</td>'
             f"<td>{_e(f.parent_name(u)) or '–'}</td>"
-            f"<td>{_e(', '.join(f.member_name(m) for m in f.in_charge.get(u, []))) or '–'}</td>"
+            f"<td>{_e(_in_charge(f, u, L)) or '–'}</td>"
             f'<td class="n">{visits}</td><td>{_e(", ".join(L.month_short(mo) for mo in missing)) or "–"}</td></tr>'
         )
-    w("</tbody></table></section>")
+    w("</tbody></table>")
+    if f.team_charges:
+        w(f"<h3>{_e(L('teams'))}</h3><table><thead><tr><th>{_e(L('team'))}</th><th>{_e(L('in_charge_of'))}</th>")
+        w("</tr></thead><tbody>")
+        for t, tunits in f.team_charges:
+            w(f"<tr><td>{_e(f.team_text(t, L))}</td><td>{_e(', '.join(f.unit_name(u) for u in tunits))}</td></tr>")
+        w("</tbody></table>")
+    w("</section>")
 
     w("</main>")
     w(f"<footer>{_e(L('generated'))}: {_e(generated.strftime('%Y-%m-%d %H:%M'))} · planner</footer>")

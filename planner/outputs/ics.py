@@ -93,7 +93,7 @@ def member_calendar(facts: Facts, L: Labels, member: str, generated: dt.datetime
         ev.add("last-modified", stamp)
         ev.add("sequence", sequence)
         info = f.meeting_info(a.unit, a.month)
-        title = L("event_attend", unit=f.unit_name(a.unit))
+        title = L("event_attend", unit=f.unit_name(a.unit)) + f.own_mark(member, a.unit, L)
         when = f"{L.weekday(a.date)}, {L.date(a.date)}"
         if info["time"]:
             start = dt.datetime.combine(a.date, dt.time.fromisoformat(info["time"]), VIETNAM)
@@ -111,6 +111,8 @@ def member_calendar(facts: Facts, L: Labels, member: str, generated: dt.datetime
         ev.add("summary", title)
         ev.add("location", f"{f.unit_name(a.unit)}, {info['place']}" if info["place"] else f.unit_name(a.unit))
         lines = [L("event_attend", unit=f.unit_name(a.unit)) + f" — {when}"]
+        if f.own_cell(member, a.unit):
+            lines.append(L("event_own_cell"))
         if f.parent_name(a.unit):
             lines.append(L("event_parent", parent=f.parent_name(a.unit)))
         if unit is not None:

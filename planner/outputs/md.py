@@ -21,6 +21,11 @@ def _table(header: list[str], rows: list[list[object]], right: tuple[int, ...] =
     return out
 
 
+def _names(f: Facts, members: list[str], unit: str, L: Labels) -> str:
+    """The attending members, each person once, an attendance at one's own cell marked."""
+    return ", ".join(dict.fromkeys(f.member_name(m) + f.own_mark(m, unit, L) for m in members))
+
+
 def render_md(facts: Facts, L: Labels) -> str:
     f, s, inst = facts, facts.summary, facts.inst
     lines = [f"# {f.name}", "", f"{L('report')} · {f.committee_name} · {L.date(f.start)} – {L.date(f.end)}", ""]
@@ -33,7 +38,7 @@ def render_md(facts: Facts, L: Labels) -> str:
         items.append((L("bound"), f"{s.bound:g}" if s.bound is not None else L("unknown")))
         items.append((L("gap"), f"{100 * s.gap:.1f} %" if s.gap is not None else L("unknown")))
     items += [
-        (L("n_members"), len(inst.members)),
+        (L("n_members"), len(f.people)),
         (L("n_charges"), len(f.plan.charges)),
         (L("n_attendances"), len(f.plan.attendance)),
     ]
@@ -45,12 +50,17 @@ def render_md(facts: Facts, L: Labels) -> str:
 
     lines += [f"## {L('decision')}", ""]
     rows: list[list[object]] = []
-    for i, m in enumerate(f.members, start=1):
+    for i, m in enumerate(f.people, start=1):
         mem = inst.members[m]
-        units = "; ".join(f"{f.unit_name(u)} ({L.basis(f.basis(m, u))})" for u in f.charges.get(m, [])) or "–"
-        rows.append([i, mem.name, L.roles(mem.roles), units, len(f.by_member.get(m, []))])
+        units = "; ".join(f.charge_text(s, u, L) for s, u in f.person_charges(m)) or "–"
+        name = mem.name + (f" ({f.service_text(m, L)})" if f.service_text(m, L) else "")
+        rows.append([i, name, f.person_roles(m, L), units, len(f.person_attendances(m))])
     lines += _table([L("no"), L("member"), L("role"), L("in_charge_of"), L("attendances")], rows, right=(0, 4))
     lines.append("")
+    if f.team_charges:
+        lines += [f"### {L('teams')}", ""]
+        lines += [f"- {f.team_text(t, L)} — {', '.join(f.unit_name(u) for u in us)}" for t, us in f.team_charges]
+        lines.append("")
 
     lines += [f"## {L('by_month')}", ""]
     for mo in f.months:
@@ -59,7 +69,7 @@ def render_md(facts: Facts, L: Labels) -> str:
         if not meetings:
             lines += ["–", ""]
             continue
-        rows = [[L.date(d), f.unit_name(u), ", ".join(f.member_name(m) for m in ms)] for d, u, ms in meetings]
+        rows = [[L.date(d), f.unit_name(u), _names(f, ms, u, L)] for d, u, ms in meetings]
         lines += _table([L("date"), L("unit"), L("attendees")], rows) + [""]
 
     lines += [f"## {L('objective_terms')}", ""]

@@ -89,6 +89,43 @@ _MESSAGES = {
         "{n} amendment{s} of the decision in force: {files}.",
         "{n} quyết định sửa đổi, bổ sung quyết định đang thi hành: {files}.",
     ),
+    "valid": (
+        "valid: the scenario loads and every reference resolves.",
+        "hợp lệ: kịch bản đọc được và mọi tham chiếu đều đúng.",
+    ),
+    "derived_id": ("id derived from the name: {note}", "mã lấy từ tên: {note}"),
+    "ok": (
+        "ok: the plan satisfies every rule; objective {objective}.",
+        "đạt: kế hoạch thỏa mọi quy định; giá trị mục tiêu {objective}.",
+    ),
+    "claimed": (
+        "note: summary.json says objective {claimed}; recomputed {objective}.",
+        "lưu ý: summary.json ghi giá trị mục tiêu {claimed}; tính lại được {objective}.",
+    ),
+    "violations": ("{n} violation{s}:", "{n} vi phạm:"),
+    "input_errors": ("error: {n} problem{s} in the input:", "lỗi: {n} vấn đề trong dữ liệu vào:"),
+    "diff_written": (
+        "Diff written to {out}/: diff-*.csv and diff.xlsx.",
+        "Đã ghi so sánh vào {out}/: diff-*.csv và diff.xlsx.",
+    ),
+    "whatif_infeasible": (
+        "No plan satisfies every rule of the changed scenario ({out}/scenario.yaml).",
+        "Không có kế hoạch nào thỏa mọi quy định của kịch bản đã thay đổi ({out}/scenario.yaml).",
+    ),
+    "whatif_no_plan": (
+        "No plan found: give a larger --time-limit.",
+        "Chưa tìm được kế hoạch: hãy cho --time-limit lớn hơn.",
+    ),
+    "whatif_no_amendment": (
+        "No amendment: no committee of the plan in force had its decisions changed, or each committee "
+        "that issues one now was founded by the changes (its decision.docx is a new decision).",
+        "Không lập quyết định sửa đổi: không cấp ủy nào của kế hoạch đang thi hành có nội dung thay đổi, hoặc "
+        "mỗi cấp ủy ra quyết định nay đều mới thành lập theo thay đổi (decision.docx là quyết định mới).",
+    ),
+    "whatif_written": (
+        "Written to {out}/: scenario.yaml, plan/, diff/ (CSV and diff.xlsx), report.txt{docs}.",
+        "Đã ghi vào {out}/: scenario.yaml, plan/, diff/ (CSV và diff.xlsx), report.txt{docs}.",
+    ),
     "no_amendment": (
         "No decision of the plan in force changed: no amendment written.",
         "Không có nội dung nào của quyết định đang thi hành thay đổi: không lập quyết định sửa đổi.",
@@ -161,7 +198,7 @@ def member_table(inst: Instance, plan: Plan, lang: str = "en") -> Table:
             spec = spec_by_member.get(mid)
             if spec is None:
                 continue
-            got = [view.member_count(mid, spec, slot.months) for slot in inst.slots(rule.per)]
+            got = [view.member_count(mid, spec, slot.months) for slot in inst.slots(rule.per, mid)]
             checks.append(_period_check(inst, rule, got, lang))
         t.add_row(
             f"{member.name} ({mid})",
@@ -187,7 +224,8 @@ def unit_table(inst: Instance, plan: Plan, lang: str = "en") -> Table:
         checks = []
         for rule, units, by, ic in specs:
             if uid in units:
-                got = [view.unit_count(uid, by, ic, slot.months) for slot in inst.slots(rule.per)]
+                slots = [x for x in inst.slots(rule.per, unit=uid) if x.serving != 0]  # periods it meets in
+                got = [view.unit_count(uid, by, ic, slot.months) for slot in slots]
                 checks.append(_period_check(inst, rule, got, lang))
         visits = len(view.att_by_unit[uid])
         if not (in_charge[uid] or visits or checks):
@@ -222,74 +260,156 @@ def print_plan(console: Console, inst: Instance, plan: Plan, summary: Summary, l
     console.print(objective_table(inst, summary.terms, lang))
 
 
-def print_scenario(console: Console, inst: Instance) -> None:
-    """What a scenario holds: units by kind, members by level and role, rules, days blocked by holidays."""
+_VI_SCENARIO = {
+    "units": "chi bộ, đảng bộ",
+    "members": "cấp ủy viên (ghế)",
+    "Kind": "Loại",
+    "Count": "Số lượng",
+    "Meeting": "Có họp",
+    "Level": "Cấp",
+    "Role": "Vai trò",
+    "Rules": "Quy định",
+    "Rule": "Quy định",
+    "Selects": "Áp dụng cho",
+    "Asks": "Yêu cầu",
+    "responsibility": "phụ trách",
+    "attendance": "dự sinh hoạt",
+    "coverage": "bao phủ",
+    "Date": "Ngày",
+    "Why": "Lý do",
+    "Preferred meeting days it moves": "Ngày họp thường kỳ phải dời",
+}
+
+
+def print_scenario(console: Console, inst: Instance, lang: str = "en") -> None:
+    """What a scenario holds: units by kind, members by level and role, rules, days blocked by holidays
+    (``lang="vi"``: in Vietnamese)."""
+    vi = lang == "vi"
+    L = Labels("vi")
+
+    def tr(text: str) -> str:
+        return _VI_SCENARIO.get(text, text) if vi else text
+
     s = inst.scenario
-    console.print(f"[bold]{s.name}[/]  ({s.start} – {s.end}, {len(inst.months)} months)")
+    if vi:
+        console.print(f"[bold]{s.name}[/]  ({s.start} – {s.end}, {len(inst.months)} tháng)")
+    else:
+        console.print(f"[bold]{s.name}[/]  ({s.start} – {s.end}, {len(inst.months)} months)")
     kinds = Counter(u.kind for u in s.units)
-    t = Table(title=f"{len(s.units)} units")
-    t.add_column("Kind")
-    t.add_column("Count", justify="right")
-    t.add_column("Meeting", justify="right")
+    t = Table(title=f"{len(s.units)} {tr('units')}")
+    t.add_column(tr("Kind"))
+    t.add_column(tr("Count"), justify="right")
+    t.add_column(tr("Meeting"), justify="right")
     meets = Counter(u.kind for u in s.units if u.meeting is not None)
     for kind, n in kinds.most_common():
-        t.add_row(kind, str(n), str(meets[kind]))
+        t.add_row(f"{L.kind(kind)} ({kind})" if vi else kind, str(n), str(meets[kind]))
     console.print(t)
 
-    t = Table(title=f"{len(s.members)} members")
-    t.add_column("Level")
-    t.add_column("Role")
-    t.add_column("Count", justify="right")
+    persons = len(inst.seats)
+    title = f"{len(s.members)} {tr('members')}"
+    if persons != len(s.members):
+        title += f", {persons} người" if vi else f", {persons} persons"
+    t = Table(title=title)
+    t.add_column(tr("Level"))
+    t.add_column(tr("Role"))
+    t.add_column(tr("Count"), justify="right")
+    levels = {"province": "tỉnh", "district": "huyện", "commune": "xã"}
     roles = Counter((inst.member_level(m.id) or "–", r) for m in s.members for r in (m.roles or ("–",)))
     for (level, role), n in sorted(roles.items()):
-        t.add_row(level, role, str(n))
+        if vi:
+            t.add_row(levels.get(level, level), L.role(role) if role != "–" else "–", str(n))
+        else:
+            t.add_row(level, role, str(n))
     console.print(t)
 
-    t = Table(title="Rules")
-    t.add_column("Rule")
-    t.add_column("Kind")
-    t.add_column("Selects", overflow="fold")
-    t.add_column("Asks", overflow="fold")
+    t = Table(title=tr("Rules"))
+    t.add_column(tr("Rule"))
+    t.add_column(tr("Kind"))
+    t.add_column(tr("Selects"), overflow="fold")
+    t.add_column(tr("Asks"), overflow="fold")
     for r in s.responsibility:
-        t.add_row(
-            inst.rule_id(r),
-            "responsibility",
-            f"{len(inst.select_members(r.members))} members × {len(inst.select_units(r.units))} units",
-            f"per unit {r.unit_min}–{r.per_unit.max if r.per_unit.max is not None else '∞'}, per member "
-            f"{r.member_min}–{r.per_member.max if r.per_member.max is not None else '∞'}, basis {r.basis}",
-        )
-    for r in s.attendance:
-        inc = "".join(
-            f", of which ≥{i.at_least} at {len(spec.units)} units"
-            for i, spec in zip(r.including, inst.including_counts(r))
-        )
-        t.add_row(
-            inst.rule_id(r),
-            "attendance",
-            f"{len(inst.select_members(r.members))} members, {len(inst.select_units(r.units))} units"
-            + (" (in charge)" if r.units.in_charge else ""),
-            f"{_need(r.at_least, r.at_most)} a {r.per}{inc}",
-        )
-    for r in s.coverage:
-        units, by, ic = inst.coverage_spec(r)
-        t.add_row(
-            inst.rule_id(r),
-            "coverage",
-            f"{len(units)} units, by {len(by)} members" + (" (in charge)" if ic else ""),
-            f"{_need(r.at_least, r.at_most)} visits a {r.per}",
-        )
+        umax = r.per_unit.max if r.per_unit.max is not None else "∞"
+        mmax = r.per_member.max if r.per_member.max is not None else "∞"
+        nm, nu = len(inst.select_members(r.members)), len(inst.select_units(r.units))
+        if vi:
+            basis = {"require": "bắt buộc", "prefer": "ưu tiên", "ignore": "không xét"}[r.basis]
+            t.add_row(
+                inst.rule_id(r),
+                tr("responsibility"),
+                f"{nm} cấp ủy viên × {nu} chi bộ",
+                f"mỗi chi bộ {r.unit_min}–{umax}, mỗi đồng chí {r.member_min}–{mmax}, cơ sở {basis}",
+            )
+        else:
+            t.add_row(
+                inst.rule_id(r),
+                "responsibility",
+                f"{nm} members × {nu} units",
+                f"per unit {r.unit_min}–{umax}, per member {r.member_min}–{mmax}, basis {r.basis}",
+            )
+    for ar in s.attendance:
+        specs = list(zip(ar.including, inst.including_counts(ar)))
+        nm, nu = len(inst.select_members(ar.members)), len(inst.select_units(ar.units))
+        if vi:
+            inc = "".join(f", trong đó ≥{i.at_least} tại {len(spec.units)} chi bộ" for i, spec in specs)
+            own = ", không tính chi bộ nơi sinh hoạt" if ar.own_cell == "exclude" else ""
+            t.add_row(
+                inst.rule_id(ar),
+                tr("attendance"),
+                f"{nm} cấp ủy viên, {nu} chi bộ" + (" (đang phụ trách)" if ar.units.in_charge else ""),
+                f"{_need(ar.at_least, ar.at_most)} {L.per(ar.per)}{inc}{own}",
+            )
+        else:
+            inc = "".join(f", of which ≥{i.at_least} at {len(spec.units)} units" for i, spec in specs)
+            own = ", own cell not counted" if ar.own_cell == "exclude" else ""
+            t.add_row(
+                inst.rule_id(ar),
+                "attendance",
+                f"{nm} members, {nu} units" + (" (in charge)" if ar.units.in_charge else ""),
+                f"{_need(ar.at_least, ar.at_most)} a {ar.per}{inc}{own}",
+            )
+    for cr in s.coverage:
+        units, by, ic = inst.coverage_spec(cr)
+        if vi:
+            t.add_row(
+                inst.rule_id(cr),
+                tr("coverage"),
+                f"{len(units)} chi bộ, bởi {len(by)} cấp ủy viên" + (" (đang phụ trách)" if ic else ""),
+                f"{_need(cr.at_least, cr.at_most)} lượt dự {L.per(cr.per)}",
+            )
+        else:
+            t.add_row(
+                inst.rule_id(cr),
+                "coverage",
+                f"{len(units)} units, by {len(by)} members" + (" (in charge)" if ic else ""),
+                f"{_need(cr.at_least, cr.at_most)} visits a {cr.per}",
+            )
     console.print(t)
 
     lim = s.limits
-    console.print(
-        f"Limits: meetings_per_day {lim.meetings_per_day}, own_meetings_busy {lim.own_meetings_busy}; "
-        f"{len(s.fixed)} pinned decisions"
-    )
+    if vi:
+        busy = "có" if lim.own_meetings_busy else "không"
+        console.print(
+            f"Giới hạn: tối đa {lim.meetings_per_day} buổi mỗi ngày, bận họp cấp ủy và chi bộ nơi sinh hoạt: {busy}; "
+            f"{len(s.fixed)} nội dung đã ấn định"
+        )
+        if s.teams:
+            console.print(f"{len(s.teams)} tổ công tác: " + ", ".join(t.name or t.id for t in s.teams))
+    else:
+        console.print(
+            f"Limits: meetings_per_day {lim.meetings_per_day}, own_meetings_busy {lim.own_meetings_busy}; "
+            f"{len(s.fixed)} pinned decisions"
+        )
+        if s.teams:
+            console.print(f"{len(s.teams)} work teams: " + ", ".join(t.name or t.id for t in s.teams))
     blocked = inst.calendar.blocked
-    t = Table(title=f"{len(blocked)} days blocked for every meeting (public holidays, blackouts)")
-    t.add_column("Date")
-    t.add_column("Why")
-    t.add_column("Preferred meeting days it moves", overflow="fold")
+    if vi:
+        title = f"{len(blocked)} ngày không chi bộ nào họp (ngày lễ, ngày nghỉ)"
+    else:
+        title = f"{len(blocked)} days blocked for every meeting (public holidays, blackouts)"
+    t = Table(title=title)
+    t.add_column(tr("Date"))
+    t.add_column(tr("Why"))
+    t.add_column(tr("Preferred meeting days it moves"), overflow="fold")
     for day, why in sorted(blocked.items()):
         moved = [inst.units[u].name for u in inst.meeting_units if inst.preferred(u, month_of(day)) == day]
         t.add_row(day.isoformat(), why, ", ".join(moved) or "–")

@@ -120,19 +120,27 @@ def _print_calendar(ws: Worksheet, rows: Sequence[Sequence[Any]], months: int) -
 
 
 def _quota_sheet(
-    ws: Worksheet, L: Labels, qrows: Sequence[QuotaRow], name_of: Callable[[str], str], subject: str, planned: str
+    ws: Worksheet,
+    L: Labels,
+    qrows: Sequence[QuotaRow],
+    name_of: Callable[[str], str],
+    subject: str,
+    planned: str,
+    note_of: Callable[[QuotaRow], str] | None = None,
 ) -> None:
     """Required vs planned per subject (``member`` or ``unit``) and period, shaded by state; ``planned``: the
-    label of the planned count."""
-    rows = [
+    label of the planned count; ``note_of``: a note per row (prorated need, own cell not counted), a column
+    of its own when some row has one."""
+    notes = [note_of(q) if note_of is not None else "" for q in qrows]
+    rows: list[tuple[Any, ...]] = [
         (q.subject, name_of(q.subject), q.rule, q.period, q.at_least, q.at_most, q.planned, L(q.state)) for q in qrows
     ]
-    _table(
-        ws,
-        [L(f"{subject}_id"), L(subject), L("rule"), L("period"), L("at_least"), L("at_most"), L(planned), L("state")],
-        rows,
-        L.date_format,
-    )
+    header = [L(f"{subject}_id"), L(subject), L("rule"), L("period"), L("at_least"), L("at_most"), L(planned)]
+    header.append(L("state"))
+    if any(notes):
+        rows = [(*r, n or None) for r, n in zip(rows, notes)]
+        header.append(L("note"))
+    _table(ws, header, rows, L.date_format)
     _shade(ws, qrows, 8)
 
 
@@ -152,71 +160,117 @@ def render_xlsx(facts: Facts, L: Labels) -> bytes:
     wb.properties.created = wb.properties.modified = _EPOCH
     df = L.date_format
 
-    # Decision: one row per charge, members grouped by committee and role.
+    # Decision: one row per charge, members grouped by committee and role; a person with several seats is
+    # one number, each seat's charges under it (its role on that seat's committee).
     ws = wb.active
     ws.title = L("decision")
+    serving = any(f.service_text(m, L) for m in f.people)
+    teams = bool(f.team_charges)
     rows = []
-    n = 0
-    for m in f.members:
-        mem = inst.members[m]
-        n += 1
-        units = f.charges.get(m, [])
-        for u in units or [None]:
-            unit = (u, f.unit_name(u), L.kind(inst.units[u].kind), L.basis(f.basis(m, u))) if u else (None,) * 4
-            role = L.roles(mem.roles) + (f"; {mem.title}" if mem.title else "")
-            rows.append((n, m, mem.name, role, f.unit_name(mem.committee), *unit, len(f.by_member.get(m, []))))
-    _table(
-        ws,
-        [
-            L("no"),
-            L("member_id"),
-            L("member"),
-            L("role"),
-            L("committee"),
-            L("unit_id"),
-            L("unit"),
-            L("kind"),
-            L("basis"),
-            L("attendances"),
-        ],
-        rows,
-        df,
-    )
+    for n, p in enumerate(f.people, start=1):
+        count = len(f.person_attendances(p))
+        service = f.service_text(p, L) or None
+        charges: list[tuple[str, str | None]] = list(f.person_charges(p)) or [(p, None)]
+        for seat, u in charges:
+            mem = inst.members[seat]
+            several = len(f.seats(p)) > 1
+            role = f.person_roles(p, L) if several else L.roles(mem.roles)
+            titles = dict.fromkeys(inst.members[s].title for s in f.seats(p) if inst.members[s].title)
+            role += "".join(f"; {t}" for t in titles)
+            unit: tuple[Any, ...]
+            if u:
+                team = f.team_of(seat, u)
+                basis = L("with_team", team=team.name or team.id) if team is not None else L.basis(f.basis(seat, u))
+                unit = (u, f.unit_name(u), L.kind(inst.units[u].kind), basis)
+            else:
+                unit = (None, None, None, None)
+            row: list[Any] = [n, seat, mem.name, role, f.seat_committees(p) if several else f.unit_name(mem.committee)]
+            if serving:
+                row.append(service)
+            rows.append((*row, *unit, count))
+    header = [L("no"), L("member_id"), L("member"), L("role"), L("committee")]
+    if serving:
+        header.append(L("serving"))
+    header += [L("unit_id"), L("unit"), L("kind"), L("basis"), L("attendances")]
+    wrapped = (
+        {3: 40} if any(len(f.seats(p)) > 1 for p in f.people) else {}
+    )  # a person's seats: each with its committee, wrapped
+    if serving:
+        wrapped[5] = 32  # a long excused stretch wraps in a column of its own width, not the sheet's
+    _table(ws, header, rows, df, wrap=tuple(wrapped))
+    for c, cap in wrapped.items():
+        letter = get_column_letter(c + 1)
+        ws.column_dimensions[letter].width = min(ws.column_dimensions[letter].width, cap)
+    for r, values in enumerate(rows, start=2):
+        lines = max((_lines(values[c], cap) for c, cap in wrapped.items()), default=1)
+        if lines > 1:  # as tall as its text, so that the wrapped lines never run into the next row
+            ws.row_dimensions[r].height = 15 * lines + 2
+    if teams:  # the work teams, below the table: name, leader and members, units
+        ws.append([])
+        ws.append([L("teams")])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+        for t, units in f.team_charges:
+            append_row(
+                ws,
+                [
+                    None,
+                    t.id,
+                    f.team_text(t, L),
+                    None,
+                    None,
+                    *([None] if serving else []),
+                    None,
+                    ", ".join(f.unit_name(u) for u in units),
+                ],
+            )
 
-    # Calendar: member × month, each cell the dates and units of that month.
+    # Calendar: person × month, each cell the dates and units of that month (own cell marked; a month the
+    # member does not serve says so).
     ws = wb.create_sheet(L("calendar"))
     rows = []
-    for m in f.members:
+    for p in f.people:
         cells = []
         for mo in f.months:
-            atts = f.by_member_month.get((m, mo), [])
-            cells.append("\n".join(f"{L.day_month(a.date)} {f.unit_name(a.unit)}" for a in atts) or None)
-        rows.append((f.member_name(m), L.roles(inst.members[m].roles), *cells, len(f.by_member.get(m, []))))
+            atts = f.person_month(p, mo)
+            text = "\n".join(f"{L.day_month(a.date)} {f.unit_name(a.unit)}{f.own_mark(p, a.unit, L)}" for a in atts)
+            off = f.absence(p, mo, L)
+            if off and not atts:
+                text = f"({off})"
+            cells.append(text or None)
+        rows.append((f.member_name(p), f.person_roles(p, L), *cells, len(f.person_attendances(p))))
     header = [L("member"), L("role"), *(L.month(mo) for mo in f.months), L("total")]
     _table(ws, header, rows, df, wrap=range(1, 2 + len(f.months)))
     _print_calendar(ws, rows, len(f.months))
 
-    # Attendance: one row per attendance, by date.
+    # Attendance: one row per attendance, by date (a meeting a person attends in two seats once, both ids).
     ws = wb.create_sheet(L("attendance"))
-    rows = [
-        (
-            a.date,
-            a.month,
-            a.member,
-            f.member_name(a.member),
-            a.unit,
-            f.unit_name(a.unit),
-            L.kind(inst.units[a.unit].kind) if a.unit in inst.units else "",
-            f.parent_name(a.unit),
+    att_rows: list[list[Any]] = []
+    seen: set[tuple[str, str, dt.date]] = set()
+    for a in f.attendances:
+        key = (f.person(a.member), a.unit, a.date)
+        if key in seen:
+            continue
+        seen.add(key)
+        seats = [s for s in f.seats(a.member) if any(b.unit == a.unit and b.date == a.date for b in f.by_member[s])]
+        att_rows.append(
+            [
+                a.date,
+                a.month,
+                ", ".join(seats),
+                f.member_name(a.member),
+                a.unit,
+                f.unit_name(a.unit),
+                L.kind(inst.units[a.unit].kind) if a.unit in inst.units else "",
+                f.parent_name(a.unit),
+                L("own_cell") if f.own_cell(a.member, a.unit) else None,
+            ]
         )
-        for a in f.attendances
-    ]
-    _table(
-        ws,
-        [L("date"), L("month"), L("member_id"), L("member"), L("unit_id"), L("unit"), L("kind"), L("parent")],
-        rows,
-        df,
-    )
+    header = [L("date"), L("month"), L("member_id"), L("member"), L("unit_id"), L("unit"), L("kind"), L("parent")]
+    if any(r[-1] for r in att_rows):
+        header.append(L("note"))
+    else:
+        att_rows = [r[:-1] for r in att_rows]
+    _table(ws, header, att_rows, df)
 
     # Meetings: every planned meeting, its regular day, the days moved, who attends.
     ws = wb.create_sheet(L("meetings"))
@@ -231,7 +285,10 @@ def render_xlsx(facts: Facts, L: Labels) -> bytes:
                 d,
                 pref,
                 abs((d - pref).days) if pref else None,
-                ", ".join(f.member_name(m) for m in ms) or None,
+                ", ".join(
+                    dict.fromkeys(f.member_name(m) + f.own_mark(m, u, L) for m in ms if f.seats(m)[0] in f.people)
+                )
+                or None,
             )
         )
     _table(
@@ -243,8 +300,24 @@ def render_xlsx(facts: Facts, L: Labels) -> bytes:
     )
 
     # Quotas per member and period; coverage per unit and period.
-    _quota_sheet(wb.create_sheet(L("quotas")), L, f.quota_rows, f.member_name, subject="member", planned="planned")
-    _quota_sheet(wb.create_sheet(L("coverage")), L, f.coverage_rows, f.unit_name, subject="unit", planned="visits")
+    _quota_sheet(
+        wb.create_sheet(L("quotas")),
+        L,
+        f.quota_rows,
+        f.member_name,
+        subject="member",
+        planned="planned",
+        note_of=lambda q: f.quota_note(q, L),
+    )
+    _quota_sheet(
+        wb.create_sheet(L("coverage")),
+        L,
+        f.coverage_rows,
+        f.unit_name,
+        subject="unit",
+        planned="visits",
+        note_of=lambda q: f.coverage_note(q, L),
+    )
 
     # Summary: status, objective and its terms, bound, gap, hash, seed.
     ws = wb.create_sheet(L("summary"))
@@ -259,7 +332,7 @@ def render_xlsx(facts: Facts, L: Labels) -> bytes:
         (L("seconds"), round(s.seconds, 3), None, None),
         (L("scenario_sha256"), s.scenario_sha256 or None, None, None),
         (L("seed"), s.seed, None, None),
-        (L("n_members"), len(inst.members), None, None),
+        (L("n_members"), len(f.people), None, None),
         (L("n_units"), len(inst.meeting_units), None, None),
         (L("n_charges"), len(f.plan.charges), None, None),
         (L("n_attendances"), len(f.plan.attendance), None, None),
