@@ -110,7 +110,7 @@ def diff_cmd(
         check_id_map(cs, read_plan(plan_a), units, members)  # what apply refuses, and silent merges
         idm = cs.id_map()
     d = diff_dirs(plan_a, plan_b, inst, idm)
-    click.echo(summary_text(d, plan_a, plan_b, rows=rows), nl=False)
+    click.echo(summary_text(d, plan_a, plan_b, rows=rows, lang=lang), nl=False)
     if target is not None:
         target.write(diff_files(d))
         click.echo(message("diff_written", lang, out=out))

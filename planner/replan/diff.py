@@ -289,54 +289,101 @@ def _u(d: PlanDiff, uid: str) -> str:
     return f"{name} ({uid})" if name != uid else uid
 
 
-def summary_text(d: PlanDiff, before: str = "A", after: str = "B", rows: int = 6) -> str:
-    """A one-screen summary: counts, then the first few changes of each kind (all of them are in the CSVs)."""
+_SUMMARY = {
+    "head": ("Plan diff: {a} → {b}", "So sánh kế hoạch: {a} → {b}"),
+    "same": ("  no decision differs: the plans are the same.", "  không quyết định nào khác: hai kế hoạch như nhau."),
+    "changed": (
+        "  decisions changed: {n} (stability count {s}: charges and attendances added or removed)",
+        "  quyết định thay đổi: {n} (độ ổn định {s}: phân công và lượt dự sinh hoạt thêm hoặc bớt)",
+    ),
+    "charges": ("  charges:      +{p} −{m}   ({a} → {b})", "  phụ trách:    +{p} −{m}   ({a} → {b})"),
+    "attendances": (
+        "  attendances:  +{p} −{m}, {v} moved to another day of the same month   ({a} → {b})",
+        "  dự sinh hoạt: +{p} −{m}, {v} đổi sang ngày khác trong cùng tháng   ({a} → {b})",
+    ),
+    "meetings": (
+        "  meetings:     {v} dates moved, {p} added, {m} removed",
+        "  buổi họp:     {v} đổi ngày, {p} thêm, {m} bớt",
+    ),
+    "loads": (
+        "  members whose load changed: {a}; units whose coverage changed: {b}",
+        "  đồng chí thay đổi nhiệm vụ: {a}; đơn vị thay đổi lượt dự: {b}",
+    ),
+    "more": ("  … and {n} more", "  … và {n} mục khác"),
+    "at": ("at", "tại"),
+    "charge": ("charges {a} → {b}, attendances {c} → {d}", "phụ trách {a} → {b}, dự sinh hoạt {c} → {d}"),
+    "cover": ("in charge {a} → {b}, visits {c} → {d}", "người phụ trách {a} → {b}, lượt dự {c} → {d}"),
+}
+_SECTIONS = {  # kind: (English title, Vietnamese title)
+    "charges_added": ("Charges added", "Phân công thêm"),
+    "charges_removed": ("Charges removed", "Phân công bỏ"),
+    "att_added": ("Attendances added", "Lượt dự sinh hoạt thêm"),
+    "att_removed": ("Attendances removed", "Lượt dự sinh hoạt bỏ"),
+    "att_moved": ("Attendances moved", "Lượt dự sinh hoạt đổi ngày"),
+    "meetings_moved": ("Meeting dates moved", "Buổi họp đổi ngày"),
+    "load": ("Load changes", "Thay đổi nhiệm vụ"),
+    "coverage": ("Coverage changes", "Thay đổi lượt dự của đơn vị"),
+}
+
+
+def summary_text(d: PlanDiff, before: str = "A", after: str = "B", rows: int = 6, lang: str = "en") -> str:
+    """A one-screen summary: counts, then the first few changes of each kind (all of them are in the CSVs);
+    ``lang`` ``vi`` or ``en``."""
+    i = 1 if lang == "vi" else 0
+
+    def say(key: str, **values: Any) -> str:
+        return _SUMMARY[key][i].format(**values)
+
     t = d.totals
-    out = [f"Plan diff: {before} → {after}"]
+    out = [say("head", a=before, b=after)]
     if d.empty:
-        out.append("  no decision differs: the plans are the same.")
+        out.append(say("same"))
         return "\n".join(out) + "\n"
     out += [
-        f"  decisions changed: {d.changed} (stability count {d.stability}: charges and attendances added or removed)",
-        f"  charges:      +{len(d.charges_added)} −{len(d.charges_removed)}   ({t['charges_a']} → {t['charges_b']})",
-        f"  attendances:  +{len(d.att_added)} −{len(d.att_removed)}, {len(d.att_moved)} moved to another day "
-        f"of the same month   ({t['attendance_a']} → {t['attendance_b']})",
-        f"  meetings:     {len(d.meetings_moved)} dates moved, {len(d.meetings_added)} added, "
-        f"{len(d.meetings_removed)} removed",
-        f"  members whose load changed: {len(d.load)}; units whose coverage changed: {len(d.coverage)}",
+        say("changed", n=d.changed, s=d.stability),
+        say("charges", p=len(d.charges_added), m=len(d.charges_removed), a=t["charges_a"], b=t["charges_b"]),
+        say(
+            "attendances",
+            p=len(d.att_added),
+            m=len(d.att_removed),
+            v=len(d.att_moved),
+            a=t["attendance_a"],
+            b=t["attendance_b"],
+        ),
+        say("meetings", v=len(d.meetings_moved), p=len(d.meetings_added), m=len(d.meetings_removed)),
+        say("loads", a=len(d.load), b=len(d.coverage)),
     ]
+    at = say("at")
 
-    def section(title: str, items: list[Any], line) -> None:
+    def section(kind: str, items: list[Any], line) -> None:
         if not items or rows == 0:
             return
         out.append("")
-        out.append(f"{title} ({len(items)}):")
+        out.append(f"{_SECTIONS[kind][i]} ({len(items)}):")
         for item in items[:rows]:
             text = line(item)
-            why = d.reason(_key_of(title, item))
+            why = d.reason(_key_of(kind, item))
             out.append(f"  {text}" + (f"  [{why}]" if why else ""))
         if len(items) > rows:
-            out.append(f"  … and {len(items) - rows} more")
+            out.append(say("more", n=len(items) - rows))
 
-    section("Charges added", d.charges_added, lambda p: f"{_m(d, p[0])} → {_u(d, p[1])}")
-    section("Charges removed", d.charges_removed, lambda p: f"{_m(d, p[0])} → {_u(d, p[1])}")
-    section("Attendances added", d.att_added, lambda a: f"{a[3]}  {_m(d, a[0])} at {_u(d, a[1])}")
-    section("Attendances removed", d.att_removed, lambda a: f"{a[3]}  {_m(d, a[0])} at {_u(d, a[1])}")
-    section("Attendances moved", d.att_moved, lambda a: f"{a[3]} → {a[4]}  {_m(d, a[0])} at {_u(d, a[1])}")
-    section("Meeting dates moved", d.meetings_moved, lambda x: f"{_u(d, x[0])}: {x[2]} → {x[3]}")
-    section("Load changes", d.load, lambda x: f"{_m(d, x[0])}: charges {x[1]} → {x[2]}, attendances {x[3]} → {x[4]}")
-    section(
-        "Coverage changes", d.coverage, lambda x: f"{_u(d, x[0])}: in charge {x[1]} → {x[2]}, visits {x[3]} → {x[4]}"
-    )
+    section("charges_added", d.charges_added, lambda p: f"{_m(d, p[0])} → {_u(d, p[1])}")
+    section("charges_removed", d.charges_removed, lambda p: f"{_m(d, p[0])} → {_u(d, p[1])}")
+    section("att_added", d.att_added, lambda a: f"{a[3]}  {_m(d, a[0])} {at} {_u(d, a[1])}")
+    section("att_removed", d.att_removed, lambda a: f"{a[3]}  {_m(d, a[0])} {at} {_u(d, a[1])}")
+    section("att_moved", d.att_moved, lambda a: f"{a[3]} → {a[4]}  {_m(d, a[0])} {at} {_u(d, a[1])}")
+    section("meetings_moved", d.meetings_moved, lambda x: f"{_u(d, x[0])}: {x[2]} → {x[3]}")
+    section("load", d.load, lambda x: f"{_m(d, x[0])}: " + say("charge", a=x[1], b=x[2], c=x[3], d=x[4]))
+    section("coverage", d.coverage, lambda x: f"{_u(d, x[0])}: " + say("cover", a=x[1], b=x[2], c=x[3], d=x[4]))
     return "\n".join(out) + "\n"
 
 
-def _key_of(title: str, item: tuple[Any, ...]) -> Key:
-    if title.startswith("Charges"):
+def _key_of(kind: str, item: tuple[Any, ...]) -> Key:
+    if kind.startswith("charges"):
         return ("charge", item[0], item[1])
-    if title.startswith("Attendances"):
+    if kind.startswith("att"):
         return ("attend", item[0], item[1], item[2])
-    if title.startswith("Meeting"):
+    if kind.startswith("meeting"):
         return ("meeting", item[0], item[1])
     return ()
 

@@ -137,6 +137,9 @@ def test_names_come_from_the_csvs_or_the_scenario(two_plans):
     assert "decisions changed: 8 (stability count 6" in text
     assert "charges:      +1 −1" in text and "attendances:  +2 −2, 1 moved" in text
     assert "Lê Văn Ba (m3) → Chi bộ thôn 3 (u3)" in text
+    vi = summary_text(diff, "a", "b", lang="vi")
+    assert "quyết định thay đổi: 8 (độ ổn định 6" in vi and "Phân công thêm (1):" in vi
+    assert "dự sinh hoạt: +2 −2, 1 đổi sang ngày khác" in vi
 
 
 def test_identical_plans_give_an_empty_diff(two_plans):
