@@ -215,3 +215,19 @@ def test_the_progress_line_speaks_the_language_asked() -> None:
     assert progress_line(p).startswith("  solving whole year:")
     vi = progress_line(p, "vi")
     assert vi.startswith("  đang lập kế hoạch cả năm:") and "tốt nhất -10" in vi and "cận -8" in vi
+
+
+def test_solve_id_map_writes_no_amendment_for_a_committee_the_changes_founded(tmp_path: Path) -> None:
+    """The merged commune of the change set has no decision in force: solve --id-map on the scenario planner
+    apply wrote (its base recorded) writes its decision anew, and no amendment for it."""
+    runner = CliRunner()
+    base, changes = SCENARIOS / "huyen-hop-nhat-2025.yaml", SCENARIOS / "changes" / "huyen-hop-nhat-2025-changes.yaml"
+    plan, merged, new = tmp_path / "base", tmp_path / "merged.yaml", tmp_path / "new"
+    assert runner.invoke(main, ["solve", str(base), "--out", str(plan), "--time-limit", "2", "-q"]).exit_code == 0
+    assert runner.invoke(main, ["apply", str(base), str(changes), "-o", str(merged)]).exit_code == 0
+    args = ["solve", str(merged), "--baseline", str(plan), "--id-map", str(changes), "--out", str(new)]
+    args += ["--time-limit", "2", "-q", "--format", "docx", "--amends", "12", "--amends-date", "2025-01-05"]
+    r = runner.invoke(main, args)
+    assert r.exit_code == 0, r.output
+    assert (new / "decision.docx").is_file()
+    assert not list(new.glob("amendment*.docx")), sorted(p.name for p in new.iterdir())

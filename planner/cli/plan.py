@@ -77,22 +77,26 @@ def validate(scenario: str, lang: str = "en") -> None:
     click.echo(message("valid", lang))
 
 
-def _mapped_baseline(base: Plan | None, changes: str, inst: Instance) -> Plan:
-    """solve --id-map: the baseline in the ids of the changed scenario, its window and ids only."""
+def _mapped_baseline(base: Plan | None, changes: str, inst: Instance) -> tuple[Plan, Instance | None]:
+    """solve --id-map: the baseline in the ids of the changed scenario, its window and ids only; and the
+    scenario in force, when ``planner apply`` recorded it (its committees get amendments, new ones do not)."""
     from planner.replan import map_plan, read_changes
     from planner.replan.id_map import check_id_map, recorded_base
 
     if base is None:
         raise click.UsageError("--id-map needs --baseline (the plan whose ids it maps)")
     cs = read_changes(changes)
+    base_inst = None
     recorded = recorded_base(inst.scenario.source)  # SCENARIO written by planner apply: its base is known
     if recorded is not None:
         from planner.io import load_scenario
         from planner.replan.apply import apply_changes
 
-        apply_changes(load_scenario(recorded), cs)  # refused exactly as apply refuses it
+        in_force = load_scenario(recorded)
+        apply_changes(in_force, cs)  # refused exactly as apply refuses it
+        base_inst = Instance(in_force)
     check_id_map(cs, base, set(inst.units), set(inst.members))  # and what would merge decisions silently
-    return map_plan(base, cs.id_map(), list(inst.months), set(inst.members), set(inst.units))
+    return map_plan(base, cs.id_map(), list(inst.months), set(inst.members), set(inst.units)), base_inst
 
 
 @main.command(name="solve")
@@ -171,8 +175,9 @@ def solve_cmd(
     template = _template(decision_template)  # a broken template is refused before the search
     target = _output(out, force=force, expected=_expected_bytes(inst, formats))  # before the search, not after
     base = read_plan(baseline) if baseline else None
+    base_inst: Instance | None = None  # the scenario in force, when known (committees founded since: no amendment)
     if id_map is not None:
-        base = _mapped_baseline(base, id_map, inst)
+        base, base_inst = _mapped_baseline(base, id_map, inst)
     if freeze_until is not None:
         if base is None:
             raise click.UsageError("--freeze-until needs --baseline (the plan whose months are kept)")
@@ -225,6 +230,7 @@ def solve_cmd(
             committee=committee,
             baseline=base,
             in_force=in_force,
+            baseline_inst=base_inst,
         )
     )
     target.write(files)
