@@ -203,27 +203,20 @@ def add_attendance_quotas(ctx: ModelContext) -> None:
 
 def add_coverage(ctx: ModelContext) -> None:
     """Coverage: each selected unit receives at_least..at_most visits by the selected members per period."""
-    inst, v = ctx.inst, ctx.vars
+    inst = ctx.inst
     for rule in inst.scenario.coverage:
         rid = inst.rule_id(rule)
         units, by, in_charge = inst.coverage_spec(rule)
         for u in units:
             counted_by = inst.coverage_by(rule, u, by)
             for slot in inst.slots(rule.per, unit=u):
-                lits = []
-                for m in sorted(counted_by, key=inst.member_order.__getitem__):
-                    for mo in slot.months:
-                        lit = counted(ctx.model, inst, v, (m, u, mo), in_charge)
-                        if lit is not None:
-                            lits.append(lit)
-                if inst.has_persons:
-                    lits = _one_visit_per_person(ctx, counted_by, u, slot.months, in_charge)
+                lits = _visits(ctx, counted_by, u, slot.months, in_charge)
                 ctx.add_linear(RuleKey("coverage", rid, u, slot.label), lits, slot.scaled(rule.at_least), rule.at_most)
 
 
-def _one_visit_per_person(ctx: ModelContext, by, u: str, months, in_charge: bool) -> list:
-    """Coverage literals when some person holds several seats: a person's visit counts once, through whichever
-    of its seats in ``by`` it counts."""
+def _visits(ctx: ModelContext, by, u: str, months, in_charge: bool) -> list:
+    """The literals of the visits a coverage rule counts at ``u``: one per member of ``by`` and month, members
+    first; a person with several seats in ``by`` visits once, through whichever seat it counts."""
     inst, v = ctx.inst, ctx.vars
     groups: dict[tuple[str, str], list] = {}
     for m in sorted(by, key=inst.member_order.__getitem__):
