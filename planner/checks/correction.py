@@ -64,6 +64,10 @@ class Field:
             return f"fixed[{self.path[1]}]"
         if self.path[0] == "unit":
             return f"{self.path[1]}.meeting.{self.path[2]}"
+        if self.path[0] == "apart":
+            return f"{self.path[1]}.apart_from[{self.path[2]}]"
+        if self.path[0] == "team":
+            return f"teams[{self.path[1]}].{self.path[2]}"
         return f"{self.path[1]}.{self.path[2]}"
 
 
@@ -90,6 +94,7 @@ class Correction:
     scenario: Scenario | None = None  # the scenario with the changes applied
     holds: Status = Status.UNKNOWN  # the corrected scenario, checked anew: feasible (it holds) or not decided
     plan: Any = None  # the plan that proves it holds (no objective: a proof, not the plan `solve` would write)
+    tried: dict = field(default_factory=dict)  # (field path, value) → status of the single steps tried alone
 
     @property
     def quotas_only(self) -> bool:
@@ -112,6 +117,7 @@ class QuotaLimit:
     short: list[tuple[str, str, int, int]] = field(default_factory=list)  # (member, period, needed, missing)
     shortfall_known: bool = True  # the least shortfall was found (``short`` is then who falls short)
     with_other_changes: bool = False  # ``largest`` holds once the least change's other changes are made
+    shortfall_proven: bool = True  # ``short`` is the least shortfall (proven), not only the best found
 
 
 # ---------------------------------------------------------------------------------------------- fields
@@ -163,12 +169,23 @@ def fields(inst: Instance, weights: dict[str, int] | None = None, flex: bool = T
     for i, item in enumerate(s.fixed):
         if getattr(item, "charge", None) is True or getattr(item, "attend", None) is True:
             out.append(Field(("fixed", str(i)), 1, "drop", _w(weights, "fixed"), 0, 1))
+    for t in s.teams:
+        wt = _w(weights, t.id)
+        if (t.per_team.min or 0) > 0:
+            out.append(Field(("team", t.id, "per_team.min"), t.per_team.min, "down", wt))
+        if t.per_team.max is not None:
+            mx = t.per_team.max
+            out.append(Field(("team", t.id, "per_team.max"), mx, "up", wt, mx, mx + UP_ROOM))
+    for ua, ub in inst.apart_pairs:
+        out.append(Field(("apart", ua, ub), 1, "drop", _w(weights, "apart_from"), 0, 1))
     if flex:
         for u in s.units:
-            if u.meeting is None or u.meeting.flex_when != "always":
+            if u.meeting is None:
                 continue
             b, a = u.meeting.flex
             wf = _w(weights, "flex")
+            if u.meeting.flex_when != "always":  # blocked/next → always: it may move within its flex in any month
+                out.append(Field(("unit", u.id, "flex_when"), 0, "up", wf, 0, 1))
             out.append(Field(("unit", u.id, "flex.before"), b, "up", wf, b, min(30, b + FLEX_ROOM)))
             out.append(Field(("unit", u.id, "flex.after"), a, "up", wf, a, min(30, a + FLEX_ROOM)))
     return [f if f.direction != "down" else Field(f.path, f.current, "down", f.weight, 0, f.current) for f in out]
@@ -235,6 +252,10 @@ class _Relax:
             lo_x = self.var(("responsibility", key.rule, f"{key.extra}.min")) if lo is not None else None
             hi_x = self.var(("responsibility", key.rule, f"{key.extra}.max")) if hi is not None else None
             return (lo if lo_x is None else lo_x), (hi if hi_x is None else hi_x)
+        if fam == "team" and key.extra == "per_team":
+            lo_x = self.var(("team", key.rule, "per_team.min")) if lo is not None else None
+            hi_x = self.var(("team", key.rule, "per_team.max")) if hi is not None else None
+            return (lo if lo_x is None else lo_x), (hi if hi_x is None else hi_x)
         if fam == "one-meeting-a-day":
             x = self.var(("limits", "meetings_per_day"))
             return lo, (hi if x is None else x)
@@ -249,6 +270,8 @@ class _Relax:
             return self.keep(path) if path is not None else []
         if key.family == "own-meeting":
             return self.keep(("limits", "own_meetings_busy"))
+        if key.family == "apart-from":
+            return self.keep(("apart", key.subject, key.extra))
         return []
 
 
@@ -301,6 +324,7 @@ def correct(
     weights: dict[str, int] | None = None,
     check: bool = True,
     flex: bool = True,
+    core: list[RuleKey] | None = None,
 ) -> Correction:
     """The least weighted change of the relaxable fields that makes ``inst`` hold (see the module).
 
@@ -309,6 +333,23 @@ def correct(
     this way it only has to prove that nothing smaller exists, or find it)."""
     if budget.left <= 0:
         return Correction(Status.UNKNOWN)
+    tried: dict[tuple, Status] = {}
+    flds = fields(inst, weights, flex)
+    lightest = min((f.weight for f in flds), default=1)
+    if core and _least_step(inst, weights) <= lightest:
+        # every change that makes it hold touches a rule of the conflict: its single steps of the least weight,
+        # each tried on the scenario changed (a plan found: it is the least change, nothing costs less)
+        for ch in single_steps(inst, core, flds, _least_step(inst, weights)):
+            if budget.left <= 0:
+                break
+            status, plan = _find(apply(inst.scenario, [ch]), settings, budget)
+            tried[ch.field.path, ch.value] = status
+            if status == Status.FEASIBLE:
+                out = Correction(
+                    Status.OPTIMAL, [ch], ch.cost, ch.cost, apply(inst.scenario, [ch]), Status.FEASIBLE, plan
+                )
+                out.tried = tried
+                return out
     # a single step of one field first (the usual answer, and a small search), then any change
     first = _solve(inst, settings, budget, weights, False, _least_step(inst, weights))
     if first.status == Status.INFEASIBLE:
@@ -337,7 +378,78 @@ def correct(
         status, _, plan = decide(Instance(best.scenario), settings, again)
         budget.absorb(again)
         best.holds, best.plan = status, plan
+    best.tried = tried
     return best
+
+
+# a core's rule instance → the fields whose change can lift it (a flex widening changes the days themselves: none)
+def touching(inst: Instance, key: RuleKey) -> list[tuple[str, ...]]:
+    fam, rule = key.family, key.rule
+    if fam == "attendance":
+        return [("attendance", rule, "at_least"), ("attendance", rule, "at_most")]
+    if fam == "including":
+        return [("attendance", rule, f"including[{key.extra}].at_least")]
+    if fam == "coverage":
+        return [("coverage", rule, "at_least"), ("coverage", rule, "at_most")]
+    if fam == "responsibility":
+        return [("responsibility", rule, f"{key.extra}.min"), ("responsibility", rule, f"{key.extra}.max")]
+    if fam == "team" and key.extra == "per_team":
+        return [("team", rule, "per_team.min"), ("team", rule, "per_team.max")]
+    if fam == "one-meeting-a-day":
+        return [("limits", "meetings_per_day")]
+    if fam == "own-meeting":
+        return [("limits", "own_meetings_busy"), ("limits", "meetings_per_day")]
+    if fam == "max-per-month":
+        return [("member", key.subject, "max_per_month")]
+    if fam == "apart-from":
+        return [("apart", key.subject, key.extra)]
+    if fam == "fixed":
+        for i, item in enumerate(inst.scenario.fixed):
+            if key.period and getattr(item, "attend", None) is True:
+                if (item.member, item.month, item.unit) == (key.subject, key.period, key.extra):
+                    return [("fixed", str(i))]
+            elif not key.period and getattr(item, "charge", None) is True:
+                if (item.member, item.unit) == (key.subject, key.extra):
+                    return [("fixed", str(i))]
+    return []
+
+
+def single_steps(inst: Instance, core: list[RuleKey], flds: list[Field], weight: int) -> list[Change]:
+    """The one-step changes of weight ``weight`` of the fields a rule instance of ``core`` depends on, in the
+    order of the core (the asked rule first). A change that touches none of them leaves ``core`` clashing."""
+    by_path = {f.path: f for f in flds if f.weight == weight and f.path[0] != "unit"}
+    out: list[Change] = []
+    for key in core:
+        for path in touching(inst, key):
+            f = by_path.pop(path, None)
+            if f is None:
+                continue
+            if f.direction == "down" and f.current > f.lowest:
+                out.append(Change(f, f.current - 1))
+            elif f.direction == "up" and f.current < f.highest:
+                out.append(Change(f, f.current + 1))
+            elif f.direction == "drop":
+                out.append(Change(f, 0))
+    return out
+
+
+def _find(scenario: Scenario, settings: CheckSettings, budget: Budget) -> tuple[Status, Any]:
+    """A short search for a plan of ``scenario`` (CP-SAT's first, quick run of `decide`): feasible with the
+    plan, or unknown (not proven either way)."""
+    from planner.checks.diagnose import FIND_LIMIT, GuardedModel
+    from planner.model import BuiltModel
+    from planner.search.solving import extract_plan
+
+    # the guarded model under all its literals: much faster to a plan than the plain one (measured on a commune:
+    # 0.2 deterministic seconds against none found in 2)
+    inst = Instance(scenario)
+    gm = GuardedModel(inst)
+    part = budget.part(FIND_LIMIT)
+    status, _, solver = gm.solve(gm.keys, settings, part, 1)
+    budget.absorb(part)
+    if status == Status.FEASIBLE:
+        return Status.FEASIBLE, extract_plan(inst, BuiltModel(gm.ctx, None), solver.boolean_value)
+    return status, None
 
 
 def _least_step(inst: Instance, weights: dict[str, int] | None) -> int:
@@ -418,7 +530,9 @@ def _widened(inst: Instance, flds: list[Field]) -> Instance:
         return inst
     after = {f.path[1]: f.highest for f in flds if f.path[0] == "unit" and f.path[2] == "flex.after"}
     units = tuple(
-        u.model_copy(update={"meeting": u.meeting.model_copy(update={"flex": (wide[u.id], after[u.id])})})
+        u.model_copy(
+            update={"meeting": u.meeting.model_copy(update={"flex": (wide[u.id], after[u.id]), "flex_when": "always"})}
+        )
         if u.id in wide and u.meeting is not None
         else u
         for u in s.units
@@ -427,25 +541,41 @@ def _widened(inst: Instance, flds: list[Field]) -> Instance:
 
 
 def _flex_days(inst: Instance, wide: Instance, v, relax: _Relax) -> None:
-    """A meeting day outside the scenario's own window widens that unit's flex (before or after) to reach it."""
+    """A meeting day outside the scenario's own days widens that unit's flex (before or after) to reach it, and
+    turns a ``flex_when: blocked`` or ``next`` into ``always`` (it leaves its day, or goes further than the
+    nearest allowed day, in a month whose day is not blocked). A day that is the only one of its month in the
+    widened calendar (no literal) is charged through the attendances of that meeting: a meeting the scenario
+    does not hold that month counts only once the change is made."""
     model = relax.model
+    attends: dict[tuple[str, str], list] = {}
+    for (_m, u, mo), att in v.attend.items():
+        attends.setdefault((u, mo), []).append(att)
     for uid in wide.meeting_units:
         xb, xa = relax.var(("unit", uid, "flex.before")), relax.var(("unit", uid, "flex.after"))
         if xb is None or xa is None:
             continue
+        xw = relax.var(("unit", uid, "flex_when"))  # None: flex_when is already always
+        meeting = inst.units[uid].meeting
+        when = meeting.flex_when if meeting is not None else "always"
         for mo in wide.months:
             own = set(inst.candidate_days.get((uid, mo), ()))
             pref = inst.preferred(uid, mo)
+            days = wide.candidate_days.get((uid, mo), [])  # nearest first
             for d, lit in v.days_of(wide, uid, mo):
                 if d in own:
                     continue
                 offset = (d - pref).days
-                if lit is None:  # the date does not matter to any rule, or it is the only one: no charge
-                    continue
-                if offset < 0:
-                    model.add(xb >= -offset).only_enforce_if(lit)
-                else:
-                    model.add(xa >= offset).only_enforce_if(lit)
+                # blocked/next keep their rule where the day itself is blocked: a wider flex alone reaches d
+                # (for next, only the nearest allowed day)
+                switch = xw is not None and (pref in days or (when == "next" and days[:1] != [d]))
+                enforce = [lit] if lit is not None else attends.get((uid, mo), [])
+                for e in enforce:  # (no literal and no attendance: the date matters to no count)
+                    if offset < 0:
+                        model.add(xb >= -offset).only_enforce_if(e)
+                    else:
+                        model.add(xa >= offset).only_enforce_if(e)
+                    if switch:
+                        model.add(xw >= 1).only_enforce_if(e)
 
 
 # ---------------------------------------------------------------------------------------------- applying
@@ -484,12 +614,31 @@ def apply(s: Scenario, changes: list[Change]) -> Scenario:
             s = s.model_copy(update={"members": _replace(s.members, i, max_per_month=v)})
         elif path[0] == "fixed" and v == 0:
             drop.add(int(path[1]))
+        elif path[0] == "unit" and path[2] == "flex_when":
+            i = next(i for i, u in enumerate(s.units) if u.id == path[1])
+            mt = s.units[i].meeting
+            if mt is not None and v:
+                s = s.model_copy(
+                    update={"units": _replace(s.units, i, meeting=mt.model_copy(update={"flex_when": "always"}))}
+                )
         elif path[0] == "unit":
             i = next(i for i, u in enumerate(s.units) if u.id == path[1])
             meeting = s.units[i].meeting
             b, a = meeting.flex
             flex = (v, a) if path[2] == "flex.before" else (b, v)
             s = s.model_copy(update={"units": _replace(s.units, i, meeting=meeting.model_copy(update={"flex": flex}))})
+        elif path[0] == "team":
+            i = next(i for i, t in enumerate(s.teams) if t.id == path[1])
+            rng = s.teams[i].per_team.model_copy(update={path[2].split(".")[1]: v})
+            s = s.model_copy(update={"teams": _replace(s.teams, i, per_team=rng)})
+        elif path[0] == "apart" and v == 0:
+            ua, ub = path[1], path[2]
+            units = list(s.units)
+            for i, u in enumerate(units):
+                other = ub if u.id == ua else ua if u.id == ub else None
+                if other is not None and other in u.apart_from:
+                    units[i] = u.model_copy(update={"apart_from": tuple(x for x in u.apart_from if x != other)})
+            s = s.model_copy(update={"units": tuple(units)})
     if drop:
         s = s.model_copy(update={"fixed": tuple(f for i, f in enumerate(s.fixed) if i not in drop)})
     return s
@@ -543,5 +692,6 @@ def quota_limits(inst: Instance, diag, settings: CheckSettings, budget: Budget) 
                 if k.rule == key.rule and k.family == fam and (fam != "including" or k.extra == key.extra):
                     short.append((k.subject, k.period, need, miss))
         known = diag.shortfall is not None and diag.shortfall.status in (Status.OPTIMAL, Status.FEASIBLE)
-        out.append(QuotaLimit(key.rule, fld, current, largest, decided, short, known, elsewhere))
+        proven = diag.shortfall is not None and diag.shortfall.status == Status.OPTIMAL
+        out.append(QuotaLimit(key.rule, fld, current, largest, decided, short, known, elsewhere, proven))
     return out

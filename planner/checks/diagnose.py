@@ -30,7 +30,9 @@ the same diagnosis on any machine. This module reads the `Instance` and the mode
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,6 +123,29 @@ class Budget:
 
 
 # ---------------------------------------------------------------------------------------------- guarded model
+class StoredSolution:
+    """A plan found earlier, read as a solver's solution is (``boolean_value``, ``value``, the response's
+    ``solution``): what `GuardedModel.solve` returns when no solve was needed."""
+
+    deterministic_time = 0.0
+
+    def __init__(self, solution: list[int]):
+        self.solution = solution
+
+    @property
+    def response_proto(self) -> StoredSolution:
+        return self
+
+    def value(self, var: Any) -> int:
+        return int(self.solution[var.index])
+
+    def boolean_value(self, lit: Any) -> bool:
+        if isinstance(lit, (bool, int)):
+            return bool(lit)
+        i = lit.index
+        return bool(self.solution[i]) if i >= 0 else not self.solution[-i - 1]
+
+
 class GuardedModel:
     """The model with one fresh enforcement literal per rule instance, no objective."""
 
@@ -133,6 +158,10 @@ class GuardedModel:
         self.order = {k: i for i, k in enumerate(self.keys)}
         self.key_of = {lit.index: k for k, lit in self.lits.items()}
         self.stray: set[int] = set()  # indices the solver returned that were never passed (OR-Tools #5141)
+        self.plans: list[list[int]] = []  # the last plans found (solution vectors), see `witness`
+        self.evaluator: Any = None
+        self.reused = 0  # solves saved by a plan found earlier
+        self.presolve: bool | None = None  # CP-SAT's presolve in the solves (None: the settings'), see `presolved`
 
     def _guard(self, key: RuleKey) -> list:
         lit = self.lits.get(key)
@@ -140,8 +169,43 @@ class GuardedModel:
             lit = self.lits[key] = self.model.new_bool_var(f"rule[{len(self.lits)}]")
         return [lit]
 
+    # plans found, reused: a set of rule instances that one of them satisfies needs no solve
+    KEEP_PLANS = 40
+
+    def remember(self, solver: cp_model.CpSolver) -> None:
+        self.plans.append(list(solver.response_proto.solution))
+        del self.plans[: -self.KEEP_PLANS]
+
+    def witness(self, keys: list[RuleKey]) -> StoredSolution | None:
+        """A plan found earlier that satisfies every one of ``keys`` (their constraints, not their literals)."""
+        if not self.plans or not keys:
+            return None
+        if self.evaluator is None:
+            from planner.checks.mus import Evaluator
+
+            self.evaluator = Evaluator(self)
+        ev = self.evaluator
+        for i in range(len(self.plans) - 1, -1, -1):
+            if ev.holds_all(self.plans[i], keys):
+                self.reused += 1
+                return StoredSolution(self.plans[i])
+        return None
+
     def sort(self, keys) -> list[RuleKey]:
         return sorted(set(keys), key=self.order.__getitem__)
+
+    @contextlib.contextmanager
+    def presolved(self, on: bool = True) -> Iterator[None]:
+        """The solves inside run with CP-SAT's presolve (when ``on``; else as they were): it pays off only on a hard proof over many rule
+        instances (half the work of one without on a commune), not on the many small solves of a deletion
+        filter."""
+        old = self.presolve
+        if on:
+            self.presolve = True
+        try:
+            yield
+        finally:
+            self.presolve = old
 
     def solve(
         self, keys: list[RuleKey], settings: CheckSettings, budget: Budget, linearization: int = 1
@@ -149,12 +213,19 @@ class GuardedModel:
         """Solve with ``keys`` assumed true (the others free). Returns status, the keys of the sufficient
         assumptions (only those passed), and the solver. ``linearization`` 2 puts every linear rule in the LP:
         slower to find plans, but counting arguments (8 cells need more charges than 2 members may take) are
-        then proven at once instead of by search."""
+        then proven at once instead of by search (with CP-SAT's presolve inside `presolved`).
+
+        A set of keys that a plan found earlier already satisfies is feasible without a solve (`witness`)."""
+        known = self.witness(keys)
+        if known is not None:
+            return Status.FEASIBLE, [], known  # type: ignore[return-value]
         self.model.clear_assumptions()
         self.model.add_assumptions([self.lits[k] for k in keys])
-        done = run(self.model, settings.search(budget.left, linearization=linearization))
+        done = run(self.model, settings.search(budget.left, linearization=linearization, presolve=self.presolve))
         solver, status = done.solver, done.code
         budget.charge(solver)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            self.remember(solver)
         if status == cp_model.INFEASIBLE:
             passed = {self.lits[k].index for k in keys}
             core = []
@@ -283,9 +354,12 @@ def decide(
     gm = gm or GuardedModel(inst)
     # plans are found fastest with little linearization; counting arguments proven fastest with the linear
     # rules in the LP (`PROVE`): a short run of the first, then the second, then the plain model
-    for share, lin in ((min(FIND_LIMIT, budget.left * GUARDED_SHARE), 1), (budget.left * GUARDED_SHARE, PROVE)):
+    # (the proof of the whole model with CP-SAT's presolve: half the work of one without on a commune)
+    stages = ((min(FIND_LIMIT, budget.left * GUARDED_SHARE), 1, False), (budget.left * GUARDED_SHARE, PROVE, True))
+    for share, lin, presolve in stages:
         part = budget.part(share)
-        status, core, solver = gm.solve(gm.keys, settings, part, lin)
+        with gm.presolved(presolve):
+            status, core, solver = gm.solve(gm.keys, settings, part, lin)
         budget.absorb(part)
         if status == Status.FEASIBLE:
             return status, [], extract_plan(inst, BuiltModel(gm.ctx, None), solver.boolean_value)
@@ -363,7 +437,8 @@ def diagnose(inst: Instance, settings: CheckSettings = CheckSettings()) -> Diagn
             from planner.checks.mus import conflicts
 
             eb = Budget(settings.conflicts_limit)
-            diag.enumeration = conflicts(gm, settings, eb, most=settings.max_conflicts)
+            known = diag.core if diag.minimal else None  # proven minimal: MARCO's first set and instance
+            diag.enumeration = conflicts(gm, settings, eb, most=settings.max_conflicts, known=known)
             budget.absorb(eb)
     diag.deterministic_time, diag.solves, diag.stray = budget.spent, budget.solves, len(gm.stray)
     after = settings.suggest_limit  # the least change, the suggestions and the shortfall share this budget
@@ -371,7 +446,7 @@ def diagnose(inst: Instance, settings: CheckSettings = CheckSettings()) -> Diagn
         from planner.checks.correction import correct
 
         cb = Budget(min(settings.correction_limit, after))
-        diag.correction = correct(inst, settings, cb, weights)
+        diag.correction = correct(inst, settings, cb, weights, core=diag.core)
         diag.deterministic_time += cb.spent
         diag.solves += cb.solves
         after = max(0.0, after - cb.spent)
@@ -382,9 +457,12 @@ def diagnose(inst: Instance, settings: CheckSettings = CheckSettings()) -> Diagn
         soft = settings.shortfall and any(k.family in QUOTA_FAMILIES for k in diag.core)
         if settings.suggestions:
             shares = 3 if soft else 0  # the shortfall (who falls short) gets three shares of the budget
-            diag.suggestions = suggest(inst, diag.core, settings, sbudget, keep=shares)
+            tried = diag.correction.tried if diag.correction is not None else {}
+            diag.suggestions = suggest(inst, diag.core, settings, sbudget, keep=shares, tried=tried)
         if soft:
-            diag.shortfall = shortfall(inst, settings, sbudget)
+            corr = diag.correction
+            hint = corr.plan if corr is not None and corr.holds == Status.FEASIBLE and corr.quotas_only else None
+            diag.shortfall = shortfall(inst, settings, sbudget, hint)
         if settings.suggestions:
             from planner.checks.correction import quota_limits
 
@@ -487,7 +565,13 @@ UP_CAP = {"meetings_per_day": 10}
 
 
 def _search(
-    change, current: int, direction: str, cap: int | None, settings: CheckSettings, budget: Budget
+    change,
+    current: int,
+    direction: str,
+    cap: int | None,
+    settings: CheckSettings,
+    budget: Budget,
+    known: set[int] | frozenset[int] = frozenset(),
 ) -> tuple[int | None, bool, bool]:
     """The feasible value nearest to ``current`` (infeasible) in ``direction``: (value, found, decided).
 
@@ -497,6 +581,8 @@ def _search(
 
     def ok(v) -> bool:
         nonlocal undecided
+        if v in known:  # found feasible already (the least change's single steps)
+            return True
         r = _feasible(change(v), settings, budget)
         undecided |= r == Status.UNKNOWN
         return r == Status.FEASIBLE
@@ -537,8 +623,27 @@ def _search(
     return hi, True, not undecided
 
 
+def _path(rule: str, fld: str, subject: str, inst: Instance) -> tuple[str, ...]:
+    """The least change's name (`planner.checks.correction.Field.path`) of a suggestion's field."""
+    if rule == "meetings_per_day":
+        return ("limits", "meetings_per_day")
+    if fld == "max_per_month":
+        return ("member", subject, "max_per_month")
+    s = inst.scenario
+    if any(inst.rule_id(r) == rule for r in s.coverage):
+        return ("coverage", rule, fld)
+    if any(inst.rule_id(r) == rule for r in s.responsibility):
+        return ("responsibility", rule, fld)
+    return ("attendance", rule, fld)
+
+
 def suggest(
-    inst: Instance, core: list[RuleKey], settings: CheckSettings, budget: Budget, keep: int = 0
+    inst: Instance,
+    core: list[RuleKey],
+    settings: CheckSettings,
+    budget: Budget,
+    keep: int = 0,
+    tried: dict | None = None,
 ) -> list[Suggestion]:
     """One suggestion per field of each rule in the minimal set. Each gets an equal share of the budget
     (``keep`` more shares are left for what comes after), so one hard search cannot starve the others."""
@@ -565,7 +670,11 @@ def suggest(
             _, key, rule, fld, direction, subject = item
             change, current = _changer(s, inst, key, fld)
             if current is not None or direction == "up":
-                value, found, decided = _search(change, current, direction, UP_CAP.get(fld), settings, share)
+                path = _path(rule, fld, subject, inst)
+                known = {v for (p, v), st in (tried or {}).items() if p == path and st == Status.FEASIBLE}
+                value, found, decided = _search(
+                    change, current, direction, UP_CAP.get(fld), settings, share, known=known
+                )
                 out.append(Suggestion(rule, fld, current, value, subject, decided, found))
         elif item[0] == "own":
             r = _feasible(
@@ -623,16 +732,29 @@ class _SoftContext(ModelContext):
         self.slacks[key] = (slack, lo)
 
 
-def shortfall(inst: Instance, settings: CheckSettings, budget: Budget) -> Shortfall:
+HINTED_SHORTFALL_LIMIT = 6.0  # deterministic seconds of the least shortfall when started from a plan
+
+
+def shortfall(inst: Instance, settings: CheckSettings, budget: Budget, hint: Plan | None = None) -> Shortfall:
+    """The least total shortfall. ``hint``: a plan that breaks no rule but quota minimums (the least change's,
+    when it only lowers quotas): the search starts from it, so that a commune-size year has an answer (best
+    found, with its bound) where it had none."""
     if budget.left <= 0:
         return Shortfall(Status.UNKNOWN)
     built = build_model(inst, objective=False, context=_SoftContext)
+    if hint is not None:
+        from planner.search.solving import add_hints
+
+        add_hints(built, hint)
     ctx = built.ctx
     assert isinstance(ctx, _SoftContext)
     model = built.model
     model.minimize(cp_model.LinearExpr.sum([s for s, _ in ctx.slacks.values()]))
-    # two workers interleaved, CP-SAT's own presolve and linearization: an optimisation, not a proof
-    done = run(model, SearchParams(limit=budget.left, workers=2, seed=settings.seed))
+    # two workers interleaved, CP-SAT's own presolve and linearization: an optimisation, not a proof; started
+    # from a plan, it has an answer at once and gets a short search to better it (a commune's year is not proven
+    # least in any budget a check can give)
+    limit = budget.left if hint is None else min(budget.left, HINTED_SHORTFALL_LIMIT)
+    done = run(model, SearchParams(limit=limit, workers=2, seed=settings.seed))
     solver, status = done.solver, done.code
     budget.charge(solver)
     if status == cp_model.INFEASIBLE:

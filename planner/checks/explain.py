@@ -527,6 +527,27 @@ def change_text(w: Words, ch) -> str:
                 f"mục fixed giao {w.member(item.member)} phụ trách {w.unit(item.unit)}",
             )
         return w.t(f"drop {what}", f"bỏ {what}")
+    if f.path[0] == "unit" and f.path[2] == "flex_when":
+        m = inst.units[f.path[1]].meeting
+        return w.t(
+            f"the meeting of {w.unit(f.path[1])}: flex_when {m.flex_when} → always (it may move within its flex "
+            f"in any month, not only when day {m.day} is blocked)",
+            f"lịch họp của {w.unit(f.path[1])}: flex_when {m.flex_when} → always (được họp lệch ngày {m.day} trong "
+            f"phạm vi flex ở mọi tháng, không chỉ khi ngày đó là ngày nghỉ)",
+        )
+    if f.path[0] == "apart":
+        a, b = f.path[1], f.path[2]
+        return w.t(
+            f"drop apart_from between {w.unit(a)} and {w.unit(b)} (they may meet on the same day)",
+            f"bỏ apart_from giữa {w.unit(a)} và {w.unit(b)} (được họp cùng một ngày)",
+        )
+    if f.path[0] == "team":
+        team = next((t for t in inst.scenario.teams if t.id == f.path[1]), None)
+        name = (team.name or team.id) if team is not None else f.path[1]
+        return w.t(
+            f"work team {name}: {f.path[2]} {f.current} → {ch.value}",
+            f"tổ công tác {name}: {f.path[2]} {f.current} → {ch.value}",
+        )
     if f.path[0] == "unit":
         side = f.path[2].removeprefix("flex.")
         return w.t(
@@ -557,16 +578,9 @@ def change_text(w: Words, ch) -> str:
     )
 
 
-def correction_lines(w: Words, corr) -> list[str]:
+def correction_lines(w: Words, corr, core: list | None = None) -> list[str]:
     if corr.status == "infeasible":
-        return [
-            w.t(
-                "No change of the rules' numbers, pins, own_meetings_busy or the meetings' flex (up to 3 days "
-                "each side) makes it hold: the calendar itself (meeting days, holidays) must change.",
-                "Thay đổi các con số của quy định, mục fixed, own_meetings_busy hay flex của lịch họp (tối đa 3 "
-                "ngày mỗi phía) đều chưa đủ: phải thay đổi chính lịch họp (ngày họp, ngày nghỉ).",
-            )
-        ]
+        return [nothing_holds(w, core or [])]
     if corr.status == "unknown" or corr.total is None:
         return [
             w.t(
@@ -592,6 +606,41 @@ def correction_lines(w: Words, corr) -> list[str]:
             )
         )
     return lines
+
+
+def nothing_holds(w: Words, core: list) -> str:
+    """No relaxable field makes it hold: say so, and name what is left to change — from the conflict's rules,
+    never the calendar when a work team's rule is what stands."""
+    head = w.t(
+        "No change of the rules' numbers (quotas, responsibility, work teams' per_team, the day and month "
+        "limits), pins, own_meetings_busy, apart_from or the meetings' flex and flex_when (up to 3 days more each "
+        "side) makes it hold",
+        "Thay đổi các con số của quy định (chỉ tiêu, phân công phụ trách, per_team của tổ công tác, giới hạn theo "
+        "ngày và tháng), mục fixed, own_meetings_busy, apart_from hay flex và flex_when của lịch họp (thêm tối đa 3 "
+        "ngày mỗi phía) đều chưa đủ",
+    )
+    fams = {k.family for k in core}
+    teams = sorted({k.rule for k in core if k.family == "team" and k.extra == "together"})
+    if teams:
+        names = ", ".join(teams)
+        return head + w.t(
+            f": what stands is that a work team's members take charge together ({names}) — change the team's "
+            f"members or the units it may take.",
+            f": điều còn lại là các thành viên tổ công tác phụ trách cùng nhau ({names}) — cần thay đổi thành viên "
+            f"của tổ hoặc các đơn vị tổ được phụ trách.",
+        )
+    if fams and fams <= {"team", "responsibility", "fixed"}:
+        return head + w.t(
+            ": what must change is who may take charge of what (the responsibility rules' members and units, "
+            "the work teams).",
+            ": cần thay đổi ai được phụ trách đơn vị nào (đối tượng và đơn vị của quy định phân công, các tổ công "
+            "tác).",
+        )
+    return head + w.t(
+        ": the calendar itself must change (meeting days, weekdays, months or frequency, holidays, who is "
+        "unavailable when).",
+        ": phải thay đổi chính lịch họp (ngày họp, thứ trong tuần, tháng họp, ngày nghỉ, thời gian vắng mặt).",
+    )
 
 
 def quota_lines(w: Words, q) -> list[str]:
@@ -635,9 +684,20 @@ def quota_lines(w: Words, q) -> list[str]:
             by_member[m].append((period, miss))
         lines.append(
             w.t(
-                f"  At {q.asked}, {len(by_member)} member{'s fall' if len(by_member) != 1 else ' falls'} short (least "
-                f"total shortfall):",
-                f"  Ở mức {q.asked}, {len(by_member)} đồng chí không đạt (tổng thiếu hụt ít nhất):",
+                f"  At {q.asked}, {len(by_member)} member{'s fall' if len(by_member) != 1 else ' falls'} short ("
+                + (
+                    "least total shortfall"
+                    if q.shortfall_proven
+                    else "the least total shortfall found, not proven least"
+                )
+                + "):",
+                f"  Ở mức {q.asked}, {len(by_member)} đồng chí không đạt ("
+                + (
+                    "tổng thiếu hụt ít nhất"
+                    if q.shortfall_proven
+                    else "tổng thiếu hụt ít nhất tìm được, chưa chứng minh"
+                )
+                + "):",
             )
         )
         for m, items in list(by_member.items())[:8]:
@@ -740,7 +800,7 @@ def explain_diagnosis(
     if diag.enumeration is not None:
         lines += [""] + conflict_lines(w, diag.enumeration, counter)
     if diag.correction is not None:
-        lines += [""] + correction_lines(w, diag.correction)
+        lines += [""] + correction_lines(w, diag.correction, diag.core)
     for q in diag.quotas:
         lines += [""] + quota_lines(w, q)
     if diag.suggestions or diag.shortfall:

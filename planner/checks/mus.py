@@ -95,6 +95,10 @@ class Evaluator:
         sol = list(solver.response_proto.solution)
         return {k for k in keys if all(self._holds(sol, c) for c in self.cons.get(k, ()))}
 
+    def holds_all(self, sol: list[int], keys: Iterable[RuleKey]) -> bool:
+        """The solution ``sol`` satisfies every one of ``keys``."""
+        return all(self._holds(sol, c) for k in keys for c in self.cons.get(k, ()))
+
 
 # ---------------------------------------------------------------------------------------------- hitting sets
 class HittingSets:
@@ -141,6 +145,7 @@ class Smallest:
 
 
 CORRECTIONS_PER_ROUND = 8
+BIG_SET = 100  # rule instances: a proof over more is run with CP-SAT's presolve
 GROW_LIMIT = 0.5  # deterministic seconds of one grow (the best plan found in it is used)
 
 
@@ -310,9 +315,12 @@ def conflicts(
     budget: Budget,
     most: int = 10,
     per_conflict: int = 200,
+    known: list[RuleKey] | None = None,
 ) -> Enumeration:
     """Every distinct conflict (up to ``most``), each with every member-month instance found (up to
-    ``per_conflict``); see the module's docstring."""
+    ``per_conflict``); see the module's docstring. ``known``: a minimal conflict already found (the smallest
+    one): the first set of rules MARCO checks is all of them, whose clash it proves without a solve, and it is
+    the first instance of its set of rules."""
     ev = Evaluator(gm)
     by_group: dict[tuple, list[RuleKey]] = defaultdict(list)
     for k in gm.keys:
@@ -333,8 +341,12 @@ def conflicts(
         seed = _map_seed(groups, clauses, settings.seed)
         if seed is None:
             break
-        status, core, solver = gm.solve(keys_of(seed), settings, budget, PROVE)
-        if status == Status.FEASIBLE:
+        if known and not clauses and len(seed) == len(groups):  # every rule: ``known`` clashes
+            status, core, solver = Status.INFEASIBLE, list(known), None  # (no plan to read: it clashes)
+        else:
+            with gm.presolved(not clauses):
+                status, core, solver = gm.solve(keys_of(seed), settings, budget, PROVE)
+        if status == Status.FEASIBLE and solver is not None:
             sat = ev.satisfied(solver, gm.keys)
             held = [i for i, g in enumerate(groups) if all(k in sat for k in by_group[g])]
             outside = [i for i in range(len(groups)) if i not in set(held) | set(seed)]
@@ -356,7 +368,9 @@ def conflicts(
                 rule_set = sorted({gi[group_of(k)] for k in core2} & set(trial)) or trial
         clauses.append(([], rule_set))
         rule_sets += 1
-        found, whole = _instances(gm, keys_of(rule_set), settings, budget, per_conflict)
+        universe = keys_of(rule_set)
+        first = known if known and set(known) <= set(universe) else None
+        found, whole = _instances(gm, universe, settings, budget, per_conflict, first)
         complete &= whole
         for mus in found:
             sig = signature(mus, gm)
@@ -377,22 +391,41 @@ def conflicts(
 
 
 def _instances(
-    gm: GuardedModel, universe: list[RuleKey], settings: CheckSettings, budget: Budget, most: int
+    gm: GuardedModel,
+    universe: list[RuleKey],
+    settings: CheckSettings,
+    budget: Budget,
+    most: int,
+    first: list[RuleKey] | None = None,
 ) -> tuple[list[list[RuleKey]], bool]:
     """Minimal sets inside ``universe`` one after another: after each, its first rule instance in the order
-    they are said (the asked rule's: a member's quota in a month) is set aside."""
-    left, found = list(universe), []
+    they are said (the asked rule's: a member's quota in a month) is set aside. ``first``: a minimal set inside
+    ``universe`` already found, taken as the first without a search."""
+    left, found = list(universe), []  # type: list[RuleKey], list[list[RuleKey]]
+    spent0 = budget.spent
     while len(found) < most:
-        if budget.left <= 0:
-            return found, False
-        status, core, _ = gm.solve(left, settings, budget, PROVE)
-        if status == Status.FEASIBLE:
-            return found, True
-        if status != Status.INFEASIBLE:
-            return found, False
-        mus, proven = minimise(gm, core or left, settings, budget)
-        if not proven and len(mus) == len(left):
-            return found, False
+        if found and first is None:
+            # the instances still to find, at the work each took so far: when they cannot all be found in the
+            # budget left, stop here (the conflict is said "maybe more") and leave the budget to other conflicts
+            anchor_group = group_of(found[-1][0])
+            still = sum(1 for k in left if group_of(k) == anchor_group)
+            if (budget.spent - spent0) / len(found) * still > budget.left:
+                return found, False
+        if first is not None:
+            mus, first = list(first), None
+        else:
+            if budget.left <= 0:
+                return found, False
+            # a proof over every instance of the rules: CP-SAT's presolve halves it (see `decide`)
+            with gm.presolved(len(left) > BIG_SET):
+                status, core, _ = gm.solve(left, settings, budget, PROVE)
+            if status == Status.FEASIBLE:
+                return found, True
+            if status != Status.INFEASIBLE:
+                return found, False
+            mus, proven = minimise(gm, core or left, settings, budget)
+            if not proven and len(mus) == len(left):
+                return found, False
         mus = sorted(mus, key=lambda k: _rank(k, gm))
         found.append(mus)
         anchor = mus[0]

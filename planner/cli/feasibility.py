@@ -16,14 +16,29 @@ from planner.cli.common import (
     EXPLAIN_WIDTH,
     SECONDS,
     SEED,
+    _console,
     _expected_bytes,
     _load,
     _output,
     _scenario_argument,
 )
 from planner.instance import Instance
-from planner.outputs import DEFAULT_FORMATS, parse_formats
+from planner.io.output import OutputKind
+from planner.outputs import DEFAULT_FORMATS, OUTPUT_PATTERNS
 from planner.status import Status
+
+# what check --out may write (and so replace with --force): a plan, the report, the corrected scenario and plan
+CHECK_OUTPUT = OutputKind(
+    "a plan",
+    (
+        *OUTPUT_PATTERNS,
+        "explanation.txt",
+        "conflicts.xlsx",  # planner.outputs.feasibility's XLSX_NAME and DOCX_NAME (not imported: it loads the solver)
+        "bao-cao-kha-nang-thuc-hien.docx",
+        "corrected/scenario.yaml",
+        *(f"corrected/{p}" for p in OUTPUT_PATTERNS),
+    ),
+)
 
 
 def _explain_infeasible(inst: Instance, lang: str, seed: int = 0) -> str:
@@ -114,13 +129,14 @@ def check_cmd(
     one with --all), why, and the least change that makes it hold."""
     from planner.checks.diagnose import CheckSettings, diagnose
     from planner.checks.explain import explain_diagnosis, feasible_line
-    from planner.cli.plan import solve_cmd  # here: planner.cli.plan imports _explain_infeasible from this module
 
     weights = _weights(keep)
     inst = _load(scenario)
     target = None
     if out is not None:
-        target = _output(out, force=force, expected=_expected_bytes(inst, DEFAULT_FORMATS) * 3)  # before the diagnosis
+        target = _output(  # before the diagnosis
+            out, CHECK_OUTPUT, force=force, expected=_expected_bytes(inst, DEFAULT_FORMATS) * 3
+        )
     settings = CheckSettings(
         time_limit=time_limit,
         suggest_limit=time_limit,
@@ -145,18 +161,8 @@ def check_cmd(
                 click.echo(f"  - {v}", err=True)
             sys.exit(1)
         click.echo(feasible_line(inst, diag, lang))
-        if out is not None:
-            ctx.invoke(
-                solve_cmd,
-                scenario=scenario,
-                out=out,
-                lang=lang,
-                time_limit=time_limit,
-                seed=seed,
-                quiet=True,
-                force=force,
-                formats=parse_formats(",".join(DEFAULT_FORMATS)),
-            )  # invoke runs no callback
+        if target is not None and out is not None:
+            _write_holds(target, inst, diag, out, lang, time_limit, seed)
         return
     text = explain_diagnosis(inst, diag, lang, width=EXPLAIN_WIDTH)
     click.echo(text)
@@ -168,6 +174,34 @@ def check_cmd(
             + (" and corrected/ (the corrected scenario and its plan)." if any("/" in n for n in files) else ".")
         )
     sys.exit(EXIT_INFEASIBLE if diag.status == Status.INFEASIBLE else EXIT_NO_PLAN)
+
+
+def _write_holds(target, inst: Instance, diag, out: str, lang: str, time_limit: float, seed: int) -> None:
+    """check --out on a feasible scenario: the plan, planned, verified and written as `solve` writes it, with
+    the report that the rules hold and the plan's key numbers (conflicts.xlsx, bao-cao-kha-nang-thuc-hien.docx),
+    all in one write."""
+    from planner.io import plan_directory_files
+    from planner.outputs import describe_files, render
+    from planner.outputs.feasibility import holds_files
+    from planner.outputs.terminal import message, status_line
+    from planner.search.solving import Settings, solve
+
+    result = solve(inst, Settings(time_limit=time_limit, seed=seed))
+    plan, summary = result.plan, result.summary
+    if plan is None:  # the search found none within its budget (the diagnosis's plan proves one exists)
+        plan = diag.plan
+    report = verify(inst, plan)
+    if not report.ok:
+        click.echo("internal error: the plan found does not pass verify (nothing written):", err=True)
+        for v in report.violations[:20]:
+            click.echo(f"  - {v}", err=True)
+        sys.exit(1)
+    files: dict[str, str | bytes] = dict(plan_directory_files(inst, plan, summary))
+    files.update(render([f for f in DEFAULT_FORMATS if f != "csv"], inst, plan, summary, lang, violations=0))
+    files.update(holds_files(inst, diag, plan, summary, lang))
+    target.write(files)
+    _console().print(status_line(summary, lang))
+    click.echo(message("plan_written", lang, out=out, files=describe_files(files, lang)))
 
 
 def _weights(keep: tuple[str, ...]) -> dict[str, int]:

@@ -36,6 +36,8 @@ _HEAD = {
     "instances": ("Instances", "Chi tiết"),
     "correction": ("Least change", "Điều chỉnh ít nhất"),
     "quotas": ("Quotas", "Chỉ tiêu"),
+    "verdict": ("Verdict", "Kết luận"),
+    "members": ("Members", "Đồng chí"),
 }
 
 
@@ -184,7 +186,7 @@ def conflicts_xlsx(inst: Instance, diag: Diagnosis, lang: str = "vi") -> bytes:
     if corr is not None:
         for ch in corr.changes:
             append_row(ws, [ch.field.name, ch.field.current, ch.value, ch.cost, change_text(w, ch)])
-        for line in correction_lines(w, corr):
+        for line in correction_lines(w, corr, diag.core):
             append_row(ws, ["", "", "", "", line.strip()])
     _wrap(ws)
     ws = _sheet(
@@ -212,13 +214,13 @@ def conflicts_xlsx(inst: Instance, diag: Diagnosis, lang: str = "vi") -> bytes:
     return out.getvalue()
 
 
-def report_docx(inst: Instance, diag: Diagnosis) -> bytes:
-    """The standing committee's report, in Vietnamese."""
+def _document(inst: Instance, w: Words) -> tuple[Any, Any, Any]:
+    """A4 page, Times New Roman 13, the party header (the committee and ĐẢNG CỘNG SẢN VIỆT NAM): the document
+    and its ``para(text, …)`` and ``bullet(text)``."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    w, counter = Words(inst, "vi"), CapacityCounter(inst)
     doc = Document()
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Cm(21), Cm(29.7)
@@ -237,7 +239,7 @@ def report_docx(inst: Instance, diag: Diagnosis) -> bytes:
     left.add_paragraph("*").alignment = WD_ALIGN_PARAGRAPH.CENTER
     p = right.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    r = p.add_run("ĐẢNG CỘNG SẢN VIỆT NAM")
+    r = p.add_run(w.t("COMMUNIST PARTY OF VIETNAM", "ĐẢNG CỘNG SẢN VIỆT NAM"))
     r.bold, r.underline = True, True
 
     def para(text: str, bold: bool = False, center: bool = False, size: int | None = None, italic: bool = False):
@@ -258,68 +260,126 @@ def report_docx(inst: Instance, diag: Diagnosis) -> bytes:
         p.paragraph_format.left_indent = Cm(0.6)
 
     doc.add_paragraph()
-    para("BÁO CÁO KHẢ NĂNG THỰC HIỆN", bold=True, center=True, size=15)
-    para(f"Về: {inst.scenario.name}", center=True, italic=True)
+    para(w.t("FEASIBILITY REPORT", "BÁO CÁO KHẢ NĂNG THỰC HIỆN"), bold=True, center=True, size=15)
+    para(w.t(f"On: {inst.scenario.name}", f"Về: {inst.scenario.name}"), center=True, italic=True)
+    return doc, para, bullet
 
-    para("I. KẾT LUẬN", bold=True)
+
+def _table(doc: Any, header: tuple[str, ...], rows: list[list[str]], widths: tuple[float, ...] = ()) -> None:
+    """A bordered table, 11 pt; ``widths`` in cm (the text block is 16 cm wide)."""
+    from docx.shared import Cm, Pt
+
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.autofit = not widths
+    for c, text in zip(table.rows[0].cells, header):
+        c.text = ""
+        c.paragraphs[0].add_run(text).bold = True
+    for values in rows:
+        cells = table.add_row().cells
+        for c, text in zip(cells, values):
+            c.text = text
+    for i, width in enumerate(widths):  # the grid's widths (LibreOffice reads these) and each cell's (Word)
+        table.columns[i].width = Cm(width)
+    for row in table.rows:
+        for i, cell in enumerate(row.cells):
+            if i < len(widths):
+                cell.width = Cm(widths[i])
+            for p in cell.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(11)
+
+
+def _bytes(doc: Any) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def report_docx(inst: Instance, diag: Diagnosis, lang: str = "vi") -> bytes:
+    """The standing committee's report on an infeasible scenario (Vietnamese; English with ``lang="en"``)."""
+    w, counter = Words(inst, lang), CapacityCounter(inst)
+    doc, para, bullet = _document(inst, w)
+
+    para(w.t("I. CONCLUSION", "I. KẾT LUẬN"), bold=True)
     para(
-        "Không có kế hoạch phân công nào thỏa mãn đồng thời mọi quy định của kịch bản. Các phần dưới đây nêu "
-        "mâu thuẫn nhỏ nhất, các dữ kiện lịch dẫn tới mâu thuẫn, các mâu thuẫn khác nhau đã tìm thấy và phương "
-        "án điều chỉnh ít nhất để kế hoạch khả thi."
+        w.t(
+            "No assignment plan satisfies every rule of the scenario together. The sections below give the smallest "
+            "conflict, the calendar facts behind it, the distinct conflicts found and the least change that makes "
+            "a plan possible.",
+            "Không có kế hoạch phân công nào thỏa mãn đồng thời mọi quy định của kịch bản. Các phần dưới đây nêu "
+            "mâu thuẫn nhỏ nhất, các dữ kiện lịch dẫn tới mâu thuẫn, các mâu thuẫn khác nhau đã tìm thấy và phương "
+            "án điều chỉnh ít nhất để kế hoạch khả thi.",
+        )
     )
-    para("II. NGUYÊN NHÂN (MÂU THUẪN NHỎ NHẤT)", bold=True)
+    para(w.t("II. THE CAUSE (THE SMALLEST CONFLICT)", "II. NGUYÊN NHÂN (MÂU THUẪN NHỎ NHẤT)"), bold=True)
     if diag.core:
         para(
-            f"{len(diag.core)} ràng buộc sau không thể cùng được đáp ứng:"
+            w.t(
+                f"These {len(diag.core)} constraints cannot all be met together:",
+                f"{len(diag.core)} ràng buộc sau không thể cùng được đáp ứng:",
+            )
             if len(diag.core) > 1
-            else "Ràng buộc sau không thể được đáp ứng, dù các quy định khác thế nào:"
+            else w.t(
+                "This constraint cannot be met, whatever the other rules:",
+                "Ràng buộc sau không thể được đáp ứng, dù các quy định khác thế nào:",
+            )
         )
         for text in statements(w, diag.core):
             bullet(text)
         para(kind_line(w, diag).strip(), italic=True)
         fs = facts(w, diag.core, counter)
         if fs:
-            para("Các dữ kiện dẫn tới mâu thuẫn:")
+            para(w.t("The facts behind the conflict:", "Các dữ kiện dẫn tới mâu thuẫn:"))
             for f in fs:
                 bullet(f)
     else:
         para(
-            "Đã chứng minh không có kế hoạch khả thi nhưng chưa tách được các quy định mâu thuẫn trong thời gian cho phép."
+            w.t(
+                "No plan exists (proven), but the clashing rules were not isolated within the time allowed.",
+                "Đã chứng minh không có kế hoạch khả thi nhưng chưa tách được các quy định mâu thuẫn trong thời gian "
+                "cho phép.",
+            )
         )
 
     conflicts = _conflicts(inst, diag)
-    para("III. CÁC MÂU THUẪN KHÁC NHAU", bold=True)
+    para(w.t("III. THE DISTINCT CONFLICTS", "III. CÁC MÂU THUẪN KHÁC NHAU"), bold=True)
     if diag.enumeration is None:
-        para("(Chạy planner check --all để liệt kê mọi mâu thuẫn khác nhau.)", italic=True)
-    table = doc.add_table(rows=1, cols=5)
-    table.style = "Table Grid"
-    for c, text in zip(table.rows[0].cells, ("TT", "Quy định", "Đồng chí / đơn vị", "Tháng", "Số trường hợp")):
-        c.text = ""
-        c.paragraphs[0].add_run(text).bold = True
+        para(
+            w.t(
+                "(Run planner check --all to list every distinct conflict.)",
+                "(Chạy planner check --all để liệt kê mọi mâu thuẫn khác nhau.)",
+            ),
+            italic=True,
+        )
+    rows = []
     for i, c in enumerate(conflicts, start=1):
         members, units, months = conflict_subjects(inst, c)
-        row = table.add_row().cells
-        row[0].text = str(i)
-        row[1].text = rules_text(w, c.groups)
-        row[2].text = ", ".join(inst.members[m].name for m in members) or ", ".join(inst.units[u].name for u in units)
-        row[3].text = month_ranges(months)
-        row[4].text = str(len(c.instances))
-    for row in table.rows:
-        for cell in row.cells:
-            for p in cell.paragraphs:
-                for run in p.runs:
-                    run.font.size = Pt(11)
+        who = ", ".join(inst.members[m].name for m in members) or ", ".join(inst.units[u].name for u in units)
+        rows.append([str(i), rules_text(w, c.groups), who, month_ranges(months), str(len(c.instances))])
+    _table(
+        doc,
+        (
+            w.t("No.", "TT"),
+            w.t("Rules", "Quy định"),
+            w.t("Members / units", "Đồng chí / đơn vị"),
+            w.t("Months", "Tháng"),
+            w.t("Instances", "Số trường hợp"),
+        ),
+        rows,
+        (1.1, 5.4, 4.7, 2.4, 2.4),
+    )
 
-    para("IV. PHƯƠNG ÁN ĐIỀU CHỈNH ÍT NHẤT", bold=True)
+    para(w.t("IV. THE LEAST CHANGE", "IV. PHƯƠNG ÁN ĐIỀU CHỈNH ÍT NHẤT"), bold=True)
     if diag.correction is not None:
-        lines = correction_lines(w, diag.correction)
+        lines = correction_lines(w, diag.correction, diag.core)
         para(lines[0])
         for line in lines[1:]:
             bullet(line.strip().removeprefix("- "))
     else:
-        para("(Không tính.)", italic=True)
+        para(w.t("(Not computed.)", "(Không tính.)"), italic=True)
     if diag.quotas:
-        para("V. MỨC CHỈ TIÊU CÓ THỂ ĐẠT", bold=True)
+        para(w.t("V. THE QUOTAS THAT CAN HOLD", "V. MỨC CHỈ TIÊU CÓ THỂ ĐẠT"), bold=True)
         for q in diag.quotas:
             lines = quota_lines(w, q)
             para(lines[0])
@@ -327,15 +387,141 @@ def report_docx(inst: Instance, diag: Diagnosis) -> bytes:
                 bullet(line.strip().removeprefix("- "))
     doc.add_paragraph()
     para(
-        f"({diag.rule_instances} ràng buộc được kiểm tra; {diag.solves} lần giải; {diag.seconds:.1f} giây.)",
+        w.t(
+            f"({diag.rule_instances} constraints checked; {diag.solves} solves; {diag.seconds:.1f} s.)",
+            f"({diag.rule_instances} ràng buộc được kiểm tra; {diag.solves} lần giải; {diag.seconds:.1f} giây.)",
+        ),
         italic=True,
         size=11,
     )
+    return _bytes(doc)
+
+
+# ---------------------------------------------------------------------------------------------- it holds
+def key_numbers(w: Words, plan: Any, summary: Any = None) -> list[tuple[str, str, Any]]:
+    """The plan's key numbers: (English, Vietnamese, value)."""
+    inst = w.inst
+    held = len(plan.meetings)
+    rows: list[tuple[str, str, Any]] = [
+        ("members", "đồng chí", len(inst.members)),
+        ("units with a regular meeting", "đơn vị có lịch sinh hoạt", len(inst.meeting_units)),
+        ("months", "tháng", len(inst.months)),
+        ("charges (member in charge of a unit)", "lượt phân công phụ trách", len(plan.charges)),
+        ("meetings held", "cuộc họp được tổ chức", held),
+        ("attendances", "lượt dự sinh hoạt", len(plan.attendance)),
+    ]
+    if summary is not None:
+        status = str(summary.status)
+        vi = {"optimal": "tối ưu (optimal)", "feasible": "khả thi, chưa chứng minh tối ưu (feasible)"}.get(
+            status, status
+        )
+        rows.append(("search", "kết quả tìm kiếm", w.t(status, vi)))
+        if summary.objective is not None:
+            rows.append(("objective (higher is better)", "điểm mục tiêu (càng cao càng tốt)", summary.objective))
+        if summary.bound is not None:
+            b = float(summary.bound)
+            rows.append(("proven bound", "cận đã chứng minh", int(b) if b.is_integer() else round(b, 2)))
+    return rows
+
+
+def _per_member(inst: Instance, plan: Any) -> list[tuple[str, int, int]]:
+    charges: dict[str, int] = {m: 0 for m in inst.members}
+    visits: dict[str, int] = {m: 0 for m in inst.members}
+    for m, _u in plan.charges:
+        charges[m] = charges.get(m, 0) + 1
+    for m, _u, _d in plan.attendance:
+        visits[m] = visits.get(m, 0) + 1
+    return [(m, charges[m], visits[m]) for m in inst.members]
+
+
+def holds_xlsx(inst: Instance, diag: Diagnosis, plan: Any, summary: Any = None, lang: str = "vi") -> bytes:
+    """The workbook of a scenario that holds: the verdict and the plan's key numbers, and per member the charges
+    and attendances."""
+    from openpyxl import Workbook
+
+    from planner.io.cells import append_row
+
+    w = Words(inst, lang)
+    wb = Workbook()
+    wb.remove(wb.active)
+    ws = _sheet(wb, w, "verdict", [w.t("item", "mục"), w.t("value", "giá trị")], [46, 60])
+    append_row(ws, [w.t("verdict", "kết luận"), _holds_sentence(w, diag)])
+    append_row(ws, [w.t("rule instances checked", "ràng buộc được kiểm tra"), diag.rule_instances])
+    for en, vi, value in key_numbers(w, plan, summary):
+        append_row(ws, [w.t(en, vi), value])
+    _wrap(ws)
+    ws = _sheet(
+        wb,
+        w,
+        "members",
+        [w.t("member", "đồng chí"), w.t("charges", "lượt phụ trách"), w.t("attendances", "lượt dự sinh hoạt")],
+        [40, 16, 18],
+    )
+    for m, n_charges, n_visits in _per_member(inst, plan):
+        append_row(ws, [f"{inst.members[m].name} ({m})", n_charges, n_visits])
     out = io.BytesIO()
-    doc.save(out)
+    wb.save(out)
     return out.getvalue()
+
+
+def _holds_sentence(w: Words, diag: Diagnosis) -> str:
+    return w.t(
+        f"The rules can all hold: a plan satisfies every one of the {diag.rule_instances} rule instances "
+        f"(checked by verify).",
+        f"Các quy định có thể cùng được thực hiện: có kế hoạch thỏa mãn cả {diag.rule_instances} ràng buộc "
+        f"(đã kiểm tra bằng verify).",
+    )
+
+
+def holds_docx(inst: Instance, diag: Diagnosis, plan: Any, summary: Any = None, lang: str = "vi") -> bytes:
+    """The standing committee's report on a scenario that holds: the conclusion, the plan's key numbers, per
+    member the charges and attendances, and where the plan is written."""
+    w = Words(inst, lang)
+    doc, para, bullet = _document(inst, w)
+    para(w.t("I. CONCLUSION", "I. KẾT LUẬN"), bold=True)
+    para(_holds_sentence(w, diag))
+    para(
+        w.t(
+            "The plan below was planned as `planner solve` plans it and is written beside this report (the charges, "
+            "meetings and attendances, and the plan workbook).",
+            "Kế hoạch dưới đây được lập như lệnh `planner solve` và được ghi cùng thư mục với báo cáo này (phân công "
+            "phụ trách, lịch họp, lượt dự sinh hoạt và bảng tính kế hoạch).",
+        )
+    )
+    para(w.t("II. THE PLAN'S KEY NUMBERS", "II. CÁC SỐ LIỆU CHÍNH CỦA KẾ HOẠCH"), bold=True)
+    _table(
+        doc,
+        (w.t("Item", "Mục"), w.t("Value", "Giá trị")),
+        [[w.t(en, vi), str(v)] for en, vi, v in key_numbers(w, plan, summary)],
+        (9.0, 7.0),
+    )
+    para(w.t("III. PER MEMBER", "III. THEO TỪNG ĐỒNG CHÍ"), bold=True)
+    _table(
+        doc,
+        (w.t("Member", "Đồng chí"), w.t("Charges", "Lượt phụ trách"), w.t("Attendances", "Lượt dự sinh hoạt")),
+        [[inst.members[m].name, str(c), str(a)] for m, c, a in _per_member(inst, plan)],
+        (8.0, 4.0, 4.0),
+    )
+    doc.add_paragraph()
+    para(
+        w.t(
+            f"({diag.rule_instances} constraints checked; {diag.seconds:.1f} s.)",
+            f"({diag.rule_instances} ràng buộc được kiểm tra; {diag.seconds:.1f} giây.)",
+        ),
+        italic=True,
+        size=11,
+    )
+    return _bytes(doc)
+
+
+def holds_files(inst: Instance, diag: Diagnosis, plan: Any, summary: Any = None, lang: str = "vi") -> dict[str, bytes]:
+    """The report's two files on a scenario that holds, name → bytes."""
+    return {
+        XLSX_NAME: holds_xlsx(inst, diag, plan, summary, lang),
+        DOCX_NAME: holds_docx(inst, diag, plan, summary, lang),
+    }
 
 
 def feasibility_files(inst: Instance, diag: Diagnosis, lang: str = "vi") -> dict[str, bytes]:
     """The report's two files, name → bytes."""
-    return {XLSX_NAME: conflicts_xlsx(inst, diag, lang), DOCX_NAME: report_docx(inst, diag)}
+    return {XLSX_NAME: conflicts_xlsx(inst, diag, lang), DOCX_NAME: report_docx(inst, diag, lang)}
