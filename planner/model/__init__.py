@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from ortools.sat.python import cp_model
 
 from planner.instance import Instance
+from planner.model import redundant as _redundant
 from planner.model.context import Guard, ModelContext, RuleKey, no_guard
 from planner.model.objective import Term, build_objective
 from planner.model.rules import RULE_FAMILIES
@@ -50,6 +51,7 @@ def build_model(
     context: Callable[..., ModelContext] = ModelContext,
     variables: Callable[[cp_model.CpModel, Instance], Variables] | None = None,
     rules: Sequence[Callable[[ModelContext], None]] = RULE_FAMILIES,
+    redundant: Sequence[Callable[[ModelContext], None]] | None = None,
 ) -> BuiltModel:
     """Build the model: the variables, each rule family in ``rules`` (default: every hard rule) and, unless
     ``objective`` is False, the objective (with the stability term against ``baseline``).
@@ -68,6 +70,11 @@ def build_model(
         rows differently (the shortfall's soft quotas, the LP bound's rows).
     variables
         Makes the variables (default: `create_variables` with ``charges``).
+    redundant
+        Redundant constraints (`planner.model.redundant`), rows every plan satisfies anyway, added after the
+        objective; by default its ``DEFAULT_FAMILIES`` in the plan model (the objective, every rule hard, the
+        plain context), none in any other form (where the quotas may be soft or rules missing). Give them only
+        to the plan model.
     """
     model = cp_model.CpModel() if model is None else model
     keep: set[str] = set()  # with a baseline, the dates of its meetings matter (the moved term)
@@ -78,4 +85,9 @@ def build_model(
     for add_rule in rules:
         add_rule(ctx)
     terms = build_objective(ctx, baseline) if objective else None
+    if redundant is None:
+        plain = objective and guard is no_guard and context is ModelContext and tuple(rules) == RULE_FAMILIES
+        redundant = _redundant.DEFAULT_FAMILIES if plain else ()
+    for add_redundant in redundant:
+        add_redundant(ctx)
     return BuiltModel(ctx, terms)

@@ -61,6 +61,7 @@ def visit_term(ctx: ModelContext) -> Term:
     """Attendances; a person with several seats makes one visit to a meeting, whichever seats it counts for."""
     inst, v = ctx.inst, ctx.vars
     if not inst.has_persons:
+        ctx.memo["visits"] = list(v.attend.values())
         return Term(list(v.attend.values()))
     groups: dict[tuple[str, str, str], list] = {}
     for (m, u, mo), att in v.attend.items():
@@ -73,6 +74,7 @@ def visit_term(ctx: ModelContext) -> Term:
             y = ctx.model.new_bool_var(f"visit[{p},{u},{mo}]")
             ctx.model.add_max_equality(y, atts)
             expr.append(y)
+    ctx.memo["visits"] = expr
     return Term(expr)
 
 
@@ -85,7 +87,7 @@ def balance_term(ctx: ModelContext) -> Term:
         if len(counts) < 2:
             continue
         rid = inst.rule_id(rule)
-        totals, ub = [], 0
+        totals, ub, by_member = [], 0, {}
         for m, spec in counts.items():
             lits = [
                 lit
@@ -96,11 +98,13 @@ def balance_term(ctx: ModelContext) -> Term:
             t = model.new_int_var(0, len(lits), f"total[{rid},{m}]")
             model.add(t == sum(lits))
             totals.append(t)
+            by_member[m] = t
             ub = max(ub, len(lits))
         hi, lo = model.new_int_var(0, ub, f"most[{rid}]"), model.new_int_var(0, ub, f"fewest[{rid}]")
         model.add_max_equality(hi, totals)
         model.add_min_equality(lo, totals)
         term.expr += [hi, -lo]
+        ctx.memo.setdefault("balance", []).append((rule, by_member, hi, lo))  # for planner.model.redundant
     return term
 
 

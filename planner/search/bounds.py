@@ -6,12 +6,16 @@ relaxations, each dropping rules (so each is at least as good as any plan), adde
 
 - **rewards** (residence and sector): the most any set of charges allowed by the responsibility rules and
   the charge pins can earn — the linear relaxation of the charges-only model, solved with GLOP;
-- **visits**: every attendance a quota or a coverage rule counts is a visit, so there are at least as many as
-  the members' quotas ask — for each member, the largest sum over attendance rules whose units are pairwise
-  disjoint of what the rule asks in its periods (with its ``including`` sub-counts) — and at least as many
-  as the units' coverage asks (per unit, the most demanding coverage rule); the larger of the two;
+- **visits**: every attendance a quota or a coverage rule counts is a visit; demands on disjoint sets of
+  attendances add up (`planner.model.redundant.least_visits`): the members' quotas — for each member, the
+  largest sum over attendance rules whose units are pairwise disjoint of what the rule asks in its periods
+  (with its ``including`` sub-counts), a person with several seats once — plus the coverage of units no
+  counted member's quota counts; or the units' coverage (per unit, the most demanding coverage rule) plus
+  the quotas of the members no coverage rule counts; the larger of the two;
 - **shift**: every meeting is held at least its least possible shift away from its day (its candidate days);
-- **balance** and **stability** are at least 0.
+- **balance**: at least what its rounding forces (`least_balance_cost`): a rule's ``V`` counted attendances
+  among ``n`` members that ``n`` does not divide leave the most and the fewest apart, unless more visits
+  make ``V`` divisible (they cost their visit weight); **stability** is at least 0.
 
 Rewards minus costs: ``bound ≥ optimum``. It ignores the calendar's conflicts (one meeting a day, own
 meetings) and the way charges and visits go together, so it is loose where those bind. The decomposed
@@ -21,19 +25,16 @@ summary reports it as ``term_bound``, and as its ``bound`` unless the parts' exa
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
-from itertools import combinations
 
 from ortools.sat.python import cp_model
 
 from planner.instance import Instance
 from planner.model.context import ModelContext
 from planner.model.objective import residence_and_sector_terms
+from planner.model.redundant import balance_visits, least_visits, member_needs
 from planner.model.rules import add_fixed_charges, add_responsibility
 from planner.model.variables import Variables, create_charge_variables
-
-MAX_EXACT_RULES = 12  # a member under more attendance rules than this gets a greedy choice of disjoint ones
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class TermBound:
     visits: int  # least number of attendances
     shift: int  # least total shift
     seconds: float = 0.0
+    balance: int = 0  # least cost of the balance rounding beyond the visits (weighted)
 
 
 class _Rows(ModelContext):
@@ -91,80 +93,32 @@ def reward_upper_bound(inst: Instance) -> float | None:
     return float(math.floor(objective.Value() + 1e-6))  # integer weights: the integer optimum is no more
 
 
-def least_visits(inst: Instance) -> int:
-    """Attendances every plan makes at least: what the members' quotas ask, or what the units' coverage asks,
-    whichever is more (an attendance may count for both, so they do not add up)."""
-    return max(_least_visits_by_members(inst), _least_visits_by_units(inst))
-
-
-def _least_visits_by_units(inst: Instance) -> int:
-    """Per unit, the most any one coverage rule asks of its periods, added up over the units."""
-    need: dict[tuple[str, str], int] = defaultdict(int)  # (rule, unit): over the rule's periods
-    for c in inst.coverage_checks():
-        need[c.rule_id, c.unit] += c.slot.scaled(c.rule.at_least)
-    most: dict[str, int] = defaultdict(int)
-    for (_rid, u), n in need.items():
-        most[u] = max(most[u], n)
-    return sum(most.values())
-
-
-def _least_visits_by_members(inst: Instance) -> int:
-    """Per member, the demands of attendance rules over pairwise disjoint units, added up over the members."""
-    demands: dict[str, list[tuple[frozenset[str], int]]] = {}
-    for rule in inst.scenario.attendance:
-        counts = inst.attendance_counts(rule)
-        if not counts:
-            continue
-        includings = inst.including_counts(rule)
-        disjoint = all(a.units.isdisjoint(b.units) for a, b in combinations(includings, 2))
-        needs: dict[str | None, int] = {}  # one need for every member who serves the whole window (None)
-        for m, spec in counts.items():
-            key = m if m in inst.part_time else None
-            if key not in needs:
-                needs[key] = 0
-                for slot in inst.slots(rule.per, key):
-                    subs = [slot.scaled(inc.at_least) for inc in rule.including]
-                    needs[key] += max(slot.scaled(rule.at_least), (sum(subs) if disjoint else max(subs, default=0)))
-            if needs[key] > 0:
-                demands.setdefault(m, []).append((spec.units, needs[key]))
-    if not inst.has_persons:
-        return sum(_disjoint_best(d) for d in demands.values())
-    # one visit of a person with several seats may count for each seat: per person, its largest seat's demand
-    best: dict[str, int] = defaultdict(int)
-    for m, d in demands.items():
-        best[inst.person_of(m)] = max(best[inst.person_of(m)], _disjoint_best(d))
-    return sum(best.values())
-
-
-def _disjoint_best(rules: list[tuple[frozenset[str], int]]) -> int:
-    """The largest total demand of rules with pairwise disjoint units."""
-    rules = sorted(rules, key=lambda r: -r[1])
-    if len(rules) > MAX_EXACT_RULES:  # greedy: still a valid lower bound on the visits
-        chosen: list[frozenset[str]] = []
-        total = 0
-        for units, need in rules:
-            if all(units.isdisjoint(c) for c in chosen):
-                chosen.append(units)
-                total += need
-        return total
-    best = 0
-
-    def extend(i: int, used: frozenset[str], total: int) -> None:
-        nonlocal best
-        best = max(best, total)
-        if i == len(rules) or total + sum(n for _, n in rules[i:]) <= best:
-            return
-        units, need = rules[i]
-        if used.isdisjoint(units):
-            extend(i + 1, used | units, total + need)
-        extend(i + 1, used, total)
-
-    extend(0, frozenset(), 0)
-    return best
-
-
 def least_shift(inst: Instance) -> int:
     return sum(min(inst.shift(u, d) for d in inst.candidate_days[u, mo]) for u, mo in inst.meeting_slots)
+
+
+def least_balance_cost(inst: Instance, visits: int) -> int:
+    """The least cost beyond ``visit × visits`` that the balance rounding forces: for a balanced rule over
+    ``n`` members (no two of them one person) whose counted attendances ``V`` are at least
+    `balance_visits`, a ``V`` that ``n`` does not divide costs a balance of at least 1 (most > fewest), a
+    larger ``V`` costs the visits beyond ``visits`` (those of persons outside the rule come on top of ``V``).
+    The largest over the rules (their extra visits may be the same ones)."""
+    w = inst.scenario.weights
+    if not w.balance:
+        return 0
+    needs = member_needs(inst)
+    worst = 0
+    for rule in inst.scenario.attendance:
+        counts = inst.balanced_counts(rule)
+        n = len(counts)
+        persons = {inst.person_of(m) for m in counts}
+        if n < 2 or len(persons) < n:
+            continue
+        outside = sum(need for p, need in needs.items() if p not in persons)
+        least = balance_visits(inst, rule)
+        cost = min(w.visit * max(0, v + outside - visits) + w.balance * (v % n != 0) for v in range(least, least + n))
+        worst = max(worst, cost)
+    return worst
 
 
 def term_bound(inst: Instance) -> TermBound:
@@ -175,5 +129,6 @@ def term_bound(inst: Instance) -> TermBound:
     w = inst.scenario.weights
     reward = reward_upper_bound(inst)
     visits, shift = least_visits(inst), least_shift(inst)
-    bound = None if reward is None else reward - w.visit * visits - w.shift * shift
-    return TermBound(bound, reward, visits, shift, time.monotonic() - t0)
+    balance = least_balance_cost(inst, visits)
+    bound = None if reward is None else reward - w.visit * visits - w.shift * shift - balance
+    return TermBound(bound, reward, visits, shift, time.monotonic() - t0, balance)

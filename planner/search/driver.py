@@ -48,6 +48,7 @@ class SearchParams:
     linearization: int | None = None  # CP-SAT's default unless given
     presolve: bool | None = None  # CP-SAT's default unless given
     min_limit: float = 0.01
+    extra: tuple[tuple[str, Any], ...] = ()  # further CP-SAT parameters (name, value), e.g. from the benchmark
 
     def parameters(self) -> dict[str, Any]:
         """The CP-SAT parameters of this search (the one place where they are set)."""
@@ -60,6 +61,8 @@ class SearchParams:
             p["linearization_level"] = self.linearization
         if self.presolve is not None:
             p["cp_model_presolve"] = self.presolve
+        # (never a wall-clock limit in a deterministic search, whatever the extra parameters say)
+        p.update((k, v) for k, v in self.extra if not (self.deterministic and k == "max_time_in_seconds"))
         if self.deterministic:  # work, not time: no wall-clock limit may decide where a search stops
             p["max_deterministic_time"] = limit
             if workers > 1:
@@ -169,7 +172,10 @@ def run(model: cp_model.CpModel, params: SearchParams, progress: Progress | None
     solver = cp_model.CpSolver()
     parameters = params.parameters()
     for name, value in parameters.items():
-        setattr(solver.parameters, name, value)
+        if isinstance(value, (list, tuple)):  # a repeated field (e.g. subsolvers)
+            getattr(solver.parameters, name).extend(value)
+        else:
+            setattr(solver.parameters, name, value)
     callback = _Callback(progress, whole) if progress is not None else None
     if progress is not None and whole:
         solver.best_bound_callback = progress.bound_proven

@@ -220,6 +220,38 @@ def _quiet_stdout():
         os.close(null)
 
 
+def _highs(r: _Rows, obj: np.ndarray, integer: bool = False):
+    """A HiGHS instance holding the program (maximise ``obj`` over the rows), quiet, one thread, seed 0."""
+    import highspy
+
+    with _quiet_stdout():  # HiGHS's C++ constructor prints its banner before any option can be set
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("random_seed", 0)
+    if not integer:
+        h.setOptionValue("solver", "simplex")
+    inf = highspy.kHighsInf
+    lower = np.array([r.var_bounds(i)[0] for i in range(r.n)])
+    upper = np.array([r.var_bounds(i)[1] for i in range(r.n)])
+    h.addVars(r.n, lower, upper)
+    h.changeColsCost(r.n, np.arange(r.n, dtype=np.int32), -obj)  # HiGHS minimises
+    if integer:
+        h.changeColsIntegrality(r.n, np.arange(r.n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * r.n))
+    rows = len(r.lo)
+    if rows:
+        h.addRows(
+            rows,
+            np.array([lo if not math.isinf(lo) else -inf for lo in r.lo]),
+            np.array([hi if not math.isinf(hi) else inf for hi in r.hi]),
+            len(r.index),
+            np.array(r.starts[:-1], dtype=np.int32),
+            np.array(r.index, dtype=np.int32),
+            np.array(r.value),
+        )
+    return h
+
+
 def lp_bound(model: cp_model.CpModel) -> LpBound:
     """A proven upper bound on the model's (maximised) objective: its LP relaxation's optimum, rounded down."""
     t0 = time.monotonic()
@@ -234,31 +266,47 @@ def lp_bound(model: cp_model.CpModel) -> LpBound:
     if built is None:
         return LpBound(None, "not linear")
     r, obj, offset = built
-    with _quiet_stdout():  # HiGHS's C++ constructor prints its banner before any option can be set
-        h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    h.setOptionValue("random_seed", 0)
-    h.setOptionValue("solver", "simplex")
-    inf = highspy.kHighsInf
-    lower = np.array([r.var_bounds(i)[0] for i in range(r.n)])
-    upper = np.array([r.var_bounds(i)[1] for i in range(r.n)])
-    h.addVars(r.n, lower, upper)
-    h.changeColsCost(r.n, np.arange(r.n, dtype=np.int32), -obj)  # HiGHS minimises
-    rows = len(r.lo)
-    if rows:
-        h.addRows(
-            rows,
-            np.array([lo if not math.isinf(lo) else -inf for lo in r.lo]),
-            np.array([hi if not math.isinf(hi) else inf for hi in r.hi]),
-            len(r.index),
-            np.array(r.starts[:-1], dtype=np.int32),
-            np.array(r.index, dtype=np.int32),
-            np.array(r.value),
-        )
+    h = _highs(r, obj)
     h.run()
     status = h.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
         return LpBound(None, f"lp {h.modelStatusToString(status)}", time.monotonic() - t0)
     value = -h.getInfo().objective_function_value + offset
     return LpBound(float(math.floor(value + 1e-6)), "lp", time.monotonic() - t0)
+
+
+@dataclass(frozen=True)
+class MipResult:
+    status: str  # HiGHS's model status ("Optimal", "Time limit reached", …)
+    objective: float | None  # its best plan's objective (None: none found)
+    bound: float | None  # its proven bound
+    seconds: float
+
+
+def mip_optimum(model: cp_model.CpModel, seconds: float) -> MipResult | None:
+    """The same model as a MIP solved by HiGHS (one thread) within ``seconds`` of *wall* time: an independent
+    check of the optimum for the benchmark (`bench/run.py --mip`), never used to plan (a wall-clock limit is not
+    reproducible). None if the model holds a constraint this reading does not know, or HiGHS is missing."""
+    try:
+        import highspy
+    except ImportError:
+        return None
+    t0 = time.monotonic()
+    built = _build(model.proto)
+    if built is None:
+        return None
+    r, obj, offset = built
+    h = _highs(r, obj, integer=True)
+    h.setOptionValue("time_limit", float(seconds))
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.run()
+    info = h.getInfo()
+    found = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    objective = round(-info.objective_function_value + offset, 6) if found else None
+    bound = -info.mip_dual_bound + offset
+    return MipResult(
+        h.modelStatusToString(h.getModelStatus()),
+        objective,
+        None if math.isinf(bound) else float(math.floor(bound + 1e-6)),
+        time.monotonic() - t0,
+    )

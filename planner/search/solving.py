@@ -23,6 +23,7 @@ from ortools.sat.python import cp_model
 from planner.instance import Instance
 from planner.model import BuiltModel, build_model
 from planner.plan import Plan, Summary
+from planner.scenario import TERM_SIGNS
 from planner.search.bounds import term_bound
 from planner.search.driver import (
     Progress,
@@ -63,6 +64,7 @@ class Settings:
     workers: int = 2
     deterministic: bool = True
     warm_start: bool = True  # start from a charges-first plan (see planner.search.warm_start)
+    params: tuple[tuple[str, Any], ...] = ()  # further CP-SAT parameters for every search (`SearchParams.extra`)
 
     def search(self, limit: float | None = None, workers: int | None = None) -> SearchParams:
         """One search that may spend ``limit`` (default: the whole time limit) with these settings."""
@@ -71,11 +73,15 @@ class Settings:
             workers=self.workers if workers is None else workers,
             seed=self.seed,
             deterministic=self.deterministic,
+            extra=self.params,
         )
 
 
 WARM_SHARE, WINDOW_SHARE, WARM_CHARGES_SHARE, COMPLETE_RESERVE, WARM_TRIES = 0.6, 0.3, 0.1, 0.2, 3
 MAIN_RESERVE = 0.1  # the full model always searches at least this share, from the hint
+# the full model holding "objective ≤ the term-by-term bound" (valid, redundant): off, measured: it moved the
+# plans by no more than a change of seed does (bench/run.py --bound-row)
+BOUND_ROW = False
 
 
 @dataclass
@@ -100,6 +106,15 @@ def extract_plan(inst: Instance, built: BuiltModel, value: Callable[[Any], Any])
             meetings[u, mo] = d
     attendance = frozenset((m, u, meetings[u, mo]) for (m, u, mo), lit in v.attend.items() if value(lit))
     return Plan(charges, meetings, attendance)
+
+
+def objective_of(inst: Instance, built: BuiltModel) -> cp_model.LinearExpr:
+    """The model's (maximised) objective as an expression, from its terms and the scenario's weights."""
+    assert built.terms is not None
+    w = inst.scenario.weights.model_dump()
+    return cp_model.LinearExpr.sum(
+        [TERM_SIGNS[name] * w[name] * t.linear() for name, t in built.terms.items() if w[name]]
+    )
 
 
 def _version() -> str:
@@ -227,6 +242,8 @@ def solve(
     whole_bound = term_bound(inst).bound  # cheap (an LP and counts), valid for the whole scenario
     if whole_bound is not None:
         progress.bound_proven(whole_bound)
+        if BOUND_ROW and built.terms is not None:  # a redundant row: no plan is better than a proven bound
+            built.model.add(objective_of(inst, built) <= int(whole_bound))
     warm, spent = None, 0.0
     if settings.warm_start:
         warm, spent = _warm_start(inst, built, settings, progress, baseline)
@@ -302,6 +319,7 @@ def solve(
                 "deterministic": settings.deterministic,
                 "seed": settings.seed,
                 "warm_start": settings.warm_start,
+                **({"params": dict(settings.params)} if settings.params else {}),
             },
             "model": {"variables": len(built.model.proto.variables), "constraints": len(built.model.proto.constraints)},
             "versions": {
