@@ -18,7 +18,7 @@ from planner.checks.verify import verify
 from planner.instance import Instance
 from planner.scenario import Scenario
 from planner.search.solving import Settings, solve
-from tests.test_properties import STATUSES, scenarios
+from tests.test_properties import scenarios, solved_and_verified
 
 SOLVE = Settings(time_limit=2, workers=1, seed=0)
 V2 = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -95,19 +95,7 @@ def v2_instance(data: dict[str, Any]) -> Instance:
 @V2
 @given(v2_scenarios())
 def test_every_v2_plan_passes_verify_with_the_same_objective(data: dict[str, Any]) -> None:
-    inst = v2_instance(data)
-    res = solve(inst, SOLVE)
-    s = res.summary
-    assert s.status in STATUSES
-    if s.status in ("optimal", "feasible"):
-        assert res.plan is not None and s.objective is not None and s.bound is not None
-        report = verify(inst, res.plan)
-        assert report.ok, [str(v) for v in report.violations]
-        assert report.objective == s.objective
-        assert report.terms == s.terms
-        assert s.bound >= s.objective - 1e-6
-    else:
-        assert res.plan is None
+    solved_and_verified(v2_instance(data))
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
