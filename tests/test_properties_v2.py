@@ -14,11 +14,10 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from planner.checks.verify import verify
 from planner.instance import Instance
 from planner.scenario import Scenario
-from planner.search.solving import Settings, solve
-from tests.test_properties import scenarios, solved_and_verified
+from planner.search.solving import Settings
+from tests.test_properties import scenarios, solved_and_verified, stable_optimum
 
 SOLVE = Settings(time_limit=2, workers=1, seed=0)
 V2 = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -101,14 +100,4 @@ def test_every_v2_plan_passes_verify_with_the_same_objective(data: dict[str, Any
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(v2_scenarios(mild=True))
 def test_a_v2_optimal_plan_is_its_own_stable_optimum(data: dict[str, Any]) -> None:
-    inst = v2_instance(data)
-    first = solve(inst, SOLVE)
-    assume(first.summary.status == "optimal")
-    assert first.plan is not None
-    again = solve(inst, SOLVE, baseline=first.plan)
-    assert again.plan is not None
-    report = verify(inst, again.plan, first.plan)
-    assert report.ok, [str(v) for v in report.violations]
-    if again.summary.status == "optimal":
-        assert again.summary.terms["stability"] == 0 and again.summary.terms["moved"] == 0
-        assert again.summary.objective == first.summary.objective
+    stable_optimum(v2_instance(data))
