@@ -4,9 +4,10 @@
                         [--redundant default|all|none|FAMILY,...] [--bound-row] [--warm-share X]
                         [--no-window] [--mip SECONDS] [SCENARIO ...]
 
-Columns: members, units, variables, build s, solve s (wall), det s (CP-SAT deterministic time), status,
-objective, bound, gap, the bound's method, each bound method's value (cp-sat / term-by-term / lp), and
-whether the plan passes verify. ``--param`` passes a CP-SAT parameter to every search (e.g.
+Columns: members, units, variables, build s, solve s (wall, HiGHS's root node included), det s (CP-SAT
+deterministic time), status, objective, bound, gap, the bound's method, each bound method's value (cp-sat /
+term-by-term / lp), HiGHS's root node (its plan, its bound, its wall seconds; ``--no-highs``: CP-SAT alone,
+side by side), and whether the plan passes verify. ``--param`` passes a CP-SAT parameter to every search (e.g.
 ``--param symmetry_level=3``); ``--redundant`` chooses the redundant constraints of the model
 (`planner.model.redundant`: ``balance_rounding``, ``least_visits``; by default its ``DEFAULT_FAMILIES``),
 ``--bound-row`` adds "objective ≤ the term-by-term bound", ``--warm-share`` the warm start's share of the
@@ -48,6 +49,16 @@ def highs_column(inst: Instance, seconds: float) -> str:
     return f"{objective} / {bound} ({mip.status}, {mip.seconds:.0f} s)"
 
 
+def highs_root_column(extra: dict) -> str:
+    """HiGHS's root node as the solve ran it (`planner.search.highs`): its plan, its bound and its seconds."""
+    root = extra.get("highs")
+    if root is None:
+        return "–"
+    objective = "–" if root["objective"] is None else str(root["objective"])
+    bound = "–" if root["bound"] is None else f"{root['bound']:g}"
+    return f"{objective} / {bound} ({extra['highs_seconds']:.1f})"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("scenarios", nargs="*", type=Path)
@@ -55,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=Settings.workers)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-warm-start", action="store_true")
+    ap.add_argument("--no-highs", action="store_true", help="CP-SAT alone: no HiGHS root-node plan first")
     ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     ap.add_argument("--redundant", default="default", help="default, all, none, or FAMILY,FAMILY,...")
     ap.add_argument("--mip", type=float, default=None, metavar="SECONDS", help="also solve the model with HiGHS")
@@ -86,12 +98,14 @@ def main(argv: list[str] | None = None) -> int:
         workers=args.workers,
         seed=args.seed,
         warm_start=not args.no_warm_start,
+        highs=not args.no_highs,
         params=tuple(params),
     )
 
     table = Table(
         title=f"planner bench — time limit {settings.time_limit} det-s, {settings.workers} workers, "
-        f"seed {settings.seed}, warm start {'on' if settings.warm_start else 'off'} ({solving.WARM_SHARE:g}), "
+        f"seed {settings.seed}, HiGHS root {'on' if settings.highs else 'off'}, "
+        f"warm start {'on' if settings.warm_start else 'off'} ({solving.WARM_SHARE:g}), "
         f"redundant {args.redundant}, bound row {'on' if solving.BOUND_ROW else 'off'}"
         + (", no window" if args.no_window else "")
         + "".join(f", {k}={v}" for k, v in params)
@@ -110,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         "gap",
         "method",
         "cp-sat / term / lp",
+        "HiGHS root: plan / bound (s)",
         "verify",
         *(["HiGHS MIP"] if args.mip else []),
     ):
@@ -135,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
             "–" if s.gap is None else f"{100 * s.gap:.1f}%",
             str(s.extra["bound_method"] or "–"),
             " / ".join("–" if b is None else f"{b:g}" for b in (s.extra["bounds"].get(k) for k in BOUNDS)),
+            highs_root_column(s.extra),
             ok,
             *([highs_column(inst, args.mip)] if args.mip else []),
         )

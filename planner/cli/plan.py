@@ -103,8 +103,9 @@ def _mapped_baseline(base: Plan | None, changes: str, inst: Instance) -> tuple[P
 @_scenario_argument
 @_out_dir_option("Directory to write the plan to (charges.csv, meetings.csv, attendance.csv, summary.json).")
 @_search_options(
-    "Search effort, in CP-SAT deterministic seconds: about 1–2 s of wall time each on two idle cores (Tương "
-    "Dương, 20: 34 s), more on a busy machine, with the same plan.",
+    "Search effort, in CP-SAT deterministic seconds: about 0.6–0.8 s of wall time each on two idle cores, "
+    "after HiGHS's root node (models up to 150,000 variables: 0.3–50 s on the examples; Tương Dương in all "
+    "53 s, the merge example 56 s), more on a busy machine, with the same plan.",
     seed="Random seed of the search.",
     workers="Search workers (threads).",
 )
@@ -114,6 +115,13 @@ def _mapped_baseline(base: Plan | None, changes: str, inst: Instance) -> tuple[P
     show_default=True,
     help="Deterministic: same seed and settings give the same plan. Wall-clock: the time limit is "
     "wall seconds and workers run freely (faster, not reproducible).",
+)
+@click.option(
+    "--highs/--no-highs",
+    default=True,
+    show_default=True,
+    help="Start from the plan of HiGHS's root node (the same model as a MIP, deterministic) on models up to "
+    "150,000 variables; --no-highs: CP-SAT alone, from its charges-first plan.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only the status line.")
 @_force_option
@@ -166,6 +174,7 @@ def solve_cmd(
     amends: str | None = None,
     amends_date=None,  # type: ignore[no-untyped-def]
     replace: bool = False,
+    highs: bool = True,
 ) -> None:
     """Plan SCENARIO and write the assignment decision to --out."""
     inst = _load(scenario)
@@ -183,7 +192,7 @@ def solve_cmd(
             raise click.UsageError("--freeze-until needs --baseline (the plan whose months are kept)")
         inst = Instance(freeze(inst.scenario, base, freeze_until))
     con, err = _console(), _console(stderr=True)  # err: only to know whether stderr is a terminal
-    settings = Settings(time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic)
+    settings = Settings(time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic, highs=highs)
     display = None if quiet else ProgressDisplay(err, lang=lang or "en")
     progress = Progress()
     caught = _catch_signals(progress)  # a signal stops the search; before any plan is found, it aborts at once

@@ -32,6 +32,7 @@ from rich.text import Text
 from planner.search.solving import Progress, ProgressThread, abandoned_searches, request_stop, reset_stop
 
 _PHASES_VI = {
+    "HiGHS root node": "HiGHS, nút gốc",
     "plan in force, completed": "kế hoạch đang thực hiện, bổ sung",
     "first months": "các tháng đầu",
     "whole year, charges of the first months": "cả năm, phân công của các tháng đầu",

@@ -119,7 +119,7 @@ class _Rows:
 _KINDS = ("linear", "bool_or", "bool_and", "exactly_one", "at_most_one", "lin_max", "int_prod")
 
 
-def _build(proto) -> tuple[_Rows, np.ndarray, float] | None:
+def linear_program(proto) -> tuple[_Rows, np.ndarray, float] | None:
     """The program's rows, objective (to maximise) and its constant; None if the proto holds a constraint
     this reading does not know (then no bound is claimed)."""
     r = _Rows(proto)
@@ -220,7 +220,7 @@ def _quiet_stdout():
         os.close(null)
 
 
-def _highs(r: _Rows, obj: np.ndarray, integer: bool = False):
+def highs_instance(r: _Rows, obj: np.ndarray, integer: bool = False):
     """A HiGHS instance holding the program (maximise ``obj`` over the rows), quiet, one thread, seed 0."""
     import highspy
 
@@ -262,11 +262,11 @@ def lp_bound(model: cp_model.CpModel) -> LpBound:
         import highspy
     except ImportError:
         return LpBound(None, "highspy not installed")
-    built = _build(proto)
+    built = linear_program(proto)
     if built is None:
         return LpBound(None, "not linear")
     r, obj, offset = built
-    h = _highs(r, obj)
+    h = highs_instance(r, obj)
     h.run()
     status = h.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
@@ -292,11 +292,11 @@ def mip_optimum(model: cp_model.CpModel, seconds: float) -> MipResult | None:
     except ImportError:
         return None
     t0 = time.monotonic()
-    built = _build(model.proto)
+    built = linear_program(model.proto)
     if built is None:
         return None
     r, obj, offset = built
-    h = _highs(r, obj, integer=True)
+    h = highs_instance(r, obj, integer=True)
     h.setOptionValue("time_limit", float(seconds))
     h.setOptionValue("mip_rel_gap", 0.0)
     h.run()

@@ -35,6 +35,7 @@ from planner.search.driver import (
     run,
     stop_requested,
 )
+from planner.search.highs import highs_root, hint_all, plan_values
 from planner.search.lp_bound import lp_bound
 from planner.status import Status
 
@@ -57,13 +58,16 @@ __all__ = [
 @dataclass(frozen=True)
 class Settings:
     """How to search: the effort (``time_limit``, deterministic seconds unless ``deterministic`` is False),
-    the random ``seed``, the number of ``workers`` (threads), and whether to start from a charges-first plan."""
+    the random ``seed``, the number of ``workers`` (threads), whether to start from HiGHS's root-node plan
+    (``highs``, models up to `planner.search.highs.MAX_COLUMNS` variables) and otherwise from a charges-first
+    plan (``warm_start``)."""
 
-    time_limit: float = 20.0  # deterministic seconds (wall seconds if not deterministic)
+    time_limit: float = 40.0  # deterministic seconds (wall seconds if not deterministic)
     seed: int = 0
     workers: int = 2
     deterministic: bool = True
     warm_start: bool = True  # start from a charges-first plan (see planner.search.warm_start)
+    highs: bool = True  # start from HiGHS's root-node plan where the model is small enough (planner.search.highs)
     params: tuple[tuple[str, Any], ...] = ()  # further CP-SAT parameters for every search (`SearchParams.extra`)
 
     def search(self, limit: float | None = None, workers: int | None = None) -> SearchParams:
@@ -161,7 +165,11 @@ def _warm_start(
         # its own progress: a window's objective and bound are on another scale than the year's
         # its work stays counted through progress.child (attached for good: the share used never goes back)
         progress.child = Progress()
-        sub = solve(window, replace(settings, time_limit=settings.time_limit * WINDOW_SHARE), progress=progress.child)
+        sub = solve(
+            window,
+            replace(settings, time_limit=settings.time_limit * WINDOW_SHARE, highs=False),
+            progress=progress.child,
+        )
         budget -= sub.summary.extra["deterministic_time"] or 0.0
         if sub.plan is not None and not stop_requested():
             progress.phase = "whole year, charges of the first months"
@@ -245,7 +253,21 @@ def solve(
         if BOUND_ROW and built.terms is not None:  # a redundant row: no plan is better than a proven bound
             built.model.add(objective_of(inst, built) <= int(whole_bound))
     warm, spent = None, 0.0
-    if settings.warm_start:
+    root = None
+    if settings.highs:
+        progress.phase = "HiGHS root node"
+        root = highs_root(built.model, settings.seed)
+    from_highs = plan_values(built.model, root)  # (before any row is added below)
+    if root is not None and root.values is not None:  # HiGHS's plan: the hint, in place of the warm start
+        hint_all(built.model, root.values)
+        assert root.objective is not None  # (a plan has its objective)
+        progress.plan_found(root.objective)
+        proven = [b for b in (whole_bound, root.bound) if b is not None]
+        if proven:
+            progress.bound_proven(min(proven))
+            if built.terms is not None:  # valid and redundant: CP-SAT stops once the plan reaches it
+                built.model.add(objective_of(inst, built) <= int(min(proven)))
+    elif settings.warm_start:
         warm, spent = _warm_start(inst, built, settings, progress, baseline)
     progress.phase = "whole year"
     main = run(
@@ -254,6 +276,11 @@ def solve(
         progress,
         whole=True,
     )
+    if not main.found and root is not None and root.values is not None and settings.warm_start:
+        # (never seen: CP-SAT takes a complete, feasible hint as its first solution) the usual way instead
+        built.model.clear_hints()
+        warm, spent = _warm_start(inst, built, settings, progress, baseline)
+        main = run(built.model, settings.search(limit=max(settings.time_limit - spent, 0.01)), progress, whole=True)
     solver = main.solver
     status: Any = main.code
     solve_seconds = time.monotonic() - t1
@@ -262,7 +289,11 @@ def solve(
     # objective is recomputed from the solution's terms: CP-SAT's objective_value has been seen to disagree
     # with its own solution vector after interleaved search from a hint (9.15)
     best: tuple[int, dict[str, int], BuiltModel, cp_model.CpSolver] | None = None
-    for source_model, source in ([(built, solver)] if main.found else []) + ([warm] if warm is not None else []):
+    # HiGHS's own plan too: CP-SAT's presolve may lose a hint (seen on Kon Tum: −128 hinted, −129 found)
+    candidates: list[tuple[BuiltModel, Any]] = [(built, solver)] if main.found else []
+    candidates += [warm] if warm is not None else []
+    candidates += [(built, from_highs)] if from_highs is not None else []
+    for source_model, source in candidates:
         assert source_model.terms is not None
         found_terms = {k: int(source.value(t.linear())) for k, t in source_model.terms.items()}
         value = inst.scenario.weights.objective(found_terms)
@@ -278,12 +309,14 @@ def solve(
     name = main.status
     if best is not None:
         objective, terms, source_model, source = best
-        if source is not solver:  # the warm-start plan (the full model found nothing better, or nothing)
+        if source is not solver:  # the warm-start or HiGHS's plan (the full model found nothing better, or nothing)
             status, name = cp_model.FEASIBLE, Status.FEASIBLE
         plan = extract_plan(inst, source_model, source.boolean_value)
         # every valid bound at hand, the tightest reported: the full model's (none when its search ended with
         # nothing), the term-by-term one, and for a small model its LP relaxation (HiGHS)
         bounds["cp-sat"] = float(solver.best_objective_bound) if main.found else None
+        if root is not None:
+            bounds["highs"] = root.bound
         if status != cp_model.OPTIMAL:
             bounds["term-by-term"] = whole_bound
             bounds["lp"] = lp_bound(built.model).bound
@@ -311,7 +344,8 @@ def solve(
             "deterministic_time": round(det_time, 3) if settings.deterministic else None,
             "bound_method": method,
             "bounds": bounds,
-            "reproducible": settings.deterministic and not stop_requested(),
+            "reproducible": settings.deterministic and not stop_requested() and not (root and root.timed_out),
+            **({"highs": root.summary(), "highs_seconds": round(root.seconds, 3)} if root is not None else {}),
             **({"interrupted": True} if stop_requested() else {}),
             "settings": {
                 "time_limit": settings.time_limit,
@@ -319,6 +353,7 @@ def solve(
                 "deterministic": settings.deterministic,
                 "seed": settings.seed,
                 "warm_start": settings.warm_start,
+                "highs": settings.highs,
                 **({"params": dict(settings.params)} if settings.params else {}),
             },
             "model": {"variables": len(built.model.proto.variables), "constraints": len(built.model.proto.constraints)},

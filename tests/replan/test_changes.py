@@ -639,7 +639,8 @@ def test_id_map_follows_chains_and_maps_a_plan():
 # ============================================================================================== re-planning
 @pytest.fixture(scope="module")
 def base_plan(base):
-    result = solve(Instance(base), Settings(time_limit=3))
+    # CP-SAT's plan (the figures of the tests below were worked out on it; HiGHS finds another optimum)
+    result = solve(Instance(base), Settings(time_limit=3, highs=False))
     assert result.plan is not None
     return result.plan
 
