@@ -47,7 +47,6 @@ def build_model(
     guard: Guard = no_guard,
     objective: bool = True,
     charges: set[tuple[str, str]] | None = None,
-    free: frozenset[str] = frozenset(),
     model: cp_model.CpModel | None = None,
     context: Callable[..., ModelContext] = ModelContext,
     variables: Callable[[cp_model.CpModel, Instance], Variables] | None = None,
@@ -64,8 +63,6 @@ def build_model(
         hard).
     charges
         The charges taken as decided: only the dates and attendances remain to plan.
-    free
-        With ``charges``: members whose charges stay open (every allowed pair), the others' decided.
     model
         The CP-SAT model to build into (a new one by default), e.g. one whose guard makes literals in it.
     context
@@ -83,7 +80,7 @@ def build_model(
     keep: set[str] = set()  # with a baseline, the dates of its meetings matter (the moved term)
     if baseline is not None and objective and inst.scenario.weights.moved:
         keep = {u for u, _mo in baseline.meetings}
-    made = variables(model, inst) if variables is not None else create_variables(model, inst, charges, keep, free)
+    made = variables(model, inst) if variables is not None else create_variables(model, inst, charges, keep)
     ctx = context(model, inst, made, guard)
     for add_rule in rules:
         add_rule(ctx)

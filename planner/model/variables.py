@@ -50,20 +50,14 @@ def date_matters(inst: Instance) -> set[str]:
 
 
 def create_charge_variables(
-    model: cp_model.CpModel,
-    inst: Instance,
-    v: Variables,
-    only: set[tuple[str, str]] | None = None,
-    free: frozenset[str] = frozenset(),
+    model: cp_model.CpModel, inst: Instance, v: Variables, only: set[tuple[str, str]] | None = None
 ) -> None:
-    """Charge literals for every allowed pair; with ``only``, just those pairs, fixed to true — except the
-    pairs of the members in ``free``, which all stay open (a neighbourhood of the polish)."""
+    """Charge literals for every allowed pair; with ``only``, just those pairs, fixed to true."""
     for m, u in inst.charge_pairs:
-        open_ = m in free
-        if inst.fixed_charges.get((m, u)) is False or (only is not None and (m, u) not in only and not open_):
+        if inst.fixed_charges.get((m, u)) is False or (only is not None and (m, u) not in only):
             continue
         v.charge[m, u] = model.new_bool_var(f"charge[{m},{u}]")
-        if only is not None and not open_:
+        if only is not None:
             model.add(v.charge[m, u] == 1)
 
 
@@ -72,13 +66,11 @@ def create_variables(
     inst: Instance,
     charges: set[tuple[str, str]] | None = None,
     dated: set[str] | frozenset[str] = frozenset(),
-    free: frozenset[str] = frozenset(),
 ) -> Variables:
-    """All variables; with ``charges``, the model of a plan whose charges are decided (a smaller model), but
-    for the members in ``free``, whose charges stay open; the meeting dates of the units in ``dated`` are
-    decided even where nothing else depends on them."""
+    """All variables; with ``charges``, the model of a plan whose charges are decided (a smaller model); the
+    meeting dates of the units in ``dated`` are decided even where nothing else depends on them."""
     v = Variables()
-    create_charge_variables(model, inst, v, charges, free)
+    create_charge_variables(model, inst, v, charges)
 
     for (m, u), sources in inst.cover_sources.items():
         lits = [v.charge[m, a] for a in sources if (m, a) in v.charge]
