@@ -1,7 +1,7 @@
 """Scale benchmark: the monolithic model, the decomposed model and the greedy baseline on every example and on
 generated commune, district and province scenarios — one table per scenario.
 
-    python bench/scale.py [--time-limit 20] [--presets commune,district,province] [--levels 3] [--seed 1]
+    python bench/scale.py [--time-limit 40] [--presets commune,district,province] [--levels 3] [--seed 1]
                           [--rules yen-bai] [--mono-max-members 1200] [--processes 2] [--no-examples]
                           [SCENARIO ...]
 
@@ -25,6 +25,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from planner.search.solving import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "bench" / "generated"
@@ -160,7 +162,7 @@ def _fmt(v, spec: str = "") -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("scenarios", nargs="*", type=Path)
-    ap.add_argument("--time-limit", type=float, default=20.0)
+    ap.add_argument("--time-limit", type=float, default=Settings.time_limit)
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1, help="seed of the generated scenarios (the solver's is 0)")
     ap.add_argument("--presets", default="commune,district,province")

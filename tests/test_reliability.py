@@ -458,6 +458,19 @@ def test_a_signal_after_a_plan_was_found_writes_it(tmp_path: Path) -> None:
     print("outcome:", _check_interrupted(*_interrupt(tmp_path, scenario, signal.SIGINT, 7.0), scenario, 130))
 
 
+@pytest.mark.highs_default
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_during_highs_root_node_stops_at_once(tmp_path: Path, sig: signal.Signals, code: int) -> None:
+    """HiGHS's root node on Tương Dương takes about 50 s: a signal 3 s in ends the command within seconds
+    (HiGHS is told to stop and left behind; no plan exists yet, so nothing is written)."""
+    scenario = SCENARIOS / "tuong-duong-2026.yaml"
+    t0 = time.monotonic()
+    got, out, stderr = _interrupt(tmp_path, scenario, sig, 3.0)
+    assert time.monotonic() - t0 < 15, stderr
+    assert "HiGHS" in stderr  # the progress line named the phase
+    assert _check_interrupted(got, out, stderr, scenario, code) == "none"
+
+
 # ---------------------------------------------------------------------------------------------- --force
 def test_an_existing_plan_is_not_replaced_without_force(tmp_path: Path) -> None:
     out = tmp_path / "plan"

@@ -142,3 +142,28 @@ def test_solve_command_starts_from_highs_unless_told_not_to(tmp_path):
     assert on["highs"]["objective"] == -184 and on["settings"]["highs"] is True and "highs_seconds" in on
     assert "highs" not in off and off["settings"]["highs"] is False
     assert on["status"] == off["status"] == "optimal" and on["objective"] == off["objective"] == -184
+
+
+def test_no_wall_clock_limit_decides_the_root_node(monkeypatch):
+    """The root node stops by work (no node beyond the root, no restart); the one clock limit is a safety net
+    that a 25× slower machine does not reach on the longest root measured (Tương Dương, about 50 s idle)."""
+    import planner.search.lp_bound as lp
+
+    seen: dict[str, object] = {}
+    real = lp.highs_instance
+
+    def recording(*args, **kwargs):
+        h = real(*args, **kwargs)
+        original = h.setOptionValue
+
+        def set_option(name, value):
+            seen[name] = value
+            return original(name, value)
+
+        h.setOptionValue = set_option
+        return h
+
+    monkeypatch.setattr(highs, "highs_instance", recording)
+    assert highs_root(build_model(tiny()).model) is not None
+    assert seen["mip_max_nodes"] == 1 and seen["mip_allow_restart"] is False and seen["mip_rel_gap"] == 0.0
+    assert seen["time_limit"] == highs.SAFETY_SECONDS >= 25 * 50
