@@ -122,11 +122,10 @@ def exact_maxima(proto, values: tuple[int, ...]) -> list[int]:
     return out
 
 
-def hint_all(model: cp_model.CpModel, values: tuple[int, ...]) -> None:
-    """Replace the model's hint by a value for every variable (HiGHS's solution, column for column, with each
-    maximum exact)."""
+def hint_all(model: cp_model.CpModel, values: list[int]) -> None:
+    """Replace the model's hint by a value for every variable (HiGHS's plan, column for column)."""
     model.clear_hints()
-    for i, value in enumerate(exact_maxima(model.proto, values)):
+    for i, value in enumerate(values):
         model.add_hint(model.get_int_var_from_proto_index(i), value)
 
 

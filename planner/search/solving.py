@@ -121,6 +121,13 @@ def objective_of(inst: Instance, built: BuiltModel) -> cp_model.LinearExpr:
     )
 
 
+def _objective(inst: Instance, built: BuiltModel, source: Any) -> tuple[int, dict[str, int]]:
+    """A solution's objective and each term's count, recomputed from its values (``source.value``)."""
+    assert built.terms is not None
+    terms = {k: int(source.value(t.linear())) for k, t in built.terms.items()}
+    return inst.scenario.weights.objective(terms), terms
+
+
 def _version() -> str:
     from planner import __version__
 
@@ -257,12 +264,11 @@ def solve(
     if settings.highs:
         progress.phase = "HiGHS root node"
         root = highs_root(built.model, settings.seed)
-    from_highs = plan_values(built.model, root)  # (before any row is added below)
-    if root is not None and root.values is not None:  # HiGHS's plan: the hint, in place of the warm start
-        hint_all(built.model, root.values)
-        assert root.objective is not None  # (a plan has its objective)
-        progress.plan_found(root.objective)
-        proven = [b for b in (whole_bound, root.bound) if b is not None]
+    from_highs = plan_values(built.model, root)  # HiGHS's plan, if it holds (checked before any row is added)
+    if from_highs is not None:  # the complete hint, in place of the warm start
+        hint_all(built.model, from_highs.values)
+        progress.plan_found(_objective(inst, built, from_highs)[0])
+        proven = [b for b in (whole_bound, root.bound if root is not None else None) if b is not None]
         if proven:
             progress.bound_proven(min(proven))
             if built.terms is not None:  # valid and redundant: CP-SAT stops once the plan reaches it
@@ -276,11 +282,6 @@ def solve(
         progress,
         whole=True,
     )
-    if not main.found and root is not None and root.values is not None and settings.warm_start:
-        # (never seen: CP-SAT takes a complete, feasible hint as its first solution) the usual way instead
-        built.model.clear_hints()
-        warm, spent = _warm_start(inst, built, settings, progress, baseline)
-        main = run(built.model, settings.search(limit=max(settings.time_limit - spent, 0.01)), progress, whole=True)
     solver = main.solver
     status: Any = main.code
     solve_seconds = time.monotonic() - t1
@@ -294,9 +295,7 @@ def solve(
     candidates += [warm] if warm is not None else []
     candidates += [(built, from_highs)] if from_highs is not None else []
     for source_model, source in candidates:
-        assert source_model.terms is not None
-        found_terms = {k: int(source.value(t.linear())) for k, t in source_model.terms.items()}
-        value = inst.scenario.weights.objective(found_terms)
+        value, found_terms = _objective(inst, source_model, source)
         if best is None or value > best[0]:
             best = (value, found_terms, source_model, source)
     plan: Plan | None = None
