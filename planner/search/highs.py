@@ -16,7 +16,6 @@ examples), and a run it ends is marked not reproducible.
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model, cp_model_helper
 
 from planner.search.driver import stop_requested, wait
-from planner.search.lp_bound import highs_instance, linear_program
+from planner.search.lp_bound import highs_instance, linear_program, mip_answer
 
 # measured: Yên Bái's 107 k columns in 21 s; a generated district has 1.8 M (decomposed). The environment
 # variable PLANNER_HIGHS_MAX_COLUMNS sets another limit (0: never; the test suite's subprocesses use it).
@@ -80,16 +79,11 @@ def highs_root(model: cp_model.CpModel, seed: int = 0) -> HighsRun | None:
     if done is None:
         h.cancelSolve()
         return None
-    info = h.getInfo()
     status = h.modelStatusToString(h.getModelStatus())
     timed_out = h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
-    values: tuple[int, ...] | None = None
-    objective: int | None = None
-    if info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible:
-        values = tuple(int(round(x)) for x in h.getSolution().col_value)
-        objective = int(round(-info.objective_function_value + offset))
-    dual = -info.mip_dual_bound + offset
-    bound = None if math.isinf(dual) or math.isnan(dual) else float(math.floor(dual + 1e-6))
+    found, bound = mip_answer(h, offset)
+    values = None if found is None else tuple(int(round(x)) for x in h.getSolution().col_value)
+    objective = None if found is None else int(round(found))
     return HighsRun(status, values, objective, bound, time.monotonic() - t0, timed_out)
 
 

@@ -288,7 +288,7 @@ def mip_optimum(model: cp_model.CpModel, seconds: float) -> MipResult | None:
     check of the optimum for the benchmark (`bench/run.py --mip`), never used to plan (a wall-clock limit is not
     reproducible). None if the model holds a constraint this reading does not know, or HiGHS is missing."""
     try:
-        import highspy
+        import highspy  # noqa: F401 - only whether it is installed
     except ImportError:
         return None
     t0 = time.monotonic()
@@ -300,13 +300,23 @@ def mip_optimum(model: cp_model.CpModel, seconds: float) -> MipResult | None:
     h.setOptionValue("time_limit", float(seconds))
     h.setOptionValue("mip_rel_gap", 0.0)
     h.run()
-    info = h.getInfo()
-    found = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
-    objective = round(-info.objective_function_value + offset, 6) if found else None
-    bound = -info.mip_dual_bound + offset
+    objective, bound = mip_answer(h, offset)
     return MipResult(
         h.modelStatusToString(h.getModelStatus()),
-        objective,
-        None if math.isinf(bound) else float(math.floor(bound + 1e-6)),
+        None if objective is None else round(objective, 6),
+        bound,
         time.monotonic() - t0,
     )
+
+
+def mip_answer(h, offset: float) -> tuple[float | None, float | None]:
+    """A solved HiGHS MIP's best plan's objective (None: no plan) and its proven bound, rounded down (the
+    objective is an integer; None: no bound), on the model's (maximised) scale."""
+    import highspy
+
+    info = h.getInfo()
+    found = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    objective = -info.objective_function_value + offset if found else None
+    dual = -info.mip_dual_bound + offset
+    bound = None if math.isinf(dual) or math.isnan(dual) else float(math.floor(dual + 1e-6))
+    return objective, bound
