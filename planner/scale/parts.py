@@ -603,11 +603,14 @@ def _sub_scenario(
             Including(units=UnitSelector(ids=owned_ids(iu), in_charge=inc.units.in_charge), at_least=inc.at_least)
             for inc, iu in zip(rule.including, inc_units)
         )
-        common = dict(per=rule.per, at_least=rule.at_least, at_most=rule.at_most, units=usel, including=incs)
+        common = dict(units=usel, including=incs)  # the rest as the rule says (per, at_least, own_cell, …)
         if len(rule_parts[i]) > 1 and balance == "drop":
-            att += [AttendanceRule(id=f"{rid}~{m}", members=MemberSelector(ids=(m,)), **common) for m in r_members]
+            att += [
+                rule.model_copy(update={"id": f"{rid}~{m}", "members": MemberSelector(ids=(m,)), **common})
+                for m in r_members
+            ]
         else:
-            att.append(AttendanceRule(id=rid, members=MemberSelector(ids=r_members), **common))
+            att.append(rule.model_copy(update={"id": rid, "members": MemberSelector(ids=r_members), **common}))
 
     cov: list[CoverageRule] = []
     for rule, rid, c_units, by, in_charge in rules.cov:
@@ -615,14 +618,13 @@ def _sub_scenario(
         if not r_units:
             continue
         cov.append(
-            CoverageRule(
-                id=rid,
-                units=UnitSelector(ids=r_units),
-                by=MemberSelector(ids=tuple(m for m in members if m in by)),
-                in_charge=in_charge,
-                per=rule.per,
-                at_least=rule.at_least,
-                at_most=rule.at_most,
+            rule.model_copy(  # the rest as the rule says (per, at_least, at_most, own_cell, …)
+                update={
+                    "id": rid,
+                    "units": UnitSelector(ids=r_units),
+                    "by": MemberSelector(ids=tuple(m for m in members if m in by)),
+                    "in_charge": in_charge,
+                }
             )
         )
 

@@ -175,3 +175,21 @@ def test_decompose_command_writes_a_verified_plan_and_says_what_its_bound_is(tmp
     assert check.exit_code == 0, check.output
     again = runner.invoke(main, ["decompose", str(scenario), "--out", str(out), "--time-limit", "5"])
     assert again.exit_code == 2 and "--force" in again.output  # an existing plan is replaced only with --force
+
+
+def test_the_parts_keep_what_each_rule_says_beyond_its_members_and_units(tmp_path):
+    """A quota or coverage rule rewritten for a part keeps its other fields (here ``own_cell: exclude``): a
+    part that counted a member's visits to its own cell would plan visits the whole scenario does not count."""
+    path = tmp_path / "district.yaml"
+    write(path, "tiny", 3, seed=1)
+    s = load_scenario(path)
+    s = s.model_copy(update={"attendance": tuple(r.model_copy(update={"own_cell": "exclude"}) for r in s.attendance)})
+    inst = Instance(s)
+    d = decompose(inst)
+    rules = [r for p in d.parts for r in p.scenario.attendance]
+    assert rules and all(r.own_cell == "exclude" for r in rules)
+    dec = solve_decomposed(inst, SETTINGS, SerialExecutor())
+    assert dec.plan is not None and verify(inst, dec.plan).ok
+    # the coverage rules, whose own_cell: exclude makes this scenario infeasible, keep it too
+    s = s.model_copy(update={"coverage": tuple(r.model_copy(update={"own_cell": "exclude"}) for r in s.coverage)})
+    assert all(r.own_cell == "exclude" for p in decompose(Instance(s)).parts for r in p.scenario.coverage)
