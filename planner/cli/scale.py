@@ -212,16 +212,21 @@ def decompose_cmd(
             f"{x['part_statuses']}."
         )
     )
-    pb, tb = x.get("parts_bound"), x.get("term_bound") or {}
+    pb, tb, rb = x.get("parts_bound"), x.get("term_bound") or {}, x.get("relaxed_bound") or {}
+    method = x.get("bound_method")
     click.echo(
         _wrap(
             "Bound on the whole scenario: "
             + (
                 "the parts' bounds added up"
-                if x["bound_scope"] == "whole" and pb is not None and s.bound == pb
+                if method == "parts"
+                else f"the relaxed parts' bound ({rb.get('parts')} parts without the {rb.get('outside_members')} "
+                f"coupling members, each by its linear relaxation, plus what the coupling members can add, "
+                f"{rb.get('outside'):g})"
+                if method == "relaxed-parts"
                 else f"the term-by-term bound (rewards ≤ {tb.get('reward', 0):g}, visits ≥ {tb.get('visits')}, "
                 f"shift ≥ {tb.get('shift')})"
-                if tb.get("bound") is not None
+                if method == "term-by-term"
                 else "none"
             )
             + (

@@ -9,11 +9,13 @@ meetings moved nearer their day (`planner.polish`), and the accounting of the bo
 Every plan found this way satisfies the whole scenario (the benchmark checks it with verify). The parts'
 bounds, added up, bound only the *restricted* problem (charges, places and pinned dates as decided): the
 summary keeps that figure as ``parts_bound`` with ``bound_scope: restricted``. The ``bound`` it reports is
-always a bound on the whole scenario: the parts' sum when the split is exact, and in every case no weaker
-than the term-by-term bound of `planner.bounds` (``term_bound`` in the summary: most rewards, least visits,
-least shift), which is loose where the calendar's conflicts bind — the gap it gives is an honest upper
-limit on the loss, not an estimate of it. The loss against the monolithic model is measured by
-``bench/scale.py``.
+always a bound on the whole scenario, the tightest of (``bounds`` in the summary, ``bound_method`` naming
+the one used): the parts' sum when the split is exact; the term-by-term bound of `planner.search.bounds`
+(``term_bound``: most rewards, least visits, least shift), which is loose where the calendar's conflicts
+bind; and when levels couple the parts, the relaxed parts' bound of `planner.scale.relaxed`
+(``relaxed_bound``: each part without the coupling members, by its linear relaxation, plus what the
+coupling members can add), which sees each commune's calendar. The gap is an honest upper limit on the loss,
+not an estimate of it. The loss against the monolithic model is measured by ``bench/scale.py``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from planner.plan import Plan, Summary
 from planner.scale.executors import Executor, make_executor
 from planner.scale.parts import Decomposition, Part, decompose
 from planner.scale.polish import polish_dates
+from planner.scale.relaxed import RelaxedBound, relaxed_bound
 from planner.scenario import Scenario
 from planner.search.bounds import term_bound
 from planner.search.solving import Settings, relative_gap, stop_requested
@@ -200,6 +203,7 @@ def solve_decomposed(
     executor = executor or make_executor(None, processes)
     budget = settings.time_limit * max(1, min(processes, len(d.parts)))
     sizes = [p.size for p in d.parts]
+    relaxed: RelaxedBound | None = None
     try:
         if len(d.parts) == 1:
             results = _run(executor, [PartTask(0, d.parts[0].scenario, settings)], sizes)
@@ -237,6 +241,8 @@ def solve_decomposed(
                     for i in missing
                 ]
                 _keep_best(results, missing, _run(executor, tasks, [sizes[i] for i in missing]))
+        if not d.exact and all(r.plan is not None for r in results) and not stop_requested():
+            relaxed = relaxed_bound(inst, executor)  # a bound on the whole that sees each commune's calendar
     finally:
         if own:
             executor.close()
@@ -274,10 +280,15 @@ def solve_decomposed(
         total += sum(inst.charge_reward(m, u) for m, u in d.coupling_charges)
         parts_bound = float(total)
     whole = term_bound(inst) if plan is not None else None  # a bound on the whole scenario, whatever the parts
-    if bound_scope == "whole" and parts_bound is not None:
-        bound = parts_bound if whole is None or whole.bound is None else min(parts_bound, whole.bound)
-    elif whole is not None and whole.bound is not None:
-        bound = whole.bound
+    bounds: dict[str, float | None] = {"term-by-term": None if whole is None else whole.bound}
+    if bound_scope == "whole":
+        bounds["parts"] = parts_bound
+    if relaxed is not None:
+        bounds["relaxed-parts"] = relaxed.bound
+    known = [(b, m) for m, b in bounds.items() if b is not None]
+    method = None
+    if plan is not None and known:
+        bound, method = min(known, key=lambda bm: bm[0])
     if bound is not None and objective is not None:
         gap = relative_gap(objective, bound)
     if plan is None:
@@ -306,6 +317,9 @@ def solve_decomposed(
             "exact": d.exact,
             "bound_scope": bound_scope,
             "parts_bound": parts_bound,
+            "bound_method": method,
+            "bounds": bounds,
+            "relaxed_bound": None if relaxed is None else relaxed.summary(),
             "polish_saved_shift": polished,
             "term_bound": None
             if whole is None

@@ -25,6 +25,7 @@ summary reports it as ``term_bound``, and as its ``bound`` unless the parts' exa
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -62,10 +63,11 @@ class _Rows(ModelContext):
             self.rows.append(([lit] if lit is not None else [], 1, None))
 
 
-def reward_upper_bound(inst: Instance) -> float | None:
+def reward_upper_bound(inst: Instance, members: Collection[str] | None = None) -> float | None:
     """The most ``residence × weight + sector × weight`` that charges allowed by the responsibility rules and
     the charge pins can earn, as the optimum of their linear relaxation (GLOP): a bound, and at a province's
-    size a fraction of a second where the integer model takes a minute. None when no charges fit the rules."""
+    size a fraction of a second where the integer model takes a minute. With ``members``, only their charges'
+    rewards count (every rule still holds for everyone). None when no charges fit the rules."""
     from ortools.linear_solver import pywraplp
 
     w = inst.scenario.weights
@@ -83,8 +85,11 @@ def reward_upper_bound(inst: Instance) -> float | None:
         for t in terms:
             row.SetCoefficient(x[t.index], 1.0)
     objective = lp.Objective()
+    owner = {lit.index: m for (m, _u), lit in v.charge.items()}
     for weight, term in ((w.residence, res), (w.sector, sec)):
         for lit in term.expr:
+            if members is not None and owner[lit.index] not in members:
+                continue
             objective.SetCoefficient(x[lit.index], objective.GetCoefficient(x[lit.index]) + weight)
     objective.SetMaximization()
     status = lp.Solve()
@@ -94,7 +99,12 @@ def reward_upper_bound(inst: Instance) -> float | None:
 
 
 def least_shift(inst: Instance) -> int:
-    return sum(min(inst.shift(u, d) for d in inst.candidate_days[u, mo]) for u, mo in inst.meeting_slots)
+    return least_shift_of(inst, inst.units)
+
+
+def least_shift_of(inst: Instance, units: Collection[str]) -> int:
+    """The least total shift of the meetings of ``units``: each on its closest possible day."""
+    return sum(min(inst.shift(u, d) for d in inst.candidate_days[u, mo]) for u, mo in inst.meeting_slots if u in units)
 
 
 def least_balance_cost(inst: Instance, visits: int) -> int:

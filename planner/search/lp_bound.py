@@ -252,11 +252,12 @@ def highs_instance(r: _Rows, obj: np.ndarray, integer: bool = False):
     return h
 
 
-def lp_bound(model: cp_model.CpModel) -> LpBound:
-    """A proven upper bound on the model's (maximised) objective: its LP relaxation's optimum, rounded down."""
+def lp_bound(model: cp_model.CpModel, max_columns: int | None = None) -> LpBound:
+    """A proven upper bound on the model's (maximised) objective: its LP relaxation's optimum, rounded down;
+    none for a model of more than ``max_columns`` variables (by default `MAX_COLUMNS`)."""
     t0 = time.monotonic()
     proto = model.proto
-    if len(proto.variables) > MAX_COLUMNS:
+    if len(proto.variables) > (MAX_COLUMNS if max_columns is None else max_columns):
         return LpBound(None, "too large")
     try:
         import highspy
