@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Any
 
 from planner.calendar import Calendar, Month, PeriodSlot, month_days, month_of, period_slots, preferred_date
 from planner.scenario import (
@@ -62,6 +63,7 @@ class Instance:
         self.members: dict[str, Member] = {m.id: m for m in s.members}
         self.unit_order = {u.id: i for i, u in enumerate(s.units)}
         self.member_order = {m.id: i for i, m in enumerate(s.members)}
+        self._selected: dict[tuple[str, Any], tuple[Any, ...]] = {}  # selector or rule → what it selects
         self.children: dict[str, list[str]] = defaultdict(list)
         for u in s.units:
             if u.parent is not None:
@@ -109,7 +111,12 @@ class Instance:
         return sel.not_ is None or not self.member_matches(sel.not_, m)
 
     def select_members(self, sel: MemberSelector) -> tuple[str, ...]:
-        return tuple(m.id for m in self.scenario.members if self.member_matches(sel, m))
+        got = self._selected.get(("members", sel))  # (a province's rules ask the same selectors many times)
+        if got is None:
+            got = self._selected["members", sel] = tuple(
+                m.id for m in self.scenario.members if self.member_matches(sel, m)
+            )
+        return got
 
     def unit_matches(self, sel: UnitSelector, u: Unit) -> bool:
         """The unit is one that ``sel`` selects, ignoring ``in_charge`` (which depends on the plan)."""
@@ -127,7 +134,10 @@ class Instance:
 
     def select_units(self, sel: UnitSelector) -> tuple[str, ...]:
         """The units a selector picks, ignoring ``in_charge`` (which depends on the plan)."""
-        return tuple(u.id for u in self.scenario.units if self.unit_matches(sel, u))
+        got = self._selected.get(("units", sel))
+        if got is None:
+            got = self._selected["units", sel] = tuple(u.id for u in self.scenario.units if self.unit_matches(sel, u))
+        return got
 
     # ------------------------------------------------------------------------------------------ basis
     def lives_in(self, mid: str, uid: str) -> bool:
@@ -334,6 +344,12 @@ class Instance:
     # ------------------------------------------------------------------------------------------ responsibility
     def responsibility_pairs(self, rule: ResponsibilityRule) -> tuple[Pair, ...]:
         """Pairs this rule may put in charge: its members × its units, less what ``basis``/``own_cell`` exclude."""
+        got = self._selected.get(("responsibility", rule))
+        if got is None:
+            got = self._selected["responsibility", rule] = self._responsibility_pairs(rule)
+        return got
+
+    def _responsibility_pairs(self, rule: ResponsibilityRule) -> tuple[Pair, ...]:
         units = self.select_units(rule.units)
         out = []
         for mid in self.select_members(rule.members):

@@ -140,7 +140,8 @@ def quota_free_coverage(inst: Instance) -> int:
 
 def coverage_persons(inst: Instance) -> frozenset[str]:
     """The persons some coverage rule counts the visits of."""
-    return frozenset(inst.person_of(m) for c in inst.coverage_checks() if c.slot.scaled(c.rule.at_least) for m in c.by)
+    groups = {c.by for c in inst.coverage_checks() if c.slot.scaled(c.rule.at_least)}  # (few distinct sets)
+    return frozenset(inst.person_of(m) for by in groups for m in by)
 
 
 def least_visits(inst: Instance) -> int:

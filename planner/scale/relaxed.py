@@ -107,12 +107,19 @@ def relaxed_split(inst: Instance, outside_members: Collection[str] | None = None
         else:
             unplanned.add(u)
     roots = sorted(comp_members, key=lambda r: inst.member_order[comp_members[r][0]])
-    part_of = {m: i for i, r in enumerate(roots) for m in comp_members[r]}
 
     rules = _Rules(inst, set())
-    scenarios = []
-    for i, r in enumerate(roots):
-        scenarios.append(_relaxed_part(inst, g, i, comp_members[r], comp_units.get(r, []), outside, part_of, rules))
+    away: list[dict[str, int]] = []  # per responsibility rule: per unit, the outside members that may take it
+    for rule in inst.scenario.responsibility:
+        count: dict[str, int] = defaultdict(int)
+        for m, u in inst.responsibility_pairs(rule):
+            if m in outside and inst.fixed_charges.get((m, u)) is not False:
+                count[u] += 1
+        away.append(count)
+    scenarios = [
+        _relaxed_part(inst, g, i, comp_members[r], comp_units.get(r, []), outside, rules, away)
+        for i, r in enumerate(roots)
+    ]
     needs = member_needs(inst)
     visits = sum(need for person, need in needs.items() if all(s in outside for s in inst.seats.get(person, (person,))))
     shift = least_shift_of(inst, unplanned)
@@ -126,8 +133,8 @@ def _relaxed_part(
     members: list[str],
     owned: list[str],
     outside: set[str],
-    part_of: dict[str, int],
     rules: _Rules,
+    away: list[dict[str, int]],
 ) -> Scenario:
     s = inst.scenario
     mset, owned_set = set(members), set(owned)
@@ -148,18 +155,13 @@ def _relaxed_part(
         return tuple(u for u in owned if u in selected)  # owned is in scenario order
 
     resp = []
-    for rule, rid, rule_units, rule_members, _k in rules.resp:
+    for (rule, rid, rule_units, rule_members, _k), outside_k in zip(rules.resp, away):
         r_units, r_members = ids(rule_units), tuple(m for m in members if m in rule_members)
         if not r_units and not r_members:
             continue
-        pairs = inst.responsibility_pairs(rule)
-        away: dict[str, int] = defaultdict(int)  # outside members that may take the unit under this rule
-        for m, u in pairs:
-            if m in outside and u in owned_set and inst.fixed_charges.get((m, u)) is not False:
-                away[u] += 1
         by_k: dict[int, list[str]] = defaultdict(list)
         for u in r_units:
-            by_k[min(away[u], rule.unit_min)].append(u)
+            by_k[min(outside_k.get(u, 0), rule.unit_min)].append(u)
         msel, top = MemberSelector(ids=r_members), rule.per_unit.max
         if set(by_k) <= {0}:
             resp.append(rule.model_copy(update={"members": msel, "units": UnitSelector(ids=r_units)}))
