@@ -44,7 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -494,6 +494,52 @@ class _Rules:
             self.cov.append((rule, inst.rule_id(rule), set(units), by, in_charge))
 
 
+def split_by_count(
+    rule: ResponsibilityRule,
+    rid: str,
+    members: tuple[str, ...],
+    units: tuple[str, ...],
+    others: Mapping[str, int],
+    taken: bool,
+) -> list[ResponsibilityRule]:
+    """``rule`` over ``members`` and ``units`` only, where ``others[u]`` people outside ``members`` count at
+    unit ``u``: the members' own counts over all of the units, then each unit needing that many fewer of them.
+    With ``taken`` those people are in charge (pinned charges): the unit also takes that many fewer. Else they
+    only may be (a relaxation): its most stays."""
+    msel = MemberSelector(ids=members)
+    k_of = {u: others.get(u, 0) for u in units}
+    if not any(k_of.values()):
+        return [rule.model_copy(update={"id": rid, "members": msel, "units": UnitSelector(ids=units)})]
+    top = rule.per_unit.max
+    out = [
+        rule.model_copy(
+            update={
+                "id": f"{rid}~members",
+                "members": msel,
+                "units": UnitSelector(ids=units),
+                "per_unit": Range(min=0, max=None if taken else top),
+            }
+        )
+    ]
+    by_k: dict[int, list[str]] = defaultdict(list)
+    for u in units:
+        by_k[k_of[u]].append(u)
+    for k, us in sorted(by_k.items()):
+        most = top if top is None or not taken else max(0, top - k)
+        out.append(
+            rule.model_copy(
+                update={
+                    "id": f"{rid}~{k}",
+                    "members": msel,
+                    "units": UnitSelector(ids=tuple(us)),
+                    "per_unit": Range(min=max(0, rule.unit_min - k), max=most),
+                    "per_member": Range(min=0),
+                }
+            )
+        )
+    return out
+
+
 def _sub_scenario(
     inst: Instance,
     g: _Graph,
@@ -552,46 +598,7 @@ def _sub_scenario(
         r_members = tuple(m for m in members if m in rule_members and m not in coupling)
         if not r_units and not r_members:
             continue
-        pinned_k = {u: all_k[u] for u in r_units if all_k.get(u)}
-        base = dict(basis=rule.basis, own_cell=rule.own_cell)
-        msel = MemberSelector(ids=r_members)
-        if not pinned_k:
-            resp.append(
-                ResponsibilityRule(
-                    id=rid,
-                    members=msel,
-                    units=UnitSelector(ids=r_units),
-                    per_unit=rule.per_unit,
-                    per_member=rule.per_member,
-                    **base,
-                )
-            )
-            continue
-        resp.append(
-            ResponsibilityRule(
-                id=f"{rid}~members",
-                members=msel,
-                units=UnitSelector(ids=r_units),
-                per_unit=Range(min=0),
-                per_member=rule.per_member,
-                **base,
-            )
-        )
-        by_k: dict[int, list[str]] = defaultdict(list)
-        for u in r_units:
-            by_k[pinned_k.get(u, 0)].append(u)
-        for k, us in sorted(by_k.items()):
-            hi = None if rule.per_unit.max is None else max(0, rule.per_unit.max - k)
-            resp.append(
-                ResponsibilityRule(
-                    id=f"{rid}~{k}",
-                    members=msel,
-                    units=UnitSelector(ids=tuple(us)),
-                    per_unit=Range(min=max(0, rule.unit_min - k), max=hi),
-                    per_member=Range(min=0),
-                    **base,
-                )
-            )
+        resp += split_by_count(rule, rid, r_members, r_units, all_k, taken=True)
 
     att: list[AttendanceRule] = []
     for i, (rule, rid, rule_members, main, inc_units) in enumerate(rules.att):

@@ -29,7 +29,8 @@ visits, the shift of units no part plans, the balance of rules over several part
 where the outside rewards are bounded by the linear relaxation of every responsibility rule (GLOP, as for the
 term-by-term bound) with only the outside members' rewards counted, and the least outside visits are each
 outside person's own quotas (`planner.model.redundant.member_needs`; a person with a local seat counts 0).
-Each part's bound is its search's proven bound; a part without one leaves no bound.
+Each part's bound is its linear relaxation's optimum (HiGHS, `planner.search.lp_bound`); a part without one
+leaves no bound.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ from typing import Any
 from planner.instance import Instance
 from planner.model.redundant import member_needs
 from planner.scale.executors import Executor
-from planner.scale.parts import _coupling_members, _Graph, _Rules, _UnionFind
-from planner.scenario import FixedAttendance, FixedCharge, FixedDate, MemberSelector, Range, Scenario, UnitSelector
+from planner.scale.parts import _coupling_members, _Graph, _Rules, _UnionFind, split_by_count
+from planner.scenario import FixedAttendance, FixedCharge, FixedDate, MemberSelector, Scenario, UnitSelector
 from planner.search.bounds import least_shift_of, reward_upper_bound
 
 PART_COLUMNS = 150_000  # a relaxed part's LP is solved up to this many columns (a commune's: 8–20 k, 1–3 s)
@@ -159,36 +160,8 @@ def _relaxed_part(
         r_units, r_members = ids(rule_units), tuple(m for m in members if m in rule_members)
         if not r_units and not r_members:
             continue
-        by_k: dict[int, list[str]] = defaultdict(list)
-        for u in r_units:
-            by_k[min(outside_k.get(u, 0), rule.unit_min)].append(u)
-        msel, top = MemberSelector(ids=r_members), rule.per_unit.max
-        if set(by_k) <= {0}:
-            resp.append(rule.model_copy(update={"members": msel, "units": UnitSelector(ids=r_units)}))
-            continue
-        # the members' counts over all of the rule's units, then the units' counts by how many may come in
-        resp.append(
-            rule.model_copy(
-                update={
-                    "id": f"{rid}~members",
-                    "members": msel,
-                    "units": UnitSelector(ids=r_units),
-                    "per_unit": Range(min=0, max=top),
-                }
-            )
-        )
-        for k, us in sorted(by_k.items()):
-            resp.append(
-                rule.model_copy(
-                    update={
-                        "id": f"{rid}~{k}",
-                        "members": msel,
-                        "units": UnitSelector(ids=tuple(us)),
-                        "per_unit": Range(min=rule.unit_min - k, max=top),
-                        "per_member": Range(min=0),
-                    }
-                )
-            )
+        may_come = {u: min(outside_k.get(u, 0), rule.unit_min) for u in r_units}
+        resp += split_by_count(rule, rid, r_members, r_units, may_come, taken=False)
 
     att = []
     for rule, rid, rule_members, main, inc_units in rules.att:
