@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model, cp_model_helper
 
 from planner.search.driver import stop_requested, wait
-from planner.search.lp_bound import highs_instance, linear_program, mip_answer
+from planner.search.lp_bound import highs_instance, linear_program, mip_answer, readable
 
 # measured: Yên Bái's 107 k columns in 21 s; a generated district has 1.8 M (decomposed). The environment
 # variable PLANNER_HIGHS_MAX_COLUMNS sets another limit (0: never; the test suite's subprocesses use it).
@@ -103,8 +103,8 @@ def exact_maxima(proto, values: tuple[int, ...]) -> list[int]:
     "most" may sit above the true maximum (and "fewest" below the minimum) in a plan HiGHS found on the way.
     Such a plan is no worse once they are exact, and CP-SAT takes a hint only if every constraint holds."""
     out = list(values)
-    for ct in proto.constraints:
-        if not ct.has_lin_max() or len(ct.lin_max.target.vars) != 1:
+    for ct in readable(proto).constraints:
+        if ct.WhichOneof("constraint") != "lin_max" or len(ct.lin_max.target.vars) != 1:
             continue
         target = ct.lin_max.target
         v, c = target.vars[0], target.coeffs[0]
@@ -129,6 +129,7 @@ def holds(proto, values: list[int]) -> bool:
     def lit(ref: int) -> int:
         return values[ref] if ref >= 0 else 1 - values[-ref - 1]
 
+    proto = readable(proto)
     for i, var in enumerate(proto.variables):
         dom = list(var.domain)
         if not any(dom[j] <= values[i] <= dom[j + 1] for j in range(0, len(dom), 2)):
@@ -136,21 +137,22 @@ def holds(proto, values: list[int]) -> bool:
     for ct in proto.constraints:
         if any(lit(e) == 0 for e in ct.enforcement_literal):
             continue
-        if ct.has_linear():
+        kind = ct.WhichOneof("constraint")
+        if kind == "linear":
             total = sum(c * values[v] for v, c in zip(ct.linear.vars, ct.linear.coeffs))
             dom = list(ct.linear.domain)
             ok = any(dom[j] <= total <= dom[j + 1] for j in range(0, len(dom), 2))
-        elif ct.has_bool_or():
+        elif kind == "bool_or":
             ok = any(lit(x) for x in ct.bool_or.literals)
-        elif ct.has_bool_and():
+        elif kind == "bool_and":
             ok = all(lit(x) for x in ct.bool_and.literals)
-        elif ct.has_exactly_one():
+        elif kind == "exactly_one":
             ok = sum(lit(x) for x in ct.exactly_one.literals) == 1
-        elif ct.has_at_most_one():
+        elif kind == "at_most_one":
             ok = sum(lit(x) for x in ct.at_most_one.literals) <= 1
-        elif ct.has_lin_max():
+        elif kind == "lin_max":
             ok = _value(ct.lin_max.target, values) == max(_value(e, values) for e in ct.lin_max.exprs)
-        elif ct.has_int_prod():
+        elif kind == "int_prod":
             product = 1
             for e in ct.int_prod.exprs:
                 product *= _value(e, values)
@@ -182,5 +184,6 @@ def plan_values(model: cp_model.CpModel, run: HighsRun | None) -> Assignment | N
     """HiGHS's plan as an assignment of ``model``, if it found one and every constraint holds for it."""
     if run is None or run.values is None:
         return None
-    values = exact_maxima(model.proto, run.values)
-    return Assignment(values) if holds(model.proto, values) else None
+    proto = readable(model.proto)
+    values = exact_maxima(proto, run.values)
+    return Assignment(values) if holds(proto, values) else None

@@ -20,10 +20,12 @@ import contextlib
 import math
 import os
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 
 import numpy as np
+from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 
 MAX_COLUMNS = 20_000  # measured: 0.7 s at 17 k variables, 5–15 s at 28 k (Tương Dương), 10–20 s at 107 k
@@ -47,10 +49,13 @@ class _Rows:
         self.starts: list[int] = [0]
         self.index: list[int] = []
         self.value: list[float] = []
+        # each variable's bounds, read once (the proto's repeated fields take no negative index)
+        doms = [list(v.domain) for v in proto.variables]
+        self.lower = [float(d[0]) for d in doms]
+        self.upper = [float(d[-1]) for d in doms]
 
     def var_bounds(self, i: int) -> tuple[float, float]:
-        dom = list(self.proto.variables[i].domain)  # (the proto's repeated fields take no negative index)
-        return float(dom[0]), float(dom[-1])
+        return self.lower[i], self.upper[i]
 
     def literal(self, ref: int) -> tuple[dict[int, float], float]:
         """A literal as ``(coefficients, constant)``: ``x`` or ``1 − x``."""
@@ -82,11 +87,33 @@ class _Rows:
 
     def activity(self, coef: dict[int, float]) -> tuple[float, float]:
         lo = hi = 0.0
+        lower, upper = self.lower, self.upper
         for i, a in coef.items():
-            vlo, vhi = self.var_bounds(i)
+            vlo, vhi = lower[i], upper[i]
             lo += min(a * vlo, a * vhi)
             hi += max(a * vlo, a * vhi)
         return lo, hi
+
+    def implications(self, e: int, lits: list[int]) -> bool:
+        """``e ⇒ l`` for each literal ``l`` of ``lits``, over 0/1 variables other than ``e``'s: the rows
+        `enforced` writes for them (``lit(l) − lit(e) ≥ c_e − c_l`` with ``lit = a·x + c``), without its
+        generic arithmetic — most of a model's constraints are such implications. False (nothing written) when
+        a variable is not 0/1 or a literal is on ``e``'s own variable: `enforced` then does it."""
+        ve = e if e >= 0 else -e - 1
+        vs = [ref if ref >= 0 else -ref - 1 for ref in lits]
+        lower, upper = self.lower, self.upper
+        if ve in vs or any(lower[v] != 0.0 or upper[v] != 1.0 for v in (ve, *vs)):
+            return False
+        ae, ce = (1.0, 0.0) if e >= 0 else (-1.0, 1.0)
+        for ref, v in zip(lits, vs):
+            al, cl = (1.0, 0.0) if ref >= 0 else (-1.0, 1.0)
+            pair = sorted(((v, al), (ve, -ae)))
+            self.index += (pair[0][0], pair[1][0])
+            self.value += (pair[0][1], pair[1][1])
+            self.starts.append(len(self.index))
+            self.lo.append(ce - cl)
+            self.hi.append(math.inf)
+        return True
 
     def enforced(self, coef: dict[int, float], lo: float, hi: float, enforcement) -> None:
         """``lo <= coef·x <= hi`` when every enforcement literal holds.
@@ -119,12 +146,29 @@ class _Rows:
 _KINDS = ("linear", "bool_or", "bool_and", "exactly_one", "at_most_one", "lin_max", "int_prod")
 
 
+def readable(proto) -> cp_model_pb2.CpModelProto:
+    """The model's proto as a protobuf message, whose fields Python reads about four times as fast as through
+    the solver's own proxy (a commune's model: 0.13 s against 0.56 s), by way of its binary form."""
+    if isinstance(proto, cp_model_pb2.CpModelProto):
+        return proto
+    model = cp_model.CpModel()
+    model.proto.copy_from(proto)
+    with tempfile.TemporaryDirectory(prefix="planner-lp-") as tmp:
+        path = os.path.join(tmp, "model.pb")
+        model.export_to_file(path)  # binary (not ``.txt``)
+        with open(path, "rb") as f:
+            return cp_model_pb2.CpModelProto.FromString(f.read())
+
+
 def linear_program(proto) -> tuple[_Rows, np.ndarray, float] | None:
     """The program's rows, objective (to maximise) and its constant; None if the proto holds a constraint
     this reading does not know (then no bound is claimed)."""
+    proto = readable(proto)
     r = _Rows(proto)
     for ct in proto.constraints:
-        kind = next((k for k in _KINDS if getattr(ct, f"has_{k}")()), None)
+        kind = ct.WhichOneof("constraint")
+        if kind not in _KINDS:
+            return None  # a constraint kind the planner's model does not make: claim nothing
         enf = list(ct.enforcement_literal)
         if kind == "linear":
             coef: dict[int, float] = {}
@@ -137,6 +181,8 @@ def linear_program(proto) -> tuple[_Rows, np.ndarray, float] | None:
         elif kind in ("bool_or", "bool_and", "exactly_one", "at_most_one"):
             lits = list(getattr(ct, kind).literals)
             if kind == "bool_and":  # each literal true when enforced
+                if len(enf) == 1 and r.implications(enf[0], lits):
+                    continue
                 for ref in lits:
                     coef, c = r.literal(ref)
                     r.enforced(coef, 1.0 - c, math.inf, enf)
@@ -232,8 +278,8 @@ def highs_instance(r: _Rows, obj: np.ndarray, integer: bool = False):
     if not integer:
         h.setOptionValue("solver", "simplex")
     inf = highspy.kHighsInf
-    lower = np.array([r.var_bounds(i)[0] for i in range(r.n)])
-    upper = np.array([r.var_bounds(i)[1] for i in range(r.n)])
+    lower = np.array(r.lower)
+    upper = np.array(r.upper)
     h.addVars(r.n, lower, upper)
     h.changeColsCost(r.n, np.arange(r.n, dtype=np.int32), -obj)  # HiGHS minimises
     if integer:
