@@ -44,7 +44,7 @@ class PartTask:
     scenario: Scenario
     settings: Settings
     start: Plan | None = None  # an earlier plan of this part to start from (round 2)
-    greedy_first: bool = False  # take the drafter's plan when it breaks no rule, else solve
+    greedy_fallback: bool = False  # when the search finds no plan, take the drafter's if it breaks no rule
 
 
 @dataclass
@@ -61,6 +61,7 @@ class PartResult:
     det_time: float = 0.0
     rounds: int = 1
     pid: int = 0
+    drafted: bool = False  # the plan is the drafter's (the search found none)
 
 
 def solve_part(task: PartTask) -> PartResult:
@@ -76,45 +77,34 @@ def solve_part(task: PartTask) -> PartResult:
 
     t0 = time.monotonic()
     scenario = task.scenario
-    if task.greedy_first:
-        from planner.scale.greedy import run_greedy
-
-        inst = Instance(scenario)
-        g = run_greedy(inst)
-        if g.violations == 0:
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            return PartResult(
-                task.index,
-                g.plan,
-                "feasible",
-                g.summary.objective,
-                None,
-                time.monotonic() - t0,
-                0.0,
-                0,
-                peak,
-                0.0,
-                pid=os.getpid(),
-            )
     if task.start is not None:
         weights = scenario.weights.model_copy(update={"stability": 0, "moved": 0})  # the start is a hint only
         scenario = scenario.model_copy(update={"weights": weights})
     inst = Instance(scenario)
     r = solve(inst, task.settings, baseline=task.start)
     s = r.summary
+    plan, status, objective = r.plan, s.status, s.objective
+    drafted = False
+    if plan is None and task.greedy_fallback and not stop_requested():
+        from planner.scale.greedy import run_greedy
+
+        g = run_greedy(inst)
+        if g.violations == 0:
+            plan, status, objective, drafted = g.plan, "feasible", g.summary.objective, True
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return PartResult(
         task.index,
-        r.plan,
-        s.status,
-        s.objective,
-        s.bound,
+        plan,
+        status,
+        objective,
+        s.bound if plan is not None else None,
         time.monotonic() - t0,
         float(s.extra.get("build_seconds", 0.0)),
         int(s.extra["model"]["variables"]),
         peak,
         float(s.extra.get("deterministic_time") or 0.0),
         pid=os.getpid(),
+        drafted=drafted,
     )
 
 
@@ -126,8 +116,11 @@ class DecomposedResult:
     parts: list[PartResult]
 
 
-MIN_PART_TIME = 3.0  # deterministic s: below this, a commune-size part often ends with no plan at all
+MIN_PART_TIME = 3.0  # deterministic s: below this, a search from nothing often ends with no plan at all
 FIRST_ROUND = 0.35  # share of the budget for the first round (a plan for every part)
+# the first round starts each part from its LP's rounded plan (planner.search.rounding), which needs almost no
+# search: 0.01–0.05 deterministic s on a commune part, so its floor is low
+FIRST_FLOOR = 0.1
 
 
 def part_settings(
@@ -184,16 +177,17 @@ def solve_decomposed(
     balance: str = "drop",
     processes: int = 2,
     improve: bool = True,
-    greedy_first: bool = True,
+    greedy_fallback: bool = True,
 ) -> DecomposedResult:
     """Decompose, solve the parts through ``executor``, merge, and verify the merged plan on the whole.
 
     The parts share a budget of ``processes × time_limit`` deterministic seconds. With one part, it is solved
-    as `solve` would (same settings, in this process). With more, in two rounds: first a plan for every part
-    (``greedy_first``: the drafter's plan of the part when it breaks no rule, which takes a fraction of a
-    second; else a search with a share of ``FIRST_ROUND`` of the budget, without the warm start, which at a few
-    seconds often ends with nothing), then the parts not proven optimal go on from their first plan with what
-    is left (a part that found no plan starts afresh, warm start on). Each part keeps its best plan and its
+    as `solve` would (same settings, in this process). With more, in two rounds. The first starts every part
+    from its LP relaxation's rounded plan (`planner.search.rounding`: the LP, its integral variables fixed, the
+    rest searched), with a share of ``FIRST_ROUND`` of the budget; where that finds no plan, the drafter's
+    (``greedy_fallback``) stands in if it breaks no rule. The second round (``improve``) is for the parts with
+    the drafter's plan or none: the usual solve (HiGHS's root node first) from that plan, with what is left of
+    the budget (a part with no plan gets at least `MIN_PART_TIME`). Each part keeps its best plan and its
     tightest bound."""
     from planner.checks.verify import verify
 
@@ -208,23 +202,26 @@ def solve_decomposed(
         if len(d.parts) == 1:
             results = _run(executor, [PartTask(0, d.parts[0].scenario, settings)], sizes)
         else:
-            first = part_settings(replace(settings, warm_start=False), d.parts, budget * FIRST_ROUND)
+            quick = replace(settings, warm_start=False, highs=False, rounding=True)
+            first = part_settings(quick, d.parts, budget * FIRST_ROUND, floor=FIRST_FLOOR)
             results = _run(
                 executor,
-                [PartTask(p.index, p.scenario, ps, greedy_first=greedy_first) for p, ps in zip(d.parts, first)],
+                [PartTask(p.index, p.scenario, ps, greedy_fallback=greedy_fallback) for p, ps in zip(d.parts, first)],
                 sizes,
             )
             left = budget - sum(r.det_time for r in results)
             missing = [i for i, r in enumerate(results) if r.plan is None and r.status == "unknown"]
-            todo = [i for i, r in enumerate(results) if r.status != "optimal" and r.status != "infeasible"]
+            # a second round for the parts whose LP led to no plan (the drafter's stands in): searching on from
+            # a rounded plan gained nothing on the generated district (12 parts, 1–5 deterministic s each)
+            todo = [i for i, r in enumerate(results) if r.drafted or i in missing]
             if not (improve and left > 0):
                 todo = missing  # a part with no plan gets another try whatever the budget: no plan, no merge
             if todo:
                 # the rest of the budget, shared (no more than it, even if a part gets less than the floor,
-                # except that a part with no plan yet gets at least the floor)
+                # except that a part with no plan yet gets at least the floor), HiGHS's root node first
                 floor = min(MIN_PART_TIME, max(0.5, left / len(todo)))
                 again = part_settings(settings, [d.parts[i] for i in todo], max(left, 0.0), floor=floor)
-                again = [
+                again = [  # a part with no plan yet starts afresh, with at least the floor
                     replace(ps, time_limit=max(ps.time_limit, MIN_PART_TIME)) if i in missing else ps
                     for i, ps in zip(todo, again)
                 ]

@@ -119,8 +119,9 @@ def exact_maxima(proto, values: tuple[int, ...]) -> list[int]:
 def hint_all(model: cp_model.CpModel, values: list[int]) -> None:
     """Replace the model's hint by a value for every variable (HiGHS's plan, column for column)."""
     model.clear_hints()
-    for i, value in enumerate(values):
-        model.add_hint(model.get_int_var_from_proto_index(i), value)
+    hint = model.proto.solution_hint  # in one go: what add_hint appends, variable by variable
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(int(v) for v in values)
 
 
 def holds(proto, values: list[int]) -> bool:

@@ -301,25 +301,32 @@ def highs_instance(r: _Rows, obj: np.ndarray, integer: bool = False):
 def lp_bound(model: cp_model.CpModel, max_columns: int | None = None) -> LpBound:
     """A proven upper bound on the model's (maximised) objective: its LP relaxation's optimum, rounded down;
     none for a model of more than ``max_columns`` variables (by default `MAX_COLUMNS`)."""
+    return lp_solution(model, max_columns)[0]
+
+
+def lp_solution(model: cp_model.CpModel, max_columns: int | None = None) -> tuple[LpBound, np.ndarray | None]:
+    """`lp_bound`, and the LP's optimal vertex (a value in [lo, hi] for each of the model's variables, in the
+    proto's order; None when there is no bound)."""
     t0 = time.monotonic()
     proto = model.proto
     if len(proto.variables) > (MAX_COLUMNS if max_columns is None else max_columns):
-        return LpBound(None, "too large")
+        return LpBound(None, "too large"), None
     try:
         import highspy
     except ImportError:
-        return LpBound(None, "highspy not installed")
+        return LpBound(None, "highspy not installed"), None
     built = linear_program(proto)
     if built is None:
-        return LpBound(None, "not linear")
+        return LpBound(None, "not linear"), None
     r, obj, offset = built
     h = highs_instance(r, obj)
     h.run()
     status = h.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
-        return LpBound(None, f"lp {h.modelStatusToString(status)}", time.monotonic() - t0)
+        return LpBound(None, f"lp {h.modelStatusToString(status)}", time.monotonic() - t0), None
     value = -h.getInfo().objective_function_value + offset
-    return LpBound(float(math.floor(value + 1e-6)), "lp", time.monotonic() - t0)
+    x = np.array(h.getSolution().col_value)
+    return LpBound(float(math.floor(value + 1e-6)), "lp", time.monotonic() - t0), x
 
 
 @dataclass(frozen=True)

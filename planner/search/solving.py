@@ -35,8 +35,9 @@ from planner.search.driver import (
     run,
     stop_requested,
 )
-from planner.search.highs import highs_root, hint_all, plan_values
+from planner.search.highs import Assignment, highs_root, hint_all, plan_values
 from planner.search.lp_bound import lp_bound
+from planner.search.rounding import Rounding, lp_rounding
 from planner.status import Status
 
 __all__ = [
@@ -59,8 +60,9 @@ __all__ = [
 class Settings:
     """How to search: the effort (``time_limit``, deterministic seconds unless ``deterministic`` is False),
     the random ``seed``, the number of ``workers`` (threads), whether to start from HiGHS's root-node plan
-    (``highs``, models up to `planner.search.highs.MAX_COLUMNS` variables) and otherwise from a charges-first
-    plan (``warm_start``)."""
+    (``highs``, models up to `planner.search.highs.MAX_COLUMNS` variables), else from the LP relaxation's
+    plan with its integral variables fixed (``rounding``, models up to `ROUNDING_COLUMNS`; off by default, the
+    decomposition's parts use it), and otherwise from a charges-first plan (``warm_start``)."""
 
     time_limit: float = 40.0  # deterministic seconds (wall seconds if not deterministic)
     seed: int = 0
@@ -68,6 +70,7 @@ class Settings:
     deterministic: bool = True
     warm_start: bool = True  # start from a charges-first plan (see planner.search.warm_start)
     highs: bool = True  # start from HiGHS's root-node plan where the model is small enough (planner.search.highs)
+    rounding: bool = False  # else from the LP's plan, its integral variables fixed (planner.search.rounding)
     params: tuple[tuple[str, Any], ...] = ()  # further CP-SAT parameters for every search (`SearchParams.extra`)
 
     def search(self, limit: float | None = None, workers: int | None = None) -> SearchParams:
@@ -83,6 +86,9 @@ class Settings:
 
 WARM_SHARE, WINDOW_SHARE, WARM_CHARGES_SHARE, COMPLETE_RESERVE, WARM_TRIES = 0.6, 0.3, 0.1, 0.2, 3
 MAIN_RESERVE = 0.1  # the full model always searches at least this share, from the hint
+# the rounding's search of the fixed model may spend this share (it takes 0.01 deterministic s on a commune
+# part); models up to this many variables (a commune part has 7–19 k, its LP takes 0.4–1.3 s)
+ROUNDING_SHARE, ROUNDING_COLUMNS = 0.25, 150_000
 # the full model holding "objective ≤ the term-by-term bound" (valid, redundant): off, measured: it moved the
 # plans by no more than a change of seed does (bench/run.py --bound-row)
 BOUND_ROW = False
@@ -265,25 +271,44 @@ def solve(
         progress.phase = "HiGHS root node"
         root = highs_root(built.model, settings.seed)
     from_highs = plan_values(built.model, root)  # HiGHS's plan, if it holds (checked before any row is added)
-    if from_highs is not None:  # the complete hint, in place of the warm start
-        hint_all(built.model, from_highs.values)
-        progress.plan_found(_objective(inst, built, from_highs)[0])
-        proven = [b for b in (whole_bound, root.bound if root is not None else None) if b is not None]
+    rounding: Rounding | None = None
+    from_lp: Assignment | None = None
+    if from_highs is None and settings.rounding and not stop_requested():
+        progress.phase = "LP, rounded"
+        rounding = lp_rounding(
+            built.model, settings.search(limit=settings.time_limit * ROUNDING_SHARE), ROUNDING_COLUMNS
+        )
+        spent += rounding.deterministic_time
+        progress.spent += rounding.deterministic_time
+        from_lp = None if rounding.values is None else Assignment(rounding.values)
+    start = from_highs or from_lp
+    reached = False
+    if start is not None:  # the complete hint, in place of the warm start
+        hint_all(built.model, start.values)
+        progress.plan_found(_objective(inst, built, start)[0])
+        first = (root.bound if root is not None else None) if from_highs is not None else None
+        if from_highs is None and rounding is not None:
+            first = rounding.bound
+        proven = [b for b in (whole_bound, first) if b is not None]
         if proven:
             progress.bound_proven(min(proven))
             if built.terms is not None:  # valid and redundant: CP-SAT stops once the plan reaches it
                 built.model.add(objective_of(inst, built) <= int(min(proven)))
+            # the LP's rounded plan reaches a proven bound: it is optimal, there is nothing to search for
+            reached = start is from_lp and _objective(inst, built, start)[0] >= min(proven)
     elif settings.warm_start:
         warm, spent = _warm_start(inst, built, settings, progress, baseline)
     progress.phase = "whole year"
-    main = run(
-        built.model,
-        settings.search(limit=max(settings.time_limit - spent, settings.time_limit * MAIN_RESERVE)),
-        progress,
-        whole=True,
-    )
-    solver = main.solver
-    status: Any = main.code
+    main = None
+    if not reached:
+        main = run(
+            built.model,
+            settings.search(limit=max(settings.time_limit - spent, settings.time_limit * MAIN_RESERVE)),
+            progress,
+            whole=True,
+        )
+    solver = None if main is None else main.solver
+    status: Any = cp_model.UNKNOWN if main is None else main.code
     solve_seconds = time.monotonic() - t1
 
     # the better of the full model's plan and the completed warm-start plan (ties: the full model's); each
@@ -291,9 +316,11 @@ def solve(
     # with its own solution vector after interleaved search from a hint (9.15)
     best: tuple[int, dict[str, int], BuiltModel, cp_model.CpSolver] | None = None
     # HiGHS's own plan too: CP-SAT's presolve may lose a hint (seen on Kon Tum: −128 hinted, −129 found)
-    candidates: list[tuple[BuiltModel, Any]] = [(built, solver)] if main.found else []
+    found = main is not None and main.found
+    candidates: list[tuple[BuiltModel, Any]] = [(built, solver)] if found else []
     candidates += [warm] if warm is not None else []
     candidates += [(built, from_highs)] if from_highs is not None else []
+    candidates += [(built, from_lp)] if from_lp is not None else []
     for source_model, source in candidates:
         value, found_terms = _objective(inst, source_model, source)
         if best is None or value > best[0]:
@@ -305,7 +332,7 @@ def solve(
     terms: dict[str, int] = {}
     bounds: dict[str, float | None] = {}
     method: str | None = None
-    name = main.status
+    name = Status.UNKNOWN if main is None else main.status
     if best is not None:
         objective, terms, source_model, source = best
         if source is not solver:  # the warm-start or HiGHS's plan (the full model found nothing better, or nothing)
@@ -313,12 +340,12 @@ def solve(
         plan = extract_plan(inst, source_model, source.boolean_value)
         # every valid bound at hand, the tightest reported: the full model's (none when its search ended with
         # nothing), the term-by-term one, and for a small model its LP relaxation (HiGHS)
-        bounds["cp-sat"] = float(solver.best_objective_bound) if main.found else None
+        bounds["cp-sat"] = float(solver.best_objective_bound) if found and solver is not None else None
         if root is not None:
             bounds["highs"] = root.bound
         if status != cp_model.OPTIMAL:
             bounds["term-by-term"] = whole_bound
-            bounds["lp"] = lp_bound(built.model).bound
+            bounds["lp"] = rounding.bound if rounding is not None else lp_bound(built.model).bound
         known = [(b, m) for m, b in bounds.items() if b is not None]
         if known:
             bound, method = min(known, key=lambda bm: bm[0])
@@ -327,7 +354,7 @@ def solve(
         gap = 0.0 if status == cp_model.OPTIMAL else relative_gap(objective, bound)
     progress.objective, progress.bound, progress.phase = objective, bound, "done"
     progress.done = True
-    det_time = solver.deterministic_time + spent
+    det_time = (0.0 if solver is None else solver.deterministic_time) + spent
     summary = Summary(
         status=name,
         objective=objective,
@@ -345,6 +372,11 @@ def solve(
             "bounds": bounds,
             "reproducible": settings.deterministic and not stop_requested() and not (root and root.timed_out),
             **({"highs": root.summary(), "highs_seconds": round(root.seconds, 3)} if root is not None else {}),
+            **(
+                {"rounding": rounding.summary(), "rounding_seconds": round(rounding.seconds, 3)}
+                if rounding is not None
+                else {}
+            ),
             **({"interrupted": True} if stop_requested() else {}),
             "settings": {
                 "time_limit": settings.time_limit,
@@ -353,6 +385,7 @@ def solve(
                 "seed": settings.seed,
                 "warm_start": settings.warm_start,
                 "highs": settings.highs,
+                **({"rounding": True} if settings.rounding else {}),
                 **({"params": dict(settings.params)} if settings.params else {}),
             },
             "model": {"variables": len(built.model.proto.variables), "constraints": len(built.model.proto.constraints)},

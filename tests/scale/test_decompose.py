@@ -152,7 +152,7 @@ def test_a_part_without_a_plan_is_tried_again_with_the_whole_time_limit(with_dis
         return res
 
     monkeypatch.setattr(dec_module, "solve_part", stingy)
-    dec = solve_decomposed(with_district, SETTINGS, SerialExecutor(), greedy_first=False)
+    dec = solve_decomposed(with_district, SETTINGS, SerialExecutor(), greedy_fallback=False)
     assert dec.plan is not None and verify(with_district, dec.plan).ok
     assert SETTINGS.time_limit in limits
     # how many parts reach the third round depends on the work the first rounds left (HiGHS's plans leave more)
