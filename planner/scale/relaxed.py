@@ -240,7 +240,7 @@ def part_lp_bound(scenario: Scenario) -> float | None:
 
     if stop_requested():
         return None
-    return lp_bound(build_model(Instance(scenario)).model, PART_COLUMNS).bound
+    return lp_bound(build_model(Instance(scenario)).model, PART_COLUMNS, presolve=False).bound
 
 
 @dataclass(frozen=True)

@@ -298,13 +298,17 @@ def highs_instance(r: _Rows, obj: np.ndarray, integer: bool = False):
     return h
 
 
-def lp_bound(model: cp_model.CpModel, max_columns: int | None = None) -> LpBound:
+def lp_bound(model: cp_model.CpModel, max_columns: int | None = None, presolve: bool = True) -> LpBound:
     """A proven upper bound on the model's (maximised) objective: its LP relaxation's optimum, rounded down;
-    none for a model of more than ``max_columns`` variables (by default `MAX_COLUMNS`)."""
-    return lp_solution(model, max_columns)[0]
+    none for a model of more than ``max_columns`` variables (by default `MAX_COLUMNS`). Without HiGHS's
+    ``presolve`` the same optimum comes sooner on a commune's LP (12 relaxed parts of a province: 2.8 s
+    against 4.5 s), at a vertex with more fractional values (which only `planner.search.rounding` minds)."""
+    return lp_solution(model, max_columns, presolve)[0]
 
 
-def lp_solution(model: cp_model.CpModel, max_columns: int | None = None) -> tuple[LpBound, np.ndarray | None]:
+def lp_solution(
+    model: cp_model.CpModel, max_columns: int | None = None, presolve: bool = True
+) -> tuple[LpBound, np.ndarray | None]:
     """`lp_bound`, and the LP's optimal vertex (a value in [lo, hi] for each of the model's variables, in the
     proto's order; None when there is no bound)."""
     t0 = time.monotonic()
@@ -320,6 +324,8 @@ def lp_solution(model: cp_model.CpModel, max_columns: int | None = None) -> tupl
         return LpBound(None, "not linear"), None
     r, obj, offset = built
     h = highs_instance(r, obj)
+    if not presolve:
+        h.setOptionValue("presolve", "off")
     h.run()
     status = h.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
