@@ -62,6 +62,7 @@ class PartResult:
     rounds: int = 1
     pid: int = 0
     drafted: bool = False  # the plan is the drafter's (the search found none)
+    reproducible: bool = True  # the part's solve says its outcome did not depend on the machine's speed
 
 
 def solve_part(task: PartTask) -> PartResult:
@@ -105,6 +106,7 @@ def solve_part(task: PartTask) -> PartResult:
         float(s.extra.get("deterministic_time") or 0.0),
         pid=os.getpid(),
         drafted=drafted,
+        reproducible=bool(s.extra.get("reproducible", True)),
     )
 
 
@@ -166,6 +168,7 @@ def _keep_best(results: list[PartResult], indices: list[int], again: list[PartRe
             det_time=old.det_time + res.det_time,
             status="optimal" if res.status == "optimal" else keep.status,
             peak_mib=max(old.peak_mib, res.peak_mib),
+            reproducible=old.reproducible and res.reproducible,
         )
 
 
@@ -310,6 +313,8 @@ def solve_decomposed(
         terms=terms,
         extra={
             "method": "decomposed",
+            # every part's search stopped on deterministic work (none on a safety net, none interrupted)
+            "reproducible": settings.deterministic and not stop_requested() and all(r.reproducible for r in results),
             "scheme": d.scheme,
             "exact": d.exact,
             "bound_scope": bound_scope,

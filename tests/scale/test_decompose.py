@@ -195,3 +195,46 @@ def test_the_parts_keep_what_each_rule_says_beyond_its_members_and_units(tmp_pat
     # the coverage rules, whose own_cell: exclude makes this scenario infeasible, keep it too
     s = s.model_copy(update={"coverage": tuple(r.model_copy(update={"own_cell": "exclude"}) for r in s.coverage)})
     assert all(r.own_cell == "exclude" for p in decompose(Instance(s)).parts for r in p.scenario.coverage)
+
+
+def test_the_first_round_starts_every_part_from_its_lp_and_needs_no_second(two_communes):
+    """On two tiny communes the LP's rounded plan of each part is its optimum: one round, each part's bound
+    its LP's, the sum the whole optimum, and the run reproducible."""
+    dec = solve_decomposed(two_communes, SETTINGS, SerialExecutor())
+    assert all(r.rounds == 1 and not r.drafted and r.status == "optimal" for r in dec.parts)
+    assert dec.summary.extra["parts_second_round"] == 0 and dec.summary.extra["reproducible"] is True
+    assert dec.summary.status == "optimal"
+
+
+def test_a_part_the_lp_leads_nowhere_takes_the_drafters_plan_then_a_second_round(two_communes, monkeypatch):
+    """Where the rounding finds no plan, the drafter's plan stands in (when it breaks no rule) and the part gets
+    a second round, the usual solve with HiGHS's root node first; a part whose solve was not reproducible makes
+    the whole run say so."""
+    import planner.scale.decompose as dec_module
+    import planner.search.solving as solving
+
+    real_solve = solving.solve
+
+    def nothing_from_the_lp(inst, settings, baseline=None, **kw):  # the first round's search finds no plan
+        res = real_solve(inst, settings, baseline, **kw)
+        return solving.Result(None, res.summary) if settings.rounding else res
+
+    monkeypatch.setattr(solving, "solve", nothing_from_the_lp)
+    real = dec_module.solve_part
+    seen = []
+
+    def watched(task):
+        seen.append((task.index, task.settings.highs, task.settings.rounding, task.start is not None))
+        res = real(task)
+        return dec_module.replace(res, reproducible=task.start is None)  # as if the second round's safety net fired
+
+    monkeypatch.setattr(dec_module, "solve_part", watched)
+    dec = solve_decomposed(two_communes, SETTINGS, SerialExecutor())
+    first, second = seen[:2], seen[2:]
+    assert all(not highs and rounding and not start for _, highs, rounding, start in first)
+    drafted = [i for i, _, _, _ in first]  # each part's rounding gave nothing: the drafter's plan (it holds here)
+    assert sorted(i for i, *_ in second) == sorted(drafted)
+    assert all(highs and not rounding and start for _, highs, rounding, start in second)
+    assert dec.summary.extra["parts_second_round"] == 2
+    assert dec.plan is not None and verify(two_communes, dec.plan).ok
+    assert dec.summary.extra["reproducible"] is False
