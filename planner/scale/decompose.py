@@ -215,7 +215,7 @@ def solve_decomposed(
             left = budget - sum(r.det_time for r in results)
             missing = [i for i, r in enumerate(results) if r.plan is None and r.status == "unknown"]
             # a second round for the parts whose LP led to no plan (the drafter's stands in): searching on from
-            # a rounded plan gained nothing on the generated district (12 parts, 1–5 deterministic s each)
+            # a rounded plan gained nothing on the generated district (10 parts, 1–5 deterministic s each)
             todo = [i for i, r in enumerate(results) if r.drafted or i in missing]
             if not (improve and left > 0):
                 todo = missing  # a part with no plan gets another try whatever the budget: no plan, no merge

@@ -238,8 +238,6 @@ def linear_program(proto) -> tuple[_Rows, np.ndarray, float] | None:
             for i in names:
                 row[i] = row.get(i, 0.0) - 1.0
             r.row(row, 1.0 - len(names), math.inf)
-        else:
-            return None  # a constraint kind the planner's model does not make: claim nothing
     obj = np.zeros(r.n)
     for v, c in zip(proto.objective.vars, proto.objective.coeffs):
         if v >= 0:

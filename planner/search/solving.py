@@ -285,17 +285,16 @@ def solve(
     reached = False
     if start is not None:  # the complete hint, in place of the warm start
         hint_all(built.model, start.values)
-        progress.plan_found(_objective(inst, built, start)[0])
-        first = (root.bound if root is not None else None) if from_highs is not None else None
-        if from_highs is None and rounding is not None:
-            first = rounding.bound
-        proven = [b for b in (whole_bound, first) if b is not None]
+        value = _objective(inst, built, start)[0]
+        progress.plan_found(value)
+        origin = root if from_highs is not None else rounding  # whichever gave the start, and its bound
+        proven = [b for b in (whole_bound, origin.bound if origin is not None else None) if b is not None]
         if proven:
             progress.bound_proven(min(proven))
             if built.terms is not None:  # valid and redundant: CP-SAT stops once the plan reaches it
                 built.model.add(objective_of(inst, built) <= int(min(proven)))
             # the LP's rounded plan reaches a proven bound: it is optimal, there is nothing to search for
-            reached = start is from_lp and _objective(inst, built, start)[0] >= min(proven)
+            reached = start is from_lp and value >= min(proven)
     elif settings.warm_start:
         warm, spent = _warm_start(inst, built, settings, progress, baseline)
     progress.phase = "whole year"
