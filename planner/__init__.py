@@ -39,7 +39,10 @@ def _quiet_interrupts_while_starting() -> None:
     import signal
     import sys
 
-    if os.path.basename(sys.argv[0] if sys.argv else "") not in ("planner", "planner.exe", "__main__.py"):
+    argv0 = sys.argv[0] if sys.argv else ""
+    name, parent = os.path.basename(argv0), os.path.basename(os.path.dirname(argv0))
+    # the command's script; ``python -m X`` of another package (``python -m pytest``) is not the command
+    if name not in ("planner", "planner.exe") and (name, parent) != ("__main__.py", "planner"):
         return
     mp = sys.modules.get("multiprocessing")
     if mp is not None and (mp.parent_process() is not None or getattr(mp.current_process(), "_inheriting", False)):
