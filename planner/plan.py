@@ -55,7 +55,7 @@ class Summary:
     terms: dict[str, int] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
-    TIMING_FIELDS = ("seconds", "build_seconds", "solve_seconds", "wall_time", "highs_seconds")
+    TIMING_FIELDS = ("seconds", "build_seconds", "solve_seconds", "wall_time", "highs_seconds", "rounding_seconds")
 
     def to_json(self) -> str:
         data: dict[str, Any] = {

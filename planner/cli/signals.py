@@ -33,6 +33,7 @@ from planner.search.solving import Progress, ProgressThread, abandoned_searches,
 
 _PHASES_VI = {
     "HiGHS root node": "HiGHS, nút gốc",
+    "LP, rounded": "quy hoạch tuyến tính, làm tròn",
     "plan in force, completed": "kế hoạch đang thực hiện, bổ sung",
     "first months": "các tháng đầu",
     "whole year, charges of the first months": "cả năm, phân công của các tháng đầu",
