@@ -12,20 +12,25 @@ SCENARIOS = ROOT / "scenarios"
 DATA = ROOT / "tests" / "data"
 
 
-# HiGHS's root node (planner.search.highs) runs before CP-SAT on models up to its MAX_COLUMNS; in the suite it
-# runs on the small models (every tiny case and random scenario goes through it) but not on the examples,
-# where it takes 9–50 s each — in this process and in the commands tests start (the environment variable);
-# tests marked ``highs_default`` keep the product's limit.
+# HiGHS's root node (planner.search.highs) and the LP's rounding (planner.search.rounding) run before CP-SAT on
+# models up to their limits; in the suite they run on the small models (every tiny case, random scenario and
+# generated part goes through them) but not on the examples, where HiGHS's root takes 9–50 s and the LP 1–21 s
+# each — in this process and in the commands tests start (the environment variables); tests marked
+# ``highs_default`` keep the product's limits.
 TEST_HIGHS_COLUMNS = 5_000
+TEST_ROUNDING_COLUMNS = 20_000
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _highs_on_small_models():
     import planner.search.highs as highs
+    import planner.search.solving as solving
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(highs, "MAX_COLUMNS", TEST_HIGHS_COLUMNS)
         mp.setenv("PLANNER_HIGHS_MAX_COLUMNS", str(TEST_HIGHS_COLUMNS))
+        mp.setattr(solving, "ROUNDING_COLUMNS", TEST_ROUNDING_COLUMNS)
+        mp.setenv("PLANNER_ROUNDING_MAX_COLUMNS", str(TEST_ROUNDING_COLUMNS))
         yield
 
 
@@ -33,9 +38,12 @@ def _highs_on_small_models():
 def _highs_default(request, monkeypatch):
     if request.node.get_closest_marker("highs_default") is not None:
         import planner.search.highs as highs
+        import planner.search.solving as solving
 
         monkeypatch.setattr(highs, "MAX_COLUMNS", 150_000)
         monkeypatch.delenv("PLANNER_HIGHS_MAX_COLUMNS")
+        monkeypatch.setattr(solving, "ROUNDING_COLUMNS", 150_000)
+        monkeypatch.delenv("PLANNER_ROUNDING_MAX_COLUMNS")
 
 
 @pytest.fixture(scope="session")

@@ -400,12 +400,14 @@ def test_a_stop_before_the_search_gives_no_plan_or_a_checked_one(no_stop) -> Non
     assert result.summary.extra["interrupted"] is True and result.summary.extra["reproducible"] is False
 
 
-def _interrupt(tmp_path: Path, scenario: Path, sig: signal.Signals, wait: float) -> tuple[int, Path, str]:
+def _interrupt(
+    tmp_path: Path, scenario: Path, sig: signal.Signals, wait: float, *options: str
+) -> tuple[int, Path, str]:
     """Start ``planner solve`` as a user would, send ``sig`` at the first progress line after ``wait`` seconds
     (or at ``wait`` + 5 s), and return the exit code, the --out directory and stderr."""
     out = tmp_path / "plan"
     proc = subprocess.Popen(
-        [PLANNER, "solve", str(scenario), "--out", str(out), "--time-limit", "200", "--format", "csv"],
+        [PLANNER, "solve", str(scenario), "--out", str(out), "--time-limit", "200", "--format", "csv", *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -465,10 +467,22 @@ def test_a_signal_during_highs_root_node_stops_at_once(tmp_path: Path, sig: sign
     (HiGHS is told to stop and left behind; no plan exists yet, so nothing is written)."""
     scenario = SCENARIOS / "tuong-duong-2026.yaml"
     t0 = time.monotonic()
-    got, out, stderr = _interrupt(tmp_path, scenario, sig, 3.0)
+    got, out, stderr = _interrupt(tmp_path, scenario, sig, 3.0, "--start", "highs")
     assert time.monotonic() - t0 < 15, stderr
     assert "HiGHS" in stderr  # the progress line named the phase
     assert _check_interrupted(got, out, stderr, scenario, code) == "none"
+
+
+@pytest.mark.highs_default
+def test_a_signal_during_the_lp_stops_at_once(tmp_path: Path) -> None:
+    """The LP relaxation of Tương Dương (the default start) takes 14–21 s: a signal 3 s in ends the command
+    within seconds (HiGHS is told to stop; no plan exists yet, so nothing is written)."""
+    scenario = SCENARIOS / "tuong-duong-2026.yaml"
+    t0 = time.monotonic()
+    got, out, stderr = _interrupt(tmp_path, scenario, signal.SIGINT, 3.0)
+    assert time.monotonic() - t0 < 12, stderr
+    assert "LP, rounded" in stderr  # the progress line named the phase
+    assert _check_interrupted(got, out, stderr, scenario, 130) == "none"
 
 
 # ---------------------------------------------------------------------------------------------- --force

@@ -189,7 +189,7 @@ def solve_decomposed(
     from its LP relaxation's rounded plan (`planner.search.rounding`: the LP, its integral variables fixed, the
     rest searched), with a share of ``FIRST_ROUND`` of the budget; where that finds no plan, the drafter's
     (``greedy_fallback``) stands in if it breaks no rule. The second round (``improve``) is for the parts with
-    the drafter's plan or none: the usual solve (HiGHS's root node first) from that plan, with what is left of
+    the drafter's plan or none: the usual solve (`Settings` as given) from that plan, with what is left of
     the budget (a part with no plan gets at least `MIN_PART_TIME`). Each part keeps its best plan and its
     tightest bound."""
     from planner.checks.verify import verify
@@ -221,7 +221,7 @@ def solve_decomposed(
                 todo = missing  # a part with no plan gets another try whatever the budget: no plan, no merge
             if todo:
                 # the rest of the budget, shared (no more than it, even if a part gets less than the floor,
-                # except that a part with no plan yet gets at least the floor), HiGHS's root node first
+                # except that a part with no plan yet gets at least the floor), with the settings as given
                 floor = min(MIN_PART_TIME, max(0.5, left / len(todo)))
                 again = part_settings(settings, [d.parts[i] for i in todo], max(left, 0.0), floor=floor)
                 again = [  # a part with no plan yet starts afresh, with at least the floor

@@ -10,6 +10,7 @@ parallel portfolio; ``deterministic=False`` lifts that and uses a wall-clock lim
 
 from __future__ import annotations
 
+import os
 import platform
 import threading
 import time
@@ -44,6 +45,7 @@ __all__ = [
     "Progress",
     "ProgressThread",
     "Result",
+    "STARTS",
     "Settings",
     "abandoned_searches",
     "add_hints",
@@ -60,17 +62,20 @@ __all__ = [
 class Settings:
     """How to search: the effort (``time_limit``, deterministic seconds unless ``deterministic`` is False),
     the random ``seed``, the number of ``workers`` (threads), whether to start from HiGHS's root-node plan
-    (``highs``, models up to `planner.search.highs.MAX_COLUMNS` variables), else from the LP relaxation's
-    plan with its integral variables fixed (``rounding``, models up to `ROUNDING_COLUMNS`; off by default, the
-    decomposition's parts use it), and otherwise from a charges-first plan (``warm_start``)."""
+    (``highs``, models up to `planner.search.highs.MAX_COLUMNS` variables; off by default), else from the LP
+    relaxation's plan with its integral variables fixed (``rounding``, models up to `ROUNDING_COLUMNS`; the
+    default), and otherwise from a charges-first plan (``warm_start``).
+
+    The default start was chosen by measurement (docs/scale.md): on the examples the rounded plan and
+    CP-SAT from it reach the same optima as HiGHS's root node first, in 9–32 s instead of 15–75 s."""
 
     time_limit: float = 40.0  # deterministic seconds (wall seconds if not deterministic)
     seed: int = 0
     workers: int = 2
     deterministic: bool = True
     warm_start: bool = True  # start from a charges-first plan (see planner.search.warm_start)
-    highs: bool = True  # start from HiGHS's root-node plan where the model is small enough (planner.search.highs)
-    rounding: bool = False  # else from the LP's plan, its integral variables fixed (planner.search.rounding)
+    highs: bool = False  # start from HiGHS's root-node plan where the model is small enough (planner.search.highs)
+    rounding: bool = True  # else from the LP's plan, its integral variables fixed (planner.search.rounding)
     params: tuple[tuple[str, Any], ...] = ()  # further CP-SAT parameters for every search (`SearchParams.extra`)
 
     def search(self, limit: float | None = None, workers: int | None = None) -> SearchParams:
@@ -84,11 +89,21 @@ class Settings:
         )
 
 
+# the CLI's --start: where the search starts (each falls back on the next when it gives no plan: HiGHS's root
+# node, the LP's rounded plan, the charges-first plan)
+STARTS: dict[str, dict[str, bool]] = {
+    "lp": {"highs": False, "rounding": True},
+    "highs": {"highs": True, "rounding": True},
+    "charges": {"highs": False, "rounding": False},
+}
+
 WARM_SHARE, WINDOW_SHARE, WARM_CHARGES_SHARE, COMPLETE_RESERVE, WARM_TRIES = 0.6, 0.3, 0.1, 0.2, 3
 MAIN_RESERVE = 0.1  # the full model always searches at least this share, from the hint
 # the rounding's search of the fixed model may spend this share (it takes 0.01 deterministic s on a commune
-# part); models up to this many variables (a commune part has 7–19 k, its LP takes 0.4–1.3 s)
-ROUNDING_SHARE, ROUNDING_COLUMNS = 0.25, 150_000
+# part); models up to this many variables (a commune part has 7–19 k, its LP takes 0.2–0.7 s; Tương Dương's
+# 28 k, 14–21 s). The environment variable PLANNER_ROUNDING_MAX_COLUMNS sets another limit (0: never).
+ROUNDING_SHARE = 0.25
+ROUNDING_COLUMNS = int(os.environ.get("PLANNER_ROUNDING_MAX_COLUMNS", "150000") or 0)
 # the full model holding "objective ≤ the term-by-term bound" (valid, redundant): off, measured: it moved the
 # plans by no more than a change of seed does (bench/run.py --bound-row)
 BOUND_ROW = False
@@ -384,7 +399,7 @@ def solve(
                 "seed": settings.seed,
                 "warm_start": settings.warm_start,
                 "highs": settings.highs,
-                **({"rounding": True} if settings.rounding else {}),
+                "rounding": settings.rounding,
                 **({"params": dict(settings.params)} if settings.params else {}),
             },
             "model": {"variables": len(built.model.proto.variables), "constraints": len(built.model.proto.constraints)},

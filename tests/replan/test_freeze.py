@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from planner.checks.verify import verify
 from planner.instance import Instance
 from planner.plan import Plan
 from planner.replan.freeze import freeze
 from planner.scenario import Scenario
-from planner.search.solving import Settings, solve
+from planner.search.solving import STARTS, Settings, solve
 
 SETTINGS = Settings(time_limit=5, workers=1)
 
@@ -44,7 +45,8 @@ def scenario(**extra) -> Scenario:
 
 def test_frozen_months_are_taken_from_the_baseline_byte_for_byte():
     base_inst = Instance(scenario())
-    base = solve(base_inst, SETTINGS)
+    # the base is one optimum of several; the counts below were worked out on the charges-first start's
+    base = solve(base_inst, replace(SETTINGS, **STARTS["charges"]))
     assert base.summary.status == "optimal"
     # a baseline with a visit in January and another in March for each member, dates moved off the preferred day
     meetings = dict(base.plan.meetings)

@@ -208,8 +208,8 @@ def test_the_first_round_starts_every_part_from_its_lp_and_needs_no_second(two_c
 
 def test_a_part_the_lp_leads_nowhere_takes_the_drafters_plan_then_a_second_round(two_communes, monkeypatch):
     """Where the rounding finds no plan, the drafter's plan stands in (when it breaks no rule) and the part gets
-    a second round, the usual solve with HiGHS's root node first; a part whose solve was not reproducible makes
-    the whole run say so."""
+    a second round, the usual solve with the settings given; a part whose solve was not reproducible makes the
+    whole run say so."""
     import planner.scale.decompose as dec_module
     import planner.search.solving as solving
 
@@ -217,24 +217,26 @@ def test_a_part_the_lp_leads_nowhere_takes_the_drafters_plan_then_a_second_round
 
     def nothing_from_the_lp(inst, settings, baseline=None, **kw):  # the first round's search finds no plan
         res = real_solve(inst, settings, baseline, **kw)
-        return solving.Result(None, res.summary) if settings.rounding else res
+        return solving.Result(None, res.summary) if not settings.warm_start else res
 
     monkeypatch.setattr(solving, "solve", nothing_from_the_lp)
     real = dec_module.solve_part
     seen = []
 
     def watched(task):
-        seen.append((task.index, task.settings.highs, task.settings.rounding, task.start is not None))
+        s = task.settings
+        seen.append((task.index, (s.highs, s.rounding, s.warm_start), task.start is not None))
         res = real(task)
         return dec_module.replace(res, reproducible=task.start is None)  # as if the second round's safety net fired
 
     monkeypatch.setattr(dec_module, "solve_part", watched)
     dec = solve_decomposed(two_communes, SETTINGS, SerialExecutor())
     first, second = seen[:2], seen[2:]
-    assert all(not highs and rounding and not start for _, highs, rounding, start in first)
-    drafted = [i for i, _, _, _ in first]  # each part's rounding gave nothing: the drafter's plan (it holds here)
+    assert all(how == (False, True, False) and not start for _, how, start in first)  # the LP's rounding alone
+    drafted = [i for i, _, _ in first]  # each part's rounding gave nothing: the drafter's plan (it holds here)
     assert sorted(i for i, *_ in second) == sorted(drafted)
-    assert all(highs and not rounding and start for _, highs, rounding, start in second)
+    given = (SETTINGS.highs, SETTINGS.rounding, SETTINGS.warm_start)
+    assert all(how == given and start for _, how, start in second)
     assert dec.summary.extra["parts_second_round"] == 2
     assert dec.plan is not None and verify(two_communes, dec.plan).ok
     assert dec.summary.extra["reproducible"] is False

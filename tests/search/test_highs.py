@@ -15,7 +15,7 @@ from planner.checks.verify import verify
 from planner.model import build_model
 from planner.search.driver import request_stop, reset_stop
 from planner.search.highs import Assignment, exact_maxima, highs_root, holds, plan_values
-from planner.search.solving import Settings, extract_plan, solve
+from planner.search.solving import STARTS, Settings, extract_plan, solve
 from tests.model.test_model_rules import base, unit
 from tests.search.test_bounds import CELLS_MONTHLY, inst_of, proven_optimum
 from tests.test_properties import instance_of, scenarios
@@ -59,7 +59,7 @@ def test_a_loose_maximum_is_made_exact_and_a_broken_assignment_is_refused():
 
 
 def test_the_solve_reports_the_root_node_and_starts_from_it():
-    s = solve(tiny(), Settings(time_limit=5, workers=1)).summary
+    s = solve(tiny(), Settings(time_limit=5, workers=1, highs=True)).summary
     assert s.status == "optimal" and s.objective == -14
     assert s.extra["highs"] == {"status": "Optimal", "objective": -14, "bound": -14.0}
     assert s.extra["bounds"]["highs"] == -14.0 and s.extra["settings"]["highs"] is True
@@ -67,17 +67,17 @@ def test_the_solve_reports_the_root_node_and_starts_from_it():
 
 
 def test_without_highs_or_above_its_size_the_solve_is_cp_sat_alone(monkeypatch):
-    alone = solve(tiny(), Settings(time_limit=5, workers=1, highs=False)).summary
+    alone = solve(tiny(), Settings(time_limit=5, workers=1, **STARTS["charges"])).summary
     assert "highs" not in alone.extra and "highs" not in alone.extra["bounds"] and alone.objective == -14
     monkeypatch.setattr(highs, "MAX_COLUMNS", 10)
     assert highs_root(build_model(tiny()).model) is None
-    large = solve(tiny(), Settings(time_limit=5, workers=1)).summary
+    large = solve(tiny(), Settings(time_limit=5, workers=1, highs=True)).summary
     assert "highs" not in large.extra and large.objective == -14
 
 
 def test_highs_plan_counts_even_when_cp_sat_has_no_time_left():
     """CP-SAT with almost no work to spend: the plan is HiGHS's, not proven beyond what the bounds say."""
-    s = solve(tiny(), Settings(time_limit=0.001, workers=1)).summary
+    s = solve(tiny(), Settings(time_limit=0.001, workers=1, highs=True)).summary
     assert s.objective == -14 and s.bound == -14.0 and s.status == "optimal"
 
 
@@ -91,7 +91,7 @@ def test_a_stop_requested_skips_the_root_node():
 
 def test_a_run_ended_by_the_safety_net_is_not_reproducible(monkeypatch):
     monkeypatch.setattr(highs, "SAFETY_SECONDS", 0.0)
-    s = solve(tiny(), Settings(time_limit=5, workers=1)).summary
+    s = solve(tiny(), Settings(time_limit=5, workers=1, highs=True, rounding=False)).summary
     assert s.extra["highs"] == {"status": "Time limit reached", "objective": None, "bound": None}
     assert s.extra["reproducible"] is False
     assert s.objective == -14  # CP-SAT's plan (from the charges-first warm start)
@@ -120,7 +120,8 @@ def test_the_root_node_is_reproducible(seed):
     assert a is not None and b is not None and (a.values, a.objective, a.bound) == (b.values, b.objective, b.bound)
 
 
-def test_solve_command_starts_from_highs_unless_told_not_to(tmp_path):
+def test_solve_command_starts_where_told(tmp_path):
+    """--start lp (the default): the LP's rounded plan; highs: HiGHS's root node; charges: neither."""
     import json
 
     from click.testing import CliRunner
@@ -131,15 +132,24 @@ def test_solve_command_starts_from_highs_unless_told_not_to(tmp_path):
     runner = CliRunner()
     scenario = str(SCENARIOS / "hau-giang-2026.yaml")
     summaries = {}
-    for flag in ("--highs", "--no-highs"):
-        out = tmp_path / flag
-        r = runner.invoke(main, ["solve", scenario, "--out", str(out), "-q", "--format", "csv", flag])
+    for start in ("", "highs", "charges"):
+        out = tmp_path / (start or "default")
+        r = runner.invoke(
+            main,
+            ["solve", scenario, "--out", str(out), "-q", "--format", "csv"] + (["--start", start] if start else []),
+        )
         assert r.exit_code == 0, r.output
-        summaries[flag] = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    on, off = summaries["--highs"], summaries["--no-highs"]
+        summaries[start] = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    lp, on, off = summaries[""], summaries["highs"], summaries["charges"]
+    assert lp["rounding"]["objective"] == -184 and "highs" not in lp and lp["settings"]["rounding"] is True
     assert on["highs"]["objective"] == -184 and on["settings"]["highs"] is True and "highs_seconds" in on
-    assert "highs" not in off and off["settings"]["highs"] is False
-    assert on["status"] == off["status"] == "optimal" and on["objective"] == off["objective"] == -184
+    assert "rounding" not in on  # HiGHS gave the start: no rounding needed
+    assert "highs" not in off and "rounding" not in off
+    assert off["settings"]["highs"] is False and off["settings"]["rounding"] is False
+    assert lp["status"] == on["status"] == off["status"] == "optimal"
+    assert lp["objective"] == on["objective"] == off["objective"] == -184
+    bad = runner.invoke(main, ["solve", scenario, "--out", str(tmp_path / "bad"), "--start", "mip"])
+    assert bad.exit_code == 2 and "--start" in bad.output
 
 
 def test_no_wall_clock_limit_decides_the_root_node(monkeypatch):
