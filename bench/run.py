@@ -2,12 +2,12 @@
 
     python bench/run.py [--time-limit 20] [--workers 2] [--seed 0] [--param NAME=VALUE ...]
                         [--redundant default|all|none|FAMILY,...] [--bound-row] [--warm-share X]
-                        [--no-window] [--mip SECONDS] [SCENARIO ...]
+                        [--no-window] [--mip SECONDS] [--start lp|highs|charges] [SCENARIO ...]
 
-Columns: members, units, variables, build s, solve s (wall, HiGHS's root node included), det s (CP-SAT
+Columns: members, units, variables, build s, solve s (wall, the start included), det s (CP-SAT
 deterministic time), status, objective, bound, gap, the bound's method, each bound method's value (cp-sat /
-term-by-term / lp), HiGHS's root node (its plan, its bound, its wall seconds; ``--no-highs``: CP-SAT alone,
-side by side), and whether the plan passes verify. ``--param`` passes a CP-SAT parameter to every search (e.g.
+term-by-term / lp), HiGHS's root node when it ran (its plan, its bound, its wall seconds; ``--start highs``; the
+default start is the LP's rounded plan, ``--start charges`` CP-SAT alone from a charges-first plan), and whether the plan passes verify. ``--param`` passes a CP-SAT parameter to every search (e.g.
 ``--param symmetry_level=3``); ``--redundant`` chooses the redundant constraints of the model
 (`planner.model.redundant`: ``balance_rounding``, ``least_visits``; by default its ``DEFAULT_FAMILIES``),
 ``--bound-row`` adds "objective ≤ the term-by-term bound", ``--warm-share`` the warm start's share of the
@@ -33,7 +33,7 @@ from planner.io import load_scenario
 from planner.model import build_model, redundant
 from planner.search import solving, warm_start
 from planner.search.lp_bound import mip_optimum
-from planner.search.solving import Settings, solve
+from planner.search.solving import STARTS, Settings, solve
 
 ROOT = Path(__file__).resolve().parent.parent
 BOUNDS = ("cp-sat", "term-by-term", "lp")
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=Settings.workers)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-warm-start", action="store_true")
-    ap.add_argument("--no-highs", action="store_true", help="CP-SAT alone: no HiGHS root-node plan first")
+    ap.add_argument("--start", choices=tuple(STARTS), default="lp", help="where the search starts (as planner solve)")
     ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     ap.add_argument("--redundant", default="default", help="default, all, none, or FAMILY,FAMILY,...")
     ap.add_argument("--mip", type=float, default=None, metavar="SECONDS", help="also solve the model with HiGHS")
@@ -98,13 +98,13 @@ def main(argv: list[str] | None = None) -> int:
         workers=args.workers,
         seed=args.seed,
         warm_start=not args.no_warm_start,
-        highs=not args.no_highs,
+        **STARTS[args.start],
         params=tuple(params),
     )
 
     table = Table(
         title=f"planner bench — time limit {settings.time_limit} det-s, {settings.workers} workers, "
-        f"seed {settings.seed}, HiGHS root {'on' if settings.highs else 'off'}, "
+        f"seed {settings.seed}, start {args.start}, "
         f"warm start {'on' if settings.warm_start else 'off'} ({solving.WARM_SHARE:g}), "
         f"redundant {args.redundant}, bound row {'on' if solving.BOUND_ROW else 'off'}"
         + (", no window" if args.no_window else "")
