@@ -63,6 +63,9 @@ def lp_rounding(model: cp_model.CpModel, params: SearchParams, max_columns: int 
     spent = 0.0
     for keep in ((0, 1), (1,)):  # every integral 0/1 variable fixed; if that leaves no plan, only those at 1
         copy = model.clone()
+        # no hint in the copy: a hint (a baseline's, a part's earlier plan) against the fixed domains made
+        # CP-SAT 9.15 abort ("Check failed: heuristics.fixed_search != nullptr") on a generated district's part
+        copy.clear_hints()
         variables = copy.proto.variables
         fixed = 0
         for j, value in enumerate(x):
