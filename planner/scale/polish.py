@@ -4,7 +4,7 @@ A plan merged from parts solved with little time each (`planner.decompose`) ofte
 their day than it must. `polish_dates` moves each meeting, one at a time, to the candidate day of least shift
 that keeps every rule: its attendees are available that day, attend no more than ``meetings_per_day``
 meetings then, and (with ``own_meetings_busy``) have no meeting of their own that day; the members whose own
-meeting it is attend nothing else that day. Charges and attendances (member, unit, month) do not change, so
+meeting it is attend nothing else that day; no unit kept apart from it (``apart_from``) meets that day. Charges and attendances (member, unit, month) do not change, so
 quotas, coverage, balance and stability do not either: the objective only gains. It repeats until no meeting
 moves. Pinned dates have one candidate day and never move.
 """
@@ -36,7 +36,14 @@ def polish_dates(inst: Instance, plan: Plan) -> tuple[Plan, int]:
     def own_days(m: str, mo: Month, but: str) -> set[dt.date]:
         return {meetings[o, mo] for o in inst.own_units(m) if o != but and (o, mo) in meetings}
 
+    apart: dict[str, list[str]] = defaultdict(list)  # units that never meet on the same day (apart_from)
+    for a, b in inst.apart_pairs:
+        apart[a].append(b)
+        apart[b].append(a)
+
     def allowed(u: str, mo: Month, day: dt.date) -> bool:
+        if any(meetings.get((w, mo)) == day for w in apart[u]):
+            return False
         for m in attendees[u, mo]:
             if inst.unavailable(m, day) is not None or busy[m, day] + 1 > limits.meetings_per_day:
                 return False

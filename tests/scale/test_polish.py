@@ -43,6 +43,25 @@ def test_a_meeting_moves_to_its_day_when_its_attendees_are_free():
     assert new.attendance == {("m1", "c1", D("2026-03-05"))}
 
 
+def test_a_meeting_never_moves_onto_the_day_of_a_unit_kept_apart_from_it():
+    """c1 and c2 both prefer the 5th and are kept apart (apart_from): c2, held on the 7th, comes back only to
+    the 6th, the nearest day c1 does not hold (the decomposed Kon Tum plan once broke this rule here)."""
+    data = base(limits={"meetings_per_day": 1})
+    unit(data, "c1")["meeting"] = {"day": 5, "flex": 2}
+    unit(data, "c2")["meeting"] = {"day": 5, "flex": 2}
+    unit(data, "c2")["apart_from"] = ["c1"]
+    data["attendance"] = [{"id": "a", "members": {}, "units": {"kind": "residential"}, "per": "quarter", "at_least": 0}]
+    inst = Instance(Scenario.model_validate(data))
+    assert inst.apart_pairs == (("c1", "c2"),)
+    plan = plan_of(inst, {("c1", "2026-03"): "2026-03-05", ("c2", "2026-03"): "2026-03-07"}, [])
+    new, saved = polish_dates(inst, plan)
+    assert new.meetings["c1", "2026-03"] == D("2026-03-05")
+    assert new.meetings["c2", "2026-03"] in (D("2026-03-04"), D("2026-03-06"))
+    assert saved == 1
+    # (the other months of this hand-made plan hold both on the 5th: only March is polished here)
+    assert not [v for v in verify(inst, new).violations if v.family == "apart-from" and v.period == "2026-03"]
+
+
 def test_an_attendee_busy_that_day_keeps_it_where_it_is_or_next_best():
     inst = setup()
     # m1 attends c2, moved to the 5th; c1 (held on the 7th, with m1) can only come to the 4th or 6th
