@@ -6,8 +6,9 @@
 
 Columns: members, units, variables, build s, solve s (wall, the start included), det s (CP-SAT
 deterministic time), status, objective, bound, gap, the bound's method, each bound method's value (cp-sat /
-term-by-term / lp), HiGHS's root node when it ran (its plan, its bound, its wall seconds; ``--start highs``; the
-default start is the LP's rounded plan, ``--start charges`` CP-SAT alone from a charges-first plan), and whether the plan passes verify. ``--param`` passes a CP-SAT parameter to every search (e.g.
+term-by-term / lp), HiGHS's root node when it ran (its plan, its bound, its wall seconds; ``--start highs``;
+the default start is the LP's rounded plan, ``--start charges`` CP-SAT alone from a charges-first plan), and
+whether the plan passes verify. ``--param`` passes a CP-SAT parameter to every search (e.g.
 ``--param symmetry_level=3``); ``--redundant`` chooses the redundant constraints of the model
 (`planner.model.redundant`: ``balance_rounding``, ``least_visits``; by default its ``DEFAULT_FAMILIES``),
 ``--bound-row`` adds "objective ≤ the term-by-term bound", ``--warm-share`` the warm start's share of the

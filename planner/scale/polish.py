@@ -4,9 +4,10 @@ A plan merged from parts solved with little time each (`planner.decompose`) ofte
 their day than it must. `polish_dates` moves each meeting, one at a time, to the candidate day of least shift
 that keeps every rule: its attendees are available that day, attend no more than ``meetings_per_day``
 meetings then, and (with ``own_meetings_busy``) have no meeting of their own that day; the members whose own
-meeting it is attend nothing else that day; no unit kept apart from it (``apart_from``) meets that day. Charges and attendances (member, unit, month) do not change, so
-quotas, coverage, balance and stability do not either: the objective only gains. It repeats until no meeting
-moves. Pinned dates have one candidate day and never move.
+meeting it is attend nothing else that day; no unit kept apart from it (``apart_from``) meets that day.
+Charges and attendances (member, unit, month) do not change, so quotas, coverage, balance and stability do
+not either: the objective only gains. It repeats until no meeting moves. Pinned dates have one candidate day
+and never move.
 """
 
 from __future__ import annotations
